@@ -1,0 +1,55 @@
+import type { Kernel } from '../kernel.js';
+import { jsKernel } from './js.js';
+import { isMissingBinary, loadAddon, nativeKernel, type Addon } from './native.js';
+
+export type BackendName = 'native' | 'js';
+export type BackendChoice = BackendName | 'auto';
+
+export interface Backend {
+  /** The kernel every call goes to. */
+  kernel: Kernel;
+  /** The native addon when it is loaded. */
+  addon?: Addon;
+  /** Path of the loaded binary. */
+  binaryPath?: string;
+  /** Why the native backend is not in use, when it is not. */
+  reason?: string;
+}
+
+function parseChoice(value: string | undefined): BackendChoice {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'native' || value === 'js') return value;
+  throw new RangeError(`STRDIST_BACKEND must be "native", "js" or "auto", got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Picks the backend as STRDIST_BACKEND says: `native` fails loudly if the binary cannot load,
+ * `js` forces the fallback, `auto` falls back only when no binary is present at all (a binary
+ * that is present but fails to load is a real error and is rethrown).
+ */
+export function selectBackend(env: string | undefined = process.env.STRDIST_BACKEND): Backend {
+  const choice = parseChoice(env);
+  if (choice === 'js') return { kernel: jsKernel, reason: 'STRDIST_BACKEND=js' };
+  try {
+    const { addon, path } = loadAddon();
+    return { kernel: nativeKernel(addon), addon, binaryPath: path };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (choice === 'native') {
+      throw new Error(`strdist: STRDIST_BACKEND=native but the native binary cannot load: ${message}`, {
+        cause: err,
+      });
+    }
+    if (!isMissingBinary(err)) throw err;
+    return { kernel: jsKernel, reason: message.split('\n')[0] };
+  }
+}
+
+let current: Backend | undefined;
+
+/** The process-wide backend, chosen once on first use. */
+export function backendState(): Backend {
+  return (current ??= selectBackend());
+}
+
+export { jsKernel, loadAddon, nativeKernel };

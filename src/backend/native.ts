@@ -1,0 +1,78 @@
+import { createRequire } from 'node:module';
+import { KERNEL_VERSION, METRIC_IDS, type Kernel, type Metric } from '../kernel.js';
+import { packageRoot } from '../root.js';
+
+/** The functions exported by native/binding.cc. */
+export interface Addon {
+  levenshtein(a: string, b: string, max: number): number;
+  levenshteinSimilarity(a: string, b: string): number;
+  jaro(a: string, b: string, minSimilarity: number): number;
+  jaroWinkler(a: string, b: string, prefixWeight: number, minSimilarity: number): number;
+  scoreMany(
+    metric: number,
+    query: string,
+    joined: string,
+    lengths: Uint32Array,
+    param: number,
+    cutoff: number,
+    out: Float64Array,
+  ): void;
+  readonly kernelVersion: number;
+  readonly napiVersion: number;
+  readonly cpuFeatures: readonly string[];
+}
+
+export interface LoadedAddon {
+  addon: Addon;
+  /** Absolute path of the loaded binary. */
+  path: string;
+}
+
+/** True when node-gyp-build found no binary at all (as opposed to one that fails to load). */
+export function isMissingBinary(err: unknown): boolean {
+  return err instanceof Error && /No native build was found/.test(err.message);
+}
+
+/** Loads the addon with node-gyp-build. Throws the loader's error unchanged. */
+export function loadAddon(): LoadedAddon {
+  const require = createRequire(import.meta.url);
+  const nodeGypBuild = require('node-gyp-build') as {
+    (dir: string): unknown;
+    resolve(dir: string): string;
+  };
+  const root = packageRoot().dir;
+  const path = nodeGypBuild.resolve(root);
+  const addon = require(path) as Addon;
+  if (addon.kernelVersion !== KERNEL_VERSION) {
+    throw new Error(
+      `strdist: the native binary at ${path} implements kernel v${addon.kernelVersion}, ` +
+        `this package needs v${KERNEL_VERSION}; rebuild it with \`npm rebuild strdist\``,
+    );
+  }
+  return { addon, path };
+}
+
+/** Adapts the addon to the Kernel interface. */
+export function nativeKernel(addon: Addon): Kernel {
+  return Object.freeze({
+    name: 'native' as const,
+    levenshtein: addon.levenshtein,
+    levenshteinSimilarity: addon.levenshteinSimilarity,
+    jaro: addon.jaro,
+    jaroWinkler: addon.jaroWinkler,
+    scoreMany(
+      metric: Metric,
+      query: string,
+      choices: readonly string[],
+      param: number,
+      cutoff: number,
+      out: Float64Array,
+    ): void {
+      // One crossing for the whole batch: the choices travel as one string plus lengths.
+      const n = choices.length;
+      const lengths = new Uint32Array(n);
+      for (let i = 0; i < n; i++) lengths[i] = choices[i].length;
+      addon.scoreMany(METRIC_IDS[metric], query, choices.join(''), lengths, param, cutoff, out);
+    },
+  });
+}

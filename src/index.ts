@@ -1,0 +1,52 @@
+/**
+ * strdist: exact string distances (Levenshtein, Jaro, Jaro-Winkler) in a native Node-API
+ * addon, with a pure-TypeScript fallback that returns the same results to the bit.
+ */
+import { backendState } from './backend/index.js';
+import { describeCapability, type Capability } from './capability.js';
+import { createMetrics } from './metrics.js';
+
+export type { Metric } from './kernel.js';
+export { KERNEL_VERSION, METRICS } from './kernel.js';
+export type {
+  JaroOptions,
+  JaroWinklerOptions,
+  LevenshteinOptions,
+  Metrics,
+  ScoreManyOptions,
+} from './metrics.js';
+export type { Capability } from './capability.js';
+
+/**
+ * Below this combined UTF-16 length a pairwise call is answered by the TypeScript kernel even
+ * when the native one is loaded: same result, less boundary cost. Measured by
+ * `npm run bench` (the "crossover" table).
+ */
+export const PAIRWISE_JS_BELOW = 0;
+
+const state = backendState();
+const api = createMetrics(state.kernel, { pairwiseJsBelow: PAIRWISE_JS_BELOW });
+
+/** The backend in use: `'native'` (the addon) or `'js'` (the TypeScript fallback). */
+export const backend: 'native' | 'js' = state.kernel.name;
+
+/** Levenshtein distance over code points; `maxDistance + 1` when it exceeds `maxDistance`. */
+export const levenshtein = api.levenshtein;
+/** `1 - distance / max(|a|, |b|)` over code points; two empty strings give 1. */
+export const levenshteinSimilarity = api.levenshteinSimilarity;
+/** Jaro similarity (the standard definition); 0 below `minSimilarity`. */
+export const jaro = api.jaro;
+/** Jaro-Winkler similarity; 0 below `minSimilarity`. */
+export const jaroWinkler = api.jaroWinkler;
+/** Scores one query against many strings in one call; `Float64Array` aligned with `choices`. */
+export const scoreMany = api.scoreMany;
+
+/** What this process computes with: versions, backend, platform, binary path and hash. */
+export function capability(): Capability {
+  return describeCapability(state);
+}
+
+export { Corpus, CorpusFormatError } from './corpus.js';
+export type { ClosestOptions, CorpusFileOptions, CorpusFormat, CorpusOptions, CorpusURLOptions, Match } from './corpus.js';
+export { scoreMatrix } from './matrix.js';
+export type { ScoreMatrixOptions } from './matrix.js';

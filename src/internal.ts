@@ -1,0 +1,8 @@
+/**
+ * Internals for the benchmarks and tests in this repository (not part of the public API, not
+ * in the package's exports map): both kernels, side by side, in one process.
+ */
+export { jsKernel, loadAddon, nativeKernel, selectBackend } from './backend/index.js';
+export { createMetrics } from './metrics.js';
+export { METRIC_IDS, METRICS, KERNEL_VERSION } from './kernel.js';
+export type { Kernel, Metric } from './kernel.js';

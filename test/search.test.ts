@@ -1,0 +1,97 @@
+// Exactness of the closest-word search: native (several thread counts) and TypeScript equal a
+// brute-force scan of every word, on random corpora and on a real word list.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Corpus, type ClosestOptions } from '../src/corpus.js';
+import { METRICS, type Metric } from '../src/kernel.js';
+import { bruteClosest } from './helpers/brute.js';
+import { native } from './helpers/backends.js';
+
+const SEED = Number(process.env.STRDIST_SEED ?? 20261125);
+const SCALE = Number(process.env.STRDIST_PARITY_SCALE ?? 1);
+const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
+
+const cp = (min: number, max: number) => fc.integer({ min, max }).map((c) => String.fromCodePoint(c));
+const unit = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom('a', 'b', 'c', 'd') },
+  { weight: 3, arbitrary: cp(0x61, 0x7a) },
+  { weight: 1, arbitrary: cp(0xe0, 0xff) },
+  { weight: 1, arbitrary: cp(0x1f600, 0x1f60f) },
+  { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) },
+);
+const word = fc.oneof(
+  { weight: 10, arbitrary: fc.string({ unit, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ unit, minLength: 60, maxLength: 140 }) },
+);
+
+type Variant = { label: string; options: Partial<ClosestOptions> };
+const variants: Variant[] = [
+  { label: 'js', options: { backend: 'js' } },
+  { label: 'native, 1 thread', options: { backend: 'native', threads: 1 } },
+  { label: 'native, 2 threads', options: { backend: 'native', threads: 2 } },
+  { label: 'native, 7 threads', options: { backend: 'native', threads: 7 } },
+];
+
+const strip = (ms: { word: string; score: number; index: number }[]) => ms.map(({ word, score, index }) => ({ word, score, index }));
+
+describe('closest: exact on random corpora', () => {
+  it(`equals brute force for every metric, n, cutoff, backend and thread count (${runs(600)} corpora)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(word, { maxLength: 60 }),
+        fc.array(word, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...METRICS),
+        fc.integer({ min: 1, max: 12 }),
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+        fc.option(fc.nat(8), { nil: undefined }),
+        fc.constantFrom(0.1, 0.25, 0),
+        async (words, queries, metric, n, minScore, maxDistance, prefixWeight) => {
+          const corpus = Corpus.from(words);
+          const o: ClosestOptions = { n, metric, prefixWeight };
+          if (metric === 'levenshtein') o.maxDistance = maxDistance;
+          else o.minScore = minScore;
+          const expected = queries.map((q) => bruteClosest(corpus.words, q, { ...o, n, metric }));
+          for (const v of variants) {
+            const got = await corpus.closestMany(queries, { ...o, ...v.options });
+            expect(got, v.label).toEqual(expected);
+            expect(strip(corpus.closestSync(queries[0], { ...o, ...v.options })), v.label).toEqual(expected[0]);
+          }
+        },
+      ),
+      { seed: SEED, numRuns: runs(600) },
+    );
+  });
+});
+
+// A real word list (the bundled one), cut to 20,000 words so brute force stays quick, plus
+// words of repeated letters that stress the saturated character counters.
+const bundled = gunzipSync(readFileSync(join(__dirname, '..', 'data', 'words.txt.gz'))).toString('utf8').split('\n').filter(Boolean);
+const repeats = ['aaaaaaa', 'aaaabbbb', 'eeeeeeeeee', 'mississippi', 'sassafrass', 'bookkeeper', 'aaaaaaaaaaaaaaaaaaaa', 'ßßßßß', '😀😀😀😀😀'];
+const big = Corpus.from([...bundled.filter((_, i) => i % 5 === 0), ...repeats]);
+const queries = ['bagel', 'cheese', 'aaaaaa', 'mississipi', 'xyzzy', 'the', '', 'internationalization', 'sassafras', 'Zürich', '😀😀😀', 'qu'];
+
+describe(`closest: exact on a real word list (${big.size} words)`, () => {
+  it.each(METRICS.map((m) => [m]))('%s', async (metric: Metric) => {
+    // brute force through the (separately verified) native scoreMany
+    const scored = (q: string) => {
+      const out = new Float64Array(big.size);
+      native.scoreMany(metric, q, big.words, 0.1, -1, out);
+      return out;
+    };
+    for (const n of [1, 10, 50]) {
+      for (const q of queries) {
+        const s = scored(q);
+        const all = big.words.map((word, index) => ({ word, score: s[index], index }));
+        const lower = metric === 'levenshtein';
+        all.sort((x, y) => (x.score === y.score ? x.index - y.index : lower ? x.score - y.score : y.score - x.score));
+        const want = all.slice(0, n);
+        for (const v of variants) {
+          expect(await big.closest(q, { n, metric, ...v.options }), `${v.label} ${q} n=${n}`).toEqual(want);
+        }
+      }
+    }
+  });
+});
