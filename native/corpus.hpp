@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "filter.hpp"
 #include "jaro.hpp"
 #include "levenshtein.hpp"
 
@@ -43,12 +44,6 @@ struct Match {
 namespace detail {
 
 inline uint32_t bucket_of(uint32_t c) { return (c ^ (c >> 5) ^ (c >> 10) ^ (c >> 15)) & 31u; }
-
-// Thermometer-coded bucket counts: bit b of `lo` = count_b >= 1, bit 32+b = count_b >= 2;
-// bit b of `hi` = count_b >= 3, bit 32+b = count_b >= 4.
-struct Signature {
-  uint64_t lo = 0, hi = 0;
-};
 
 template <typename CharT>
 inline Signature signature_of(const CharT* s, size_t n, uint16_t* counts /* [32], zeroed */) {
@@ -70,6 +65,7 @@ struct QuerySignature {
   Signature sig;
   uint32_t excess_mask = 0;     // buckets where the query has more than 4
   uint32_t excess[32] = {0};    // count - 4 there
+  FilterQuery filter;
 
   explicit QuerySignature(const uint32_t* q, size_t n) {
     uint16_t counts[32] = {0};
@@ -89,6 +85,10 @@ struct QuerySignature {
       if (c >= 3) sig.hi |= uint64_t(1) << b;
       if (c >= 4) sig.hi |= uint64_t(1) << (32 + b);
     }
+    filter.lo = sig.lo;
+    filter.hi = sig.hi;
+    filter.excess_mask = excess_mask;
+    for (uint32_t b = 0; b < 32; ++b) filter.excess_total += excess[b];
   }
 
   // An upper bound on the multiset intersection of the query's and the word's code points.
@@ -437,21 +437,17 @@ class CorpusIndex {
     size_t need = need_common(opt, ql, w, floor);
     if (need == SIZE_MAX) return;
     if (buf.size() < w) buf.resize(w);
-    for (size_t k = from; k < to; ++k) {
-      const size_t slot = g.first + k;
-      ++st.visited;
-      if (need > 0 && query.sig.common_bound(sigs_[slot]) < need) continue;
-      ++st.scored;
+
+    // Scores one word; returns its key, or -infinity when it cannot reach `floor`.
+    auto score = [&](size_t k) -> double {
       const CharT* s = text + k * w;
       for (size_t j = 0; j < w; ++j) buf[j] = s[j];
-      detail::Entry e{0.0, index_[slot]};
       switch (opt.metric) {
         case Metric::Levenshtein: {
           const size_t cutoff = std::isinf(floor) ? SIZE_MAX : static_cast<size_t>(-floor);
           const size_t d = lev->distance(buf.data(), w, cutoff);
-          if (cutoff != SIZE_MAX && d > cutoff) continue;
-          e.key = -static_cast<double>(d);
-          break;
+          if (cutoff != SIZE_MAX && d > cutoff) return -kInf;
+          return -static_cast<double>(d);
         }
         case Metric::LevenshteinSimilarity: {
           const size_t mx = std::max(ql, w);
@@ -462,28 +458,51 @@ class CorpusIndex {
             if (c < static_cast<double>(mx)) cutoff = static_cast<size_t>(c);
           }
           const size_t d = lev->distance(buf.data(), w, cutoff);
-          if (cutoff != SIZE_MAX && d > cutoff) continue;
-          e.key = mx == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(mx);
-          break;
+          if (cutoff != SIZE_MAX && d > cutoff) return -kInf;
+          return mx == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(mx);
         }
         case Metric::Jaro:
-        case Metric::JaroWinkler: {
-          const double min = std::max(0.0, floor);
-          e.key = opt.metric == Metric::Jaro ? jaro->similarity(buf.data(), w, min)
-                                             : jw->similarity(buf.data(), w, min);
-          break;
-        }
+          return jaro->similarity(buf.data(), w, std::max(0.0, floor));
+        case Metric::JaroWinkler:
+          return jw->similarity(buf.data(), w, std::max(0.0, floor));
       }
-      // `floor` is the user's cutoff or a score that n results already reach: below it, a
-      // word cannot be in the result (and a kernel's 0 for "below the cutoff" is not a score).
-      if (e.key < floor) continue;
-      if (top.offer(e) && top.full()) {
-        detail::atomic_raise(shared, top.worst().key);
-        const double f = floor_now();
-        if (f != floor) {
-          floor = f;
-          need = need_common(opt, ql, w, floor);
-          if (need == SIZE_MAX) return;
+      return -kInf;
+    };
+
+    const detail::FilterFn filter = detail::pick_filter();
+    constexpr size_t kChunk = 512;
+    uint32_t hits[kChunk];
+    for (size_t chunk = from; chunk < to; chunk += kChunk) {
+      // other threads may have raised the shared floor
+      const double f = floor_now();
+      if (f != floor) {
+        floor = f;
+        need = need_common(opt, ql, w, floor);
+        if (need == SIZE_MAX) return;
+      }
+      const size_t len = std::min(kChunk, to - chunk);
+      st.visited += len;
+      const size_t filtered_at = need;
+      const size_t found = filter(sigs_.data() + g.first + chunk, len, query.sig.filter,
+                                  static_cast<uint32_t>(need), hits);
+      for (size_t h = 0; h < found; ++h) {
+        const size_t k = chunk + hits[h];
+        const size_t slot = g.first + k;
+        // `need` may have risen since this chunk was filtered
+        if (need != filtered_at && query.sig.common_bound(sigs_[slot]) < need) continue;
+        ++st.scored;
+        const detail::Entry e{score(k), index_[slot]};
+        // `floor` is the user's cutoff or a score that n results already reach: below it, a
+        // word cannot be in the result (and a kernel's 0 for "below the cutoff" is no score).
+        if (e.key < floor) continue;
+        if (top.offer(e) && top.full()) {
+          detail::atomic_raise(shared, top.worst().key);
+          const double f2 = floor_now();
+          if (f2 != floor) {
+            floor = f2;
+            need = need_common(opt, ql, w, floor);
+            if (need == SIZE_MAX) return;
+          }
         }
       }
     }
@@ -537,6 +556,7 @@ class CorpusIndex {
     }
   }
 
+  static constexpr double kInf = std::numeric_limits<double>::infinity();
   size_t count_ = 0;
   int width_ = 1;
   uint32_t max_length_ = 0;

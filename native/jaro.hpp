@@ -150,6 +150,117 @@ inline double jaro_block(const BlockPatternMatchVector& pm, const uint32_t* p, s
   return sim >= cutoff ? sim : 0.0;
 }
 
+// The positions of each distinct code point of a pattern, in increasing order
+// (one array, grouped by code point), for long patterns.
+//
+// The greedy matching needs, for text code point c at j, the earliest
+// unmatched position of c in the pattern window [j - B, j + B]. The window's
+// low end only moves right, and matches of c are always the earliest
+// candidate, so per code point one pointer suffices: positions before it are
+// matched or have left the window for good, positions from it on are
+// unmatched. That makes a text code point O(1) amortised, where the
+// bit-parallel scan (jaro_block) walks the window's words.
+class JaroPositions {
+ public:
+  JaroPositions() = default;
+
+  JaroPositions(const uint32_t* s, size_t n) {
+    std::fill(ascii_id_, ascii_id_ + 256, 0u);
+    uint32_t ids = 0;
+    std::vector<uint32_t> id_of(n);
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t c = s[i];
+      uint32_t* slot = c < 256 ? &ascii_id_[c] : &large_id_.find_or_insert(c);
+      if (*slot == 0) *slot = ++ids;
+      id_of[i] = *slot;
+    }
+    // Counting sort of the positions by id (stable: increasing within an id).
+    start_.assign(size_t(ids) + 2, 0);
+    for (size_t i = 0; i < n; ++i) ++start_[id_of[i] + 1];
+    for (size_t k = 1; k < start_.size(); ++k) start_[k] += start_[k - 1];
+    positions_.resize(n);
+    std::vector<uint32_t> fill(start_.begin(), start_.end() - 1);
+    for (size_t i = 0; i < n; ++i) positions_[fill[id_of[i]]++] = static_cast<uint32_t>(i);
+  }
+
+  // 0 for a code point absent from the pattern, else 1 .. distinct().
+  uint32_t id(uint32_t c) const { return c < 256 ? ascii_id_[c] : large_id_.find(c); }
+  size_t distinct() const { return start_.empty() ? 0 : start_.size() - 2; }
+  // Positions of id k are positions()[start()[k] .. start()[k + 1]).
+  const uint32_t* start() const { return start_.data(); }
+  const uint32_t* positions() const { return positions_.data(); }
+
+ private:
+  uint32_t ascii_id_[256] = {};
+  CodeMap large_id_;
+  std::vector<uint32_t> start_;
+  std::vector<uint32_t> positions_;
+};
+
+// Pattern p of any length (1 <= lp <= UINT32_MAX) with its positions, text t
+// (lt >= 1). Same result as jaro_block. Returns the score if >= cutoff, else 0.0.
+inline double jaro_positions(const JaroPositions& pos, const uint32_t* p, size_t lp,
+                             const uint32_t* t, size_t lt, double cutoff) {
+  const size_t B = jaro_window(lp, lt);
+  const size_t prefix = common_prefix(p, lp, t, lt);
+  const size_t t_end = std::min(lt, lp + B);
+  const size_t p_words = (lp + 63) / 64;
+  const size_t t_words = (t_end + 63) / 64;
+
+  SmallBuffer<uint64_t, 64> p_buf(p_words), t_buf(t_words);
+  const size_t ids = pos.distinct();
+  SmallBuffer<uint32_t, 256> next_buf(ids + 1);
+  uint64_t* p_flag = p_buf.data();
+  uint64_t* t_flag = t_buf.data();
+  uint32_t* next = next_buf.data();  // per id: index of its first candidate position
+  std::fill(p_flag, p_flag + p_words, uint64_t(0));
+  std::fill(t_flag, t_flag + t_words, uint64_t(0));
+  std::copy(pos.start(), pos.start() + ids + 1, next);
+  const uint32_t* start = pos.start();
+  const uint32_t* positions = pos.positions();
+
+  // Prefix positions are matched already: never candidates (the low end of
+  // the search below is at least `prefix`).
+  size_t k = 0;
+  for (size_t j = prefix; j < t_end; ++j) {
+    const uint32_t id = pos.id(t[j]);
+    if (id == 0) continue;
+    const size_t lo = std::max(prefix, j > B ? j - B : 0);
+    const size_t hi = j + B;
+    uint32_t q = next[id];
+    const uint32_t end = start[id + 1];
+    while (q < end && positions[q] < lo) ++q;
+    if (q < end && positions[q] <= hi) {
+      const size_t i = positions[q];
+      p_flag[i / 64] |= uint64_t(1) << (i % 64);
+      t_flag[j / 64] |= uint64_t(1) << (j % 64);
+      ++k;
+      ++q;
+    }
+    next[id] = q;
+  }
+
+  const size_t m = prefix + k;
+  if (m == 0) return 0.0;
+  if (jaro_bound(m, lp, lt) < cutoff) return 0.0;
+
+  size_t transposed = 0;
+  size_t pw = 0;
+  uint64_t p_bits = p_flag[0];
+  for (size_t tw = 0; tw < t_words; ++tw) {
+    for (uint64_t t_bits = t_flag[tw]; t_bits != 0; t_bits &= t_bits - 1) {
+      while (p_bits == 0) p_bits = p_flag[++pw];
+      const size_t i = pw * 64 + ctz64(p_bits);
+      const size_t j = tw * 64 + ctz64(t_bits);
+      transposed += p[i] != t[j];
+      p_bits &= p_bits - 1;
+    }
+  }
+
+  const double sim = jaro_score(m, transposed / 2, lp, lt);
+  return sim >= cutoff ? sim : 0.0;
+}
+
 // Checks shared by every entry point. Returns true with *result set when the
 // answer is known without matching.
 inline bool jaro_trivial(size_t la, size_t lb, double cutoff, double* result) {
@@ -205,7 +316,11 @@ inline double jaro(const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
     pm.erase(a, la);
     return result;
   }
-  detail::BlockPatternMatchVector pm(a, la);
+  if (la <= UINT32_MAX) {
+    const detail::JaroPositions pos(a, la);
+    return detail::jaro_positions(pos, a, la, b, lb, min_similarity);
+  }
+  const detail::BlockPatternMatchVector pm(a, la);
   return detail::jaro_block(pm, a, la, b, lb, min_similarity);
 }
 
@@ -226,6 +341,7 @@ class CachedJaro {
  public:
   CachedJaro(const uint32_t* s, size_t n) : s_(s, s + n) {
     if (n <= 64) word_.insert(s, n);
+    else if (n <= UINT32_MAX) positions_ = detail::JaroPositions(s, n);
     else block_ = detail::BlockPatternMatchVector(s, n);
   }
 
@@ -234,6 +350,7 @@ class CachedJaro {
     double result;
     if (detail::jaro_trivial(la, lb, min_similarity, &result)) return result;
     if (la <= 64) return detail::jaro_word(word_, s_.data(), la, b, lb, min_similarity);
+    if (la <= UINT32_MAX) return detail::jaro_positions(positions_, s_.data(), la, b, lb, min_similarity);
     return detail::jaro_block(block_, s_.data(), la, b, lb, min_similarity);
   }
 
@@ -242,8 +359,9 @@ class CachedJaro {
 
  private:
   std::vector<uint32_t> s_;
-  detail::PatternMatchVector word_;
-  detail::BlockPatternMatchVector block_;
+  detail::PatternMatchVector word_;       // n <= 64
+  detail::JaroPositions positions_;       // 64 < n <= UINT32_MAX
+  detail::BlockPatternMatchVector block_;  // longer
 };
 
 class CachedJaroWinkler {

@@ -1,5 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { CORPUS_FORMATS, type CorpusFormat } from './corpus-source.js';
 import { METRICS, type Metric } from './kernel.js';
+import { packageRoot } from './root.js';
+import type { Corpus, Match } from './corpus.js';
 
 // Loaded lazily so that a backend that cannot load (STRDIST_BACKEND=native without a binary)
 // is reported as one clear line rather than a stack trace.
@@ -18,6 +24,74 @@ function score(metric: Metric, a: string, b: string, prefixWeight?: number): num
     case 'jaroWinkler':
       return jaroWinkler(a, b, { prefixWeight });
   }
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('not a positive integer');
+  }
+  return n;
+}
+
+/** The word list shipped in the package (Debian's wamerican), used when no --corpus is given. */
+export const BUNDLED_CORPUS = 'data/words.txt.gz';
+
+async function loadCorpus(source: string | undefined, format: CorpusFormat): Promise<Corpus> {
+  const { Corpus } = lib;
+  if (source === undefined) return Corpus.fromFile(join(packageRoot().dir, BUNDLED_CORPUS), { format: 'lines' });
+  if (/^https?:\/\//i.test(source)) return Corpus.fromURL(source, { format });
+  return Corpus.fromFile(source, { format });
+}
+
+async function readQueries(file: string): Promise<string[]> {
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+function formatScore(metric: Metric, score: number): string {
+  return metric === 'levenshtein' ? String(score) : score.toFixed(4);
+}
+
+interface ClosestCliOptions {
+  n: number;
+  metric: Metric;
+  corpus?: string;
+  format: CorpusFormat;
+  json?: boolean;
+  threads?: number;
+  queries?: string;
+}
+
+async function closestCommand(words: string[], opts: ClosestCliOptions): Promise<void> {
+  const queries = [...words, ...(opts.queries ? await readQueries(opts.queries) : [])];
+  if (queries.length === 0) throw new Error('closest: give query words, or --queries FILE');
+  const corpus = await loadCorpus(opts.corpus, opts.format);
+  const search = { n: opts.n, metric: opts.metric, threads: opts.threads };
+  const results: Match[][] = [];
+  // Batches keep the progress bar moving; a bar only on a terminal and for a --queries file.
+  const bar = opts.queries && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 50 }) : undefined;
+  bar?.start(queries.length, 0);
+  const batch = 256;
+  for (let i = 0; i < queries.length; i += batch) {
+    results.push(...(await corpus.closestMany(queries.slice(i, i + batch), search)));
+    bar?.update(Math.min(queries.length, i + batch));
+  }
+  bar?.stop();
+  if (opts.json) {
+    const out = queries.map((query, i) => ({
+      query,
+      matches: results[i].map(({ word, score, index }) => ({ word, score, index })),
+    }));
+    process.stdout.write(JSON.stringify(out) + '\n');
+    return;
+  }
+  const lines = queries.map(
+    (q, i) => `${q}: ${results[i].map((m) => `${m.word} ${formatScore(opts.metric, m.score)}`).join(', ')}`,
+  );
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 function parseNumber(value: string): number {
@@ -45,6 +119,19 @@ export function buildProgram(): Command {
       if (opts.json) console.log(JSON.stringify({ metric: opts.metric, a, b, score: value }));
       else console.log(String(value));
     });
+
+  program
+    .command('closest')
+    .description('print the n closest corpus words to each query word, best first')
+    .argument('[words...]', 'query words')
+    .option('-n, --n <n>', 'how many matches per query', parsePositiveInt, 10)
+    .addOption(new Option('-m, --metric <metric>', 'the metric').choices(METRICS).default('jaro'))
+    .option('-c, --corpus <path|url>', 'word list file or http(s) URL (default: the bundled English list)')
+    .addOption(new Option('-f, --format <format>', 'word list format').choices(CORPUS_FORMATS).default('auto'))
+    .option('-t, --threads <t>', 'threads (default: all cores)', parsePositiveInt)
+    .option('-q, --queries <file>', 'read more queries from a file, one per line')
+    .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')
+    .action((words: string[], opts: ClosestCliOptions) => closestCommand(words, opts));
 
   program
     .command('info')

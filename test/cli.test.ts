@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,11 +49,73 @@ describe('strdist CLI (built dist/)', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const args of [['--help'], ['distance', '--help'], ['info', '--help']]) {
+    for (const args of [['--help'], ['distance', '--help'], ['closest', '--help'], ['info', '--help']]) {
       const r = await strdist(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Usage: strdist/);
     }
+  });
+
+  describe('closest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strdist-cli-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const lines = join(dir, 'words.txt');
+    const counted = join(dir, 'counted.txt');
+    const queries = join(dir, 'queries.txt');
+    writeFileSync(lines, 'bagel\nbagels\nbarge\ncheese\ncheesed\n');
+    writeFileSync(counted, '10 bagel\n7 label\n3 cheese\n');
+    writeFileSync(queries, 'bagle\n\nchees\n');
+
+    it('searches the bundled English list by default', async () => {
+      const r = await strdist(['closest', 'bagel', 'cheese', '-n', '5']);
+      expect(r.code).toBe(0);
+      const out = r.stdout.trim().split('\n');
+      expect(out).toHaveLength(2);
+      expect(out[0]).toMatch(/^bagel: bagel 1\.0000, bagels 0\.9444, /);
+      expect(out[1]).toMatch(/^cheese: cheese 1\.0000, /);
+      expect(out[0].split(', ')).toHaveLength(5);
+    });
+
+    it('prints JSON identical to the library result', async () => {
+      const r = await strdist(['closest', '--json', '-n', '3', '--metric', 'levenshtein', '--corpus', lines, 'bagle']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([
+        {
+          query: 'bagle',
+          matches: [
+            { word: 'bagel', score: 2, index: 0 },
+            { word: 'bagels', score: 2, index: 1 },
+            { word: 'barge', score: 2, index: 2 },
+          ],
+        },
+      ]);
+    });
+
+    it('reads a counted corpus and a queries file', async () => {
+      const r = await strdist(['closest', '--json', '-n', '1', '--corpus', counted, '--queries', queries]);
+      expect(r.code).toBe(0);
+      const res = JSON.parse(r.stdout) as { query: string; matches: { word: string }[] }[];
+      expect(res.map((x) => [x.query, x.matches[0].word])).toEqual([['bagle', 'bagel'], ['chees', 'cheese']]);
+    });
+
+    it('reads a corpus from a URL', async () => {
+      const server = createServer((_req, res) => res.end('alpha\nbeta\ngamma\n'));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/w.txt`;
+        const r = await strdist(['closest', '-n', '1', '--corpus', url, 'betta']);
+        expect(r).toMatchObject({ code: 0, stdout: 'betta: beta 0.9333\n' });
+      } finally {
+        server.close();
+      }
+    });
+
+    it('fails clearly without queries or with a bad -n', async () => {
+      expect((await strdist(['closest', '--corpus', lines])).stderr).toMatch(/give query words, or --queries FILE/);
+      const bad = await strdist(['closest', '-n', '0', 'x']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/not a positive integer/);
+    });
   });
 
   describe('in a copy of the package with no binary', () => {

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { METRICS } from '../src/kernel.js';
+import { scoreMatrix } from '../src/matrix.js';
+import { refScore } from './helpers/brute.js';
+
+const queries = ['bagel', '', 'chëese', '😀x', 'kitten', 'a'.repeat(70)];
+const choices = ['bagels', 'sitting', '', '😀', 'cheese', 'b'.repeat(65), 'a'.repeat(71), ...Array.from({ length: 700 }, (_, i) => `w${i}`)];
+
+describe('scoreMatrix', () => {
+  it.each(METRICS.map((m) => [m]))('%s equals the reference cell by cell, on 1, 2 and 5 threads', async (metric) => {
+    const want = queries.flatMap((q) => choices.map((c) => refScore(metric, q, c)));
+    for (const threads of [1, 2, 5]) {
+      expect(Array.from(await scoreMatrix(metric, queries, choices, { threads }))).toEqual(want);
+    }
+  });
+  it('applies cutoffs like scoreMany', async () => {
+    const m = await scoreMatrix('levenshtein', ['kitten'], ['sitting', 'kitten'], { maxDistance: 1 });
+    expect(Array.from(m)).toEqual([2, 0]);
+  });
+  it('handles empty sides', async () => {
+    expect((await scoreMatrix('jaro', [], ['a'])).length).toBe(0);
+    expect((await scoreMatrix('jaro', ['a'], [])).length).toBe(0);
+  });
+  it('rejects bad input clearly', async () => {
+    await expect(scoreMatrix('jaro', ['a'], ['b', 1] as never)).rejects.toThrow(/scoreMatrix: choices\[1\] must be a string, got number 1/);
+    await expect(scoreMatrix('jaro', 'a' as never, ['b'])).rejects.toThrow(/queries must be an array of strings/);
+    await expect(scoreMatrix('jaro', ['a'], ['b'], { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
+    await expect(scoreMatrix('nope' as never, ['a'], ['b'])).rejects.toThrow(/metric must be one of/);
+  });
+  it('can be cancelled', async () => {
+    const ac = new AbortController();
+    const many = Array.from({ length: 400 }, (_, i) => `query${i}`.repeat(20));
+    const p = scoreMatrix('levenshtein', many, Array.from({ length: 5000 }, (_, i) => `choice${i}`.repeat(20)), { signal: ac.signal, threads: 1 });
+    setTimeout(() => ac.abort(new Error('enough')), 20);
+    await expect(p).rejects.toThrow('enough');
+  });
+});
