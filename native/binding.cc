@@ -37,19 +37,13 @@ struct CodePointArg {
   const uint32_t* data() const { return points.data(); }
 };
 
-thread_local CodePointArg g_a, g_b, g_query;
+thread_local CodePointArg g_query;
 thread_local std::vector<char16_t> g_joined_units;
 thread_local std::vector<uint32_t> g_joined_points;
 
 double NumberArg(const Napi::CallbackInfo& info, size_t i, double fallback) {
   if (info.Length() <= i || info[i].IsUndefined()) return fallback;
   return info[i].As<Napi::Number>().DoubleValue();
-}
-
-size_t MaxArg(double max) {
-  // -1 (or anything negative / non-finite) means "no cutoff".
-  if (!(max >= 0) || max >= 9007199254740992.0) return SIZE_MAX;
-  return static_cast<size_t>(max);
 }
 
 template <typename F>
@@ -67,41 +61,103 @@ Napi::Value Guard(const Napi::CallbackInfo& info, F&& body) {
   }
 }
 
-Napi::Value Levenshtein(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value {
-    g_a.read(info.Env(), info[0], "a");
-    g_b.read(info.Env(), info[1], "b");
-    size_t d = strdist::levenshtein(g_a.data(), g_a.size, g_b.data(), g_b.size,
-                                    MaxArg(NumberArg(info, 2, -1)));
-    return Napi::Number::New(info.Env(), static_cast<double>(d));
+// The pairwise calls are raw Node-API callbacks: for two short strings the boundary costs
+// more than the bit-parallel work, so they read the arguments with as few calls as possible
+// (each string copied once into a stack buffer when it fits).
+constexpr size_t kStackUnits = 256;
+
+struct PairArg {
+  char16_t stack[kStackUnits];
+  std::vector<char16_t> heap;
+  const char16_t* units = nullptr;
+  size_t length = 0;
+
+  bool read(napi_env env, napi_value v, const char* name) {
+    size_t copied = 0;
+    if (napi_get_value_string_utf16(env, v, stack, kStackUnits, &copied) != napi_ok) {
+      napi_throw_type_error(env, nullptr, (std::string(name) + " must be a string").c_str());
+      return false;
+    }
+    if (copied < kStackUnits - 1) {
+      units = stack;
+      length = copied;
+      return true;
+    }
+    // It may have been cut at the buffer: read it whole.
+    length = strdist_addon::ReadUtf16(env, v, heap, name);
+    units = heap.data();
+    return true;
+  }
+};
+
+// Decoded code points of both arguments, in buffers reused across calls on this thread.
+struct Pair {
+  const uint32_t* a;
+  size_t la;
+  const uint32_t* b;
+  size_t lb;
+};
+
+thread_local std::vector<uint32_t> g_points_a(kStackUnits), g_points_b(kStackUnits);
+
+template <size_t N, typename F>
+napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
+  size_t argc = N;
+  napi_value argv[N];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 2) {
+    napi_throw_type_error(env, nullptr, "expected two strings");
+    return nullptr;
+  }
+  PairArg a, b;
+  if (!a.read(env, argv[0], "a") || !b.read(env, argv[1], "b")) return nullptr;
+  try {
+    if (g_points_a.size() < a.length) g_points_a.resize(a.length);
+    if (g_points_b.size() < b.length) g_points_b.resize(b.length);
+    Pair p{g_points_a.data(), decode_utf16(a.units, a.length, g_points_a.data()), g_points_b.data(),
+           decode_utf16(b.units, b.length, g_points_b.data())};
+    double opt[N > 2 ? N - 2 : 1] = {};
+    for (size_t i = 2; i < N; ++i) {
+      if (i >= argc || napi_get_value_double(env, argv[i], &opt[i - 2]) != napi_ok) opt[i - 2] = -1;
+    }
+    napi_value result;
+    napi_create_double(env, body(p, opt), &result);
+    return result;
+  } catch (const std::bad_alloc&) {
+    napi_throw_range_error(env, nullptr, "strdist: out of memory for these strings");
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, (std::string("strdist: ") + e.what()).c_str());
+  }
+  return nullptr;
+}
+
+size_t MaxArg(double max) {
+  // -1 (or anything negative / non-finite) means "no cutoff".
+  if (!(max >= 0) || max >= 9007199254740992.0) return SIZE_MAX;
+  return static_cast<size_t>(max);
+}
+
+napi_value Levenshtein(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Pair& p, const double* o) {
+    return static_cast<double>(strdist::levenshtein(p.a, p.la, p.b, p.lb, MaxArg(o[0])));
   });
 }
 
-Napi::Value LevenshteinSimilarity(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value {
-    g_a.read(info.Env(), info[0], "a");
-    g_b.read(info.Env(), info[1], "b");
-    return Napi::Number::New(
-        info.Env(), strdist::levenshtein_similarity(g_a.data(), g_a.size, g_b.data(), g_b.size));
+napi_value LevenshteinSimilarity(napi_env env, napi_callback_info info) {
+  return Pairwise<2>(env, info, [](const Pair& p, const double*) {
+    return strdist::levenshtein_similarity(p.a, p.la, p.b, p.lb);
   });
 }
 
-Napi::Value Jaro(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value {
-    g_a.read(info.Env(), info[0], "a");
-    g_b.read(info.Env(), info[1], "b");
-    return Napi::Number::New(info.Env(), strdist::jaro(g_a.data(), g_a.size, g_b.data(),
-                                                       g_b.size, NumberArg(info, 2, 0.0)));
+napi_value Jaro(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Pair& p, const double* o) {
+    return strdist::jaro(p.a, p.la, p.b, p.lb, o[0] < 0 ? 0.0 : o[0]);
   });
 }
 
-Napi::Value JaroWinkler(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value {
-    g_a.read(info.Env(), info[0], "a");
-    g_b.read(info.Env(), info[1], "b");
-    return Napi::Number::New(
-        info.Env(), strdist::jaro_winkler(g_a.data(), g_a.size, g_b.data(), g_b.size,
-                                          NumberArg(info, 2, 0.1), NumberArg(info, 3, 0.0)));
+napi_value JaroWinkler(napi_env env, napi_callback_info info) {
+  return Pairwise<4>(env, info, [](const Pair& p, const double* o) {
+    return strdist::jaro_winkler(p.a, p.la, p.b, p.lb, o[0] < 0 ? 0.1 : o[0], o[1] < 0 ? 0.0 : o[1]);
   });
 }
 
@@ -198,11 +254,15 @@ Napi::Array CpuFeatures(Napi::Env env) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("levenshtein", Napi::Function::New(env, Levenshtein, "levenshtein"));
-  exports.Set("levenshteinSimilarity",
-              Napi::Function::New(env, LevenshteinSimilarity, "levenshteinSimilarity"));
-  exports.Set("jaro", Napi::Function::New(env, Jaro, "jaro"));
-  exports.Set("jaroWinkler", Napi::Function::New(env, JaroWinkler, "jaroWinkler"));
+  auto raw = [&](const char* name, napi_callback cb) {
+    napi_value fn;
+    NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn));
+    exports.Set(name, Napi::Value(env, fn));
+  };
+  raw("levenshtein", Levenshtein);
+  raw("levenshteinSimilarity", LevenshteinSimilarity);
+  raw("jaro", Jaro);
+  raw("jaroWinkler", JaroWinkler);
   exports.Set("scoreMany", Napi::Function::New(env, ScoreMany, "scoreMany"));
   exports.Set("kernelVersion", Napi::Number::New(env, STRDIST_KERNEL_VERSION));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));

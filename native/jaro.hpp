@@ -7,17 +7,28 @@
 // both sides are read in order / 2); score (m/|a| + m/|b| + (m - t)/m) / 3.
 // The greedy matching gives the same m and t whichever string is the pattern.
 //
-// Bit-parallel matching: the match vector of the text code point, masked by
-// the window and by the pattern positions still free, gives all candidates at
-// once; its lowest set bit is the earliest one.
+// Matching (all exact, same m and t):
+//   jaro_word       pattern <= 64: bit-parallel. The match vector of the text
+//                   code point, masked by the window and by the pattern
+//                   positions still free, holds all candidates; its lowest set
+//                   bit is the earliest. O(1) word operations per text code point.
+//   jaro_positions  longer patterns: one pointer per distinct code point into
+//                   its sorted positions (see JaroPositions). O(1) amortised
+//                   per text code point; measured 6-9x faster than the
+//                   multi-word scan at 1000 code points.
+//   jaro_block      multi-word bit-parallel scan of the window's words; used
+//                   for patterns beyond 2^32 code points, and kept tested.
+// Transpositions pair the k-th matched pattern and text positions, read from
+// the flag words lowest bit first. Early exits: the length bound before any
+// matching, the common-character bound before counting transpositions.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
-#include "levenshtein.hpp"  // common_prefix
 #include "pattern.hpp"
 
 namespace strdist {
@@ -170,6 +181,7 @@ class JaroPositions {
     std::vector<uint32_t> id_of(n);
     for (size_t i = 0; i < n; ++i) {
       const uint32_t c = s[i];
+      if (c >= 256 && large_id_.size() == 0) large_id_.reserve(n - i);
       uint32_t* slot = c < 256 ? &ascii_id_[c] : &large_id_.find_or_insert(c);
       if (*slot == 0) *slot = ++ids;
       id_of[i] = *slot;

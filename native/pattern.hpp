@@ -81,6 +81,22 @@ class SmallBuffer {
   T* ptr_;
 };
 
+// ---- sequences ----------------------------------------------------------------
+
+inline size_t common_prefix(const uint32_t* a, size_t la, const uint32_t* b, size_t lb) {
+  const size_t n = std::min(la, lb);
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+inline size_t common_suffix(const uint32_t* a, size_t la, const uint32_t* b, size_t lb) {
+  const size_t n = std::min(la, lb);
+  size_t i = 0;
+  while (i < n && a[la - 1 - i] == b[lb - 1 - i]) ++i;
+  return i;
+}
+
 // ---- one word ----------------------------------------------------------------
 
 // Match vectors of a pattern of at most 64 code points.
@@ -158,6 +174,14 @@ class CodeMap {
  public:
   size_t size() const { return size_; }
 
+  // Makes room for n keys without further growth.
+  void reserve(size_t n) {
+    n = std::min<size_t>(n, 0x110000);  // there are no more code points
+    unsigned bits = 4;
+    while ((size_t(1) << bits) < 2 * n) ++bits;
+    if (bits > bits_ || table_.empty()) rehash(bits);
+  }
+
   uint32_t find(uint32_t c) const {
     if (size_ == 0) return 0;
     size_t k = hash_slot(c, bits_);
@@ -172,7 +196,7 @@ class CodeMap {
 
   // The value slot for c, zero when c was absent (the caller stores a nonzero value).
   uint32_t& find_or_insert(uint32_t c) {
-    if (2 * (size_ + 1) > table_.size()) grow();
+    if (2 * (size_ + 1) > table_.size()) rehash(table_.empty() ? 4 : bits_ + 1);
     size_t k = hash_slot(c, bits_);
     const size_t mask = table_.size() - 1;
     while (table_[k].value != 0 && table_[k].key != c) k = (k + 1) & mask;
@@ -195,10 +219,10 @@ class CodeMap {
     uint32_t value;
   };
 
-  void grow() {
+  void rehash(unsigned bits) {
     std::vector<Entry> old;
     old.swap(table_);
-    bits_ = old.empty() ? 4 : bits_ + 1;
+    bits_ = bits;
     table_.assign(size_t(1) << bits_, Entry{0, 0});
     const size_t mask = table_.size() - 1;
     for (const Entry& e : old) {
@@ -231,7 +255,10 @@ class BlockPatternMatchVector {
  public:
   BlockPatternMatchVector() = default;
 
-  BlockPatternMatchVector(const uint32_t* s, size_t n) : words_((n + 63) / 64) {
+  // dense_budget: the most words the dense layout may take; 0 picks the
+  // default, max(2^17, 16 * n). (Tests pass 1 to force the sparse layout.)
+  BlockPatternMatchVector(const uint32_t* s, size_t n, size_t dense_budget = 0)
+      : words_((n + 63) / 64) {
     std::fill(ascii_row_, ascii_row_ + 256, 0u);
     // Number the distinct code points: those below 256 first, then the others.
     uint32_t ascii_rows = 0;
@@ -240,12 +267,14 @@ class BlockPatternMatchVector {
       if (c < 256) {
         if (ascii_row_[c] == 0) ascii_row_[c] = ++ascii_rows;
       } else {
+        if (large_rows_.size() == 0) large_rows_.reserve(n - i);
         uint32_t& v = large_rows_.find_or_insert(c);
         if (v == 0) v = static_cast<uint32_t>(large_rows_.size());
       }
     }
     const size_t large = large_rows_.size();
-    const size_t budget = std::max<size_t>(size_t(1) << 17, words_ * 64 * 16);
+    const size_t budget =
+        dense_budget ? dense_budget : std::max<size_t>(size_t(1) << 17, words_ * 64 * 16);
     sparse_ = (size_t(ascii_rows) + large + 1) > budget / std::max<size_t>(words_, 1);
     const size_t dense_rows = size_t(ascii_rows) + 1 + (sparse_ ? 0 : large);
     rows_.assign(dense_rows * words_, 0);

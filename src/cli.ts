@@ -56,6 +56,9 @@ function formatScore(metric: Metric, score: number): string {
 }
 
 interface ClosestCliOptions {
+  redis?: string;
+  prefix?: string;
+  require: 'native' | 'any';
   n: number;
   metric: Metric;
   corpus?: string;
@@ -70,14 +73,39 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
   if (queries.length === 0) throw new Error('closest: give query words, or --queries FILE');
   const corpus = await loadCorpus(opts.corpus, opts.format);
   const search = { n: opts.n, metric: opts.metric, threads: opts.threads };
-  const results: Match[][] = [];
+  const results: Pick<Match, 'word' | 'score' | 'index'>[][] = [];
   // Batches keep the progress bar moving; a bar only on a terminal and for a --queries file.
   const bar = opts.queries && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 50 }) : undefined;
   bar?.start(queries.length, 0);
   const batch = 256;
-  for (let i = 0; i < queries.length; i += batch) {
-    results.push(...(await corpus.closestMany(queries.slice(i, i + batch), search)));
-    bar?.update(Math.min(queries.length, i + batch));
+  if (opts.redis) {
+    // Through the queue: the corpus is stored once, the batches are mapped over the workers.
+    const dispatcher = lib.connect({ redis: opts.redis, prefix: opts.prefix });
+    try {
+      const ref = await dispatcher.putCorpus(corpus);
+      const argsList: import('./tasks.js').ClosestArgs[] = [];
+      for (let i = 0; i < queries.length; i += batch) {
+        argsList.push({ corpus: ref.id, queries: queries.slice(i, i + batch), n: opts.n, metric: opts.metric });
+      }
+      const ids = await dispatcher.map('closest', argsList, { require: opts.require });
+      let done = 0;
+      const parts = await Promise.all(
+        ids.map(async (id, k) => {
+          const r = await dispatcher.result<'closest'>(id, { timeoutMs: 10 * 60_000 });
+          done += argsList[k].queries.length;
+          bar?.update(done);
+          return r;
+        }),
+      );
+      for (const p of parts) results.push(...p);
+    } finally {
+      await dispatcher.close();
+    }
+  } else {
+    for (let i = 0; i < queries.length; i += batch) {
+      results.push(...(await corpus.closestMany(queries.slice(i, i + batch), search)));
+      bar?.update(Math.min(queries.length, i + batch));
+    }
   }
   bar?.stop();
   if (opts.json) {
@@ -103,7 +131,7 @@ function parseNumber(value: string): number {
 export function buildProgram(): Command {
   const program = new Command('strdist')
     .description('Exact string distances: Levenshtein, Jaro, Jaro-Winkler')
-    .version(lib.capability().version)
+    .version(packageRoot().version)
     .showHelpAfterError();
 
   program
@@ -131,7 +159,56 @@ export function buildProgram(): Command {
     .option('-t, --threads <t>', 'threads (default: all cores)', parsePositiveInt)
     .option('-q, --queries <file>', 'read more queries from a file, one per line')
     .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')
+    .option('--redis <url>', 'send the search to strdist workers through this Redis')
+    .option('--prefix <prefix>', 'key prefix of the queues (with --redis)', 'strdist')
+    .addOption(new Option('--require <backend>', 'which workers may run it (with --redis)').choices(['native', 'any']).default('native'))
     .action((words: string[], opts: ClosestCliOptions) => closestCommand(words, opts));
+
+  program
+    .command('worker')
+    .description('serve closest-word jobs from a Redis queue until SIGTERM or SIGINT')
+    .requiredOption('--redis <url>', 'redis:// or rediss:// URL')
+    .option('--prefix <prefix>', 'key prefix of the queues', 'strdist')
+    .option('--concurrency <n>', 'jobs at once', parsePositiveInt, 1)
+    .option('--require-native', 'exit non-zero unless the native kernel loads and passes its self-test')
+    .action(async (opts: { redis: string; prefix: string; concurrency: number; requireNative?: boolean }) => {
+      const { startWorker } = await import('./dispatch/worker.js');
+      const worker = await startWorker({ ...opts, log: (line) => console.error(line) });
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      await worker.close();
+    });
+
+  program
+    .command('workers')
+    .description('list the live workers and their capability records')
+    .requiredOption('--redis <url>', 'redis:// or rediss:// URL')
+    .option('--prefix <prefix>', 'key prefix of the queues', 'strdist')
+    .option('--json', 'print the records as JSON')
+    .action(async (opts: { redis: string; prefix: string; json?: boolean }) => {
+      const { QueueDispatcher } = await import('./dispatch/queue.js');
+      const d = new QueueDispatcher({ redis: opts.redis, prefix: opts.prefix });
+      try {
+        const list = await d.workers();
+        if (opts.json) {
+          console.log(JSON.stringify(list, null, 2));
+          return;
+        }
+        if (list.length === 0) console.log(`no live workers (prefix ${opts.prefix})`);
+        for (const w of list) {
+          console.log(
+            `${w.id}  ${w.backend} kernel v${w.kernelVersion}  ${w.platform}-${w.arch}${w.libc ? `-${w.libc}` : ''}  ` +
+              `queues ${w.queues.join(',')}  threads ${w.threads}  concurrency ${w.concurrency}` +
+              (w.binary ? `  ${w.binary.path} sha256:${w.binary.sha256.slice(0, 12)}` : ''),
+          );
+        }
+      } finally {
+        await d.close();
+      }
+    });
 
   program
     .command('info')
@@ -161,7 +238,10 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
-  lib = await import('./index.js');
+  // `worker` and `workers` choose their backend themselves (a worker falls back to js when the
+  // binary fails); everything else uses the library's process-wide choice.
+  const command = process.argv[2];
+  if (command !== 'worker' && command !== 'workers') lib = await import('./index.js');
   await buildProgram().parseAsync(process.argv);
 }
 

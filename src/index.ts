@@ -50,3 +50,31 @@ export { Corpus, CorpusFormatError } from './corpus.js';
 export type { ClosestOptions, CorpusFileOptions, CorpusFormat, CorpusOptions, CorpusURLOptions, Match } from './corpus.js';
 export { scoreMatrix } from './matrix.js';
 export type { ScoreMatrixOptions } from './matrix.js';
+export {
+  connect,
+  startWorker,
+  NoCapableWorkerError,
+  RemoteJobError,
+  JobCancelledError,
+  JobTimeoutError,
+  UnknownJobError,
+  UnknownCorpusError,
+  TaskArgumentError,
+  LIMITS,
+  TASK_NAMES,
+} from './dispatch/index.js';
+export type {
+  CallOptions,
+  ClosestArgs,
+  ClosestResult,
+  ConnectOptions,
+  CorpusRef,
+  Dispatcher,
+  JobStatus,
+  Requirement,
+  ResultOptions,
+  RunningWorker,
+  TaskName,
+  WorkerInfo,
+  WorkerOptions,
+} from './dispatch/index.js';

@@ -511,6 +511,29 @@ static void check_pair(Rng& rng, const Seq& a, const Seq& b, const CachedLevensh
                lsim);
   check_double("cached levenshtein similarity", qlev.similarity(b.data(), b.size()), lsim);
 
+  // The multi-word kernels directly, for any pattern length, with dense and
+  // sparse (forced) match vectors.
+  if (!a.empty() && !b.empty()) {
+    const size_t diff = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+    for (size_t budget : {size_t(0), size_t(1)}) {
+      const strdist::detail::BlockPatternMatchVector pm(a.data(), a.size(), budget);
+      const size_t k = std::max(diff, random_max(rng, d));
+      const size_t kk = std::min(k, std::max(a.size(), b.size()));
+      check_size(budget ? "block levenshtein sparse" : "block levenshtein",
+                 strdist::detail::levenshtein_hyrroe2003_block(pm, a.size(), b.data(), b.size(), kk),
+                 d <= kk ? d : kk + 1);
+      const double nj = naive_jaro(a, b);
+      check_double(budget ? "block jaro sparse" : "block jaro",
+                   strdist::detail::jaro_block(pm, a.data(), a.size(), b.data(), b.size(), 0.0), nj);
+      if (pm.words() == 2)
+        check_size("two-word levenshtein",
+                   strdist::detail::levenshtein_hyrroe2003_2words(pm, a.size(), b.data(), b.size()), d);
+    }
+    const strdist::detail::JaroPositions pos(a.data(), a.size());
+    check_double("positions jaro", strdist::detail::jaro_positions(pos, a.data(), a.size(), b.data(), b.size(), 0.0),
+                 naive_jaro(a, b));
+  }
+
   const double nj = naive_jaro(a, b);
   check_double("naive jaro symmetric", naive_jaro(b, a), nj);
   const CachedJaro bjaro(b.data(), b.size());

@@ -52,4 +52,9 @@ export function backendState(): Backend {
   return (current ??= selectBackend());
 }
 
+/** Sets the process-wide backend (a worker does, after its own checks). */
+export function setBackendState(state: Backend): void {
+  current = state;
+}
+
 export { jsKernel, loadAddon, nativeKernel };

@@ -1,0 +1,8 @@
+// The workloads, in the order they run. A workload module exports `name`, `description` and
+// `run(ctx)`; it measures with measureGroup() and may add tables to ctx.tables.
+import * as pairwise from './pairwise.mjs';
+import * as crossover from './crossover.mjs';
+import * as long from './long.mjs';
+import * as scoreMany from './score-many.mjs';
+
+export const workloads = [pairwise, crossover, long, scoreMany];

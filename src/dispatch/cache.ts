@@ -1,0 +1,62 @@
+import type { Corpus } from '../corpus.js';
+
+/** Approximate bytes a corpus holds (JS strings plus the native index). */
+function sizeOf(corpus: Corpus): number {
+  let units = 0;
+  for (const w of corpus) units += w.length;
+  return units * 4 + corpus.size * 48;
+}
+
+/**
+ * Corpora by id, least recently used dropped first once the bytes exceed `maxBytes`. Loads
+ * of the same id share one promise, so a corpus is fetched once however many jobs ask.
+ */
+export class CorpusCache {
+  readonly #entries = new Map<string, { corpus: Promise<Corpus>; bytes: number }>();
+  #bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(id: string, load: () => Promise<Corpus>): Promise<Corpus> {
+    const hit = this.#entries.get(id);
+    if (hit) {
+      this.#entries.delete(id); // move to the back: most recently used
+      this.#entries.set(id, hit);
+      return hit.corpus;
+    }
+    const entry = { corpus: load(), bytes: 0 };
+    this.#entries.set(id, entry);
+    entry.corpus.then(
+      (c) => {
+        if (this.#entries.get(id) !== entry) return;
+        entry.bytes = sizeOf(c);
+        this.#bytes += entry.bytes;
+        this.#evict(id);
+      },
+      () => {
+        if (this.#entries.get(id) === entry) this.#entries.delete(id);
+      },
+    );
+    return entry.corpus;
+  }
+
+  delete(id: string): void {
+    const e = this.#entries.get(id);
+    if (!e) return;
+    this.#bytes -= e.bytes;
+    this.#entries.delete(id);
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  #evict(keep: string): void {
+    for (const [id, e] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) return;
+      if (id === keep) continue;
+      this.#bytes -= e.bytes;
+      this.#entries.delete(id);
+    }
+  }
+}

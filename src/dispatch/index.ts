@@ -1,0 +1,27 @@
+import { LocalDispatcher } from './local.js';
+import { QueueDispatcher } from './queue.js';
+import type { RedisConnectOptions } from './redis.js';
+import type { Dispatcher } from './types.js';
+
+export interface ConnectOptions extends Partial<RedisConnectOptions> {
+  /**
+   * Embedded dispatcher only: jobs run at once in this process.
+   * @defaultValue 1
+   */
+  concurrency?: number;
+}
+
+/**
+ * A dispatcher: with `redis`, BullMQ queues on that Redis served by `strdist worker`
+ * processes; without, the embedded one that runs the same tasks in this process.
+ */
+export function connect(options: ConnectOptions = {}): Dispatcher {
+  if (options.redis === undefined || options.redis === '') return new LocalDispatcher(options.concurrency);
+  return new QueueDispatcher({ redis: options.redis, prefix: options.prefix });
+}
+
+export { LocalDispatcher, QueueDispatcher };
+export * from './types.js';
+export { startWorker, type RunningWorker, type WorkerOptions } from './worker.js';
+export { LIMITS, TASK_NAMES, TaskArgumentError } from '../tasks.js';
+export type { ClosestArgs, ClosestResult, TaskName } from '../tasks.js';

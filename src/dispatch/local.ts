@@ -1,0 +1,204 @@
+// The embedded dispatcher: the same API as the BullMQ one, with the jobs run in this process
+// through the same task code the workers run. The default when no Redis is configured.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { backendState } from '../backend/index.js';
+import { describeCapability } from '../capability.js';
+import type { Corpus } from '../corpus.js';
+import { parseTask, type TaskName } from '../tasks.js';
+import {
+  JobCancelledError,
+  JobTimeoutError,
+  NoCapableWorkerError,
+  RemoteJobError,
+  UnknownCorpusError,
+  UnknownJobError,
+  type CallOptions,
+  type CorpusRef,
+  type Dispatcher,
+  type JobStatus,
+  type ResultOptions,
+  type TaskArgs,
+  type TaskResults,
+  type WorkerInfo,
+} from './types.js';
+
+interface LocalJob {
+  id: string;
+  task: string;
+  args: unknown;
+  status: JobStatus;
+  result?: unknown;
+  error?: Error;
+  abort: AbortController;
+  done: Promise<void>;
+  settle: () => void;
+}
+
+const RETAIN = 10_000;
+const WORKER_ID = `embedded-${process.pid}`;
+
+export class LocalDispatcher implements Dispatcher {
+  readonly kind = 'embedded' as const;
+  readonly #corpora = new Map<string, Corpus>();
+  readonly #jobs = new Map<string, LocalJob>();
+  readonly #queue: LocalJob[] = [];
+  #running = 0;
+  #closed = false;
+  readonly #startedAt = Date.now();
+
+  constructor(readonly concurrency = 1) {}
+
+  async putCorpus(corpus: Corpus): Promise<CorpusRef> {
+    this.#open();
+    this.#corpora.set(corpus.id, corpus);
+    return { id: corpus.id, size: corpus.size };
+  }
+
+  async deleteCorpus(ref: CorpusRef | string): Promise<void> {
+    this.#corpora.delete(typeof ref === 'string' ? ref : ref.id);
+  }
+
+  async call<T extends TaskName>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
+    return (await this.map(task, [args], options))[0];
+  }
+
+  async map<T extends TaskName>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
+    this.#open();
+    const parsed = argsList.map((a) => parseTask(task, a));
+    for (const { def, args } of parsed) {
+      for (const id of def.corpora(args)) if (!this.#corpora.has(id)) throw new UnknownCorpusError(id);
+    }
+    if ((options.require ?? 'native') === 'native' && backendState().kernel.name !== 'native') {
+      throw new NoCapableWorkerError(
+        `no live worker with the native kernel: this process runs the js backend (${backendState().reason ?? ''})`,
+      );
+    }
+    return parsed.map(({ args }) => {
+      let settle!: () => void;
+      const done = new Promise<void>((r) => (settle = r));
+      const job: LocalJob = { id: randomUUID(), task, args, status: 'waiting', abort: new AbortController(), done, settle };
+      this.#jobs.set(job.id, job);
+      this.#queue.push(job);
+      this.#trim();
+      queueMicrotask(() => this.#pump());
+      return job.id;
+    });
+  }
+
+  async result<T extends TaskName = TaskName>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+    const job = this.#job(id);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const outcome = await Promise.race([job.done.then(() => 'done' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw new JobTimeoutError(id, timeoutMs);
+    if (job.status === 'cancelled') throw new JobCancelledError(id);
+    if (job.status === 'failed') {
+      throw new RemoteJobError(`job ${job.task} ${id} failed on worker ${WORKER_ID}: ${job.error?.message}`, id, WORKER_ID, job.error?.stack, 1);
+    }
+    return job.result as TaskResults[T];
+  }
+
+  async status(id: string): Promise<JobStatus> {
+    return this.#job(id).status;
+  }
+
+  async join<T extends TaskName = TaskName>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
+    return Promise.all(ids.map((id) => this.result<T>(id, options)));
+  }
+
+  async kill(id: string): Promise<boolean> {
+    const job = this.#job(id);
+    if (job.status === 'waiting') {
+      this.#queue.splice(this.#queue.indexOf(job), 1);
+      job.status = 'cancelled';
+      job.settle();
+      return true;
+    }
+    if (job.status === 'active') {
+      job.abort.abort(new JobCancelledError(id));
+      return true;
+    }
+    return false;
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    const cap = describeCapability(backendState());
+    const queues = cap.backend === 'native' ? [`native-v${cap.kernelVersion}`, 'any'] : ['any'];
+    return [
+      {
+        ...cap,
+        id: WORKER_ID,
+        hostname: hostname(),
+        pid: process.pid,
+        queues,
+        concurrency: this.concurrency,
+        startedAt: this.#startedAt,
+        heartbeatAt: Date.now(),
+        selfTest: 'passed',
+      },
+    ];
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) {
+      job.status = 'cancelled';
+      job.settle();
+    }
+    for (const job of this.#jobs.values()) if (job.status === 'active') job.abort.abort(new JobCancelledError(job.id));
+  }
+
+  #open(): void {
+    if (this.#closed) throw new Error('this dispatcher is closed');
+  }
+
+  #job(id: string): LocalJob {
+    const job = this.#jobs.get(id);
+    if (!job) throw new UnknownJobError(id);
+    return job;
+  }
+
+  /** Keeps at most RETAIN jobs, dropping the oldest finished ones. */
+  #trim(): void {
+    if (this.#jobs.size <= RETAIN) return;
+    for (const [id, job] of this.#jobs) {
+      if (this.#jobs.size <= RETAIN) break;
+      if (job.status !== 'waiting' && job.status !== 'active') this.#jobs.delete(id);
+    }
+  }
+
+  #pump(): void {
+    while (this.#running < this.concurrency && this.#queue.length > 0) {
+      const job = this.#queue.shift()!;
+      this.#running++;
+      job.status = 'active';
+      void this.#run(job).finally(() => {
+        this.#running--;
+        job.settle();
+        this.#pump();
+      });
+    }
+  }
+
+  async #run(job: LocalJob): Promise<void> {
+    try {
+      const { def, args } = parseTask(job.task, job.args);
+      job.result = await def.run(args, {
+        corpus: async (id) => {
+          const c = this.#corpora.get(id);
+          if (!c) throw new UnknownCorpusError(id);
+          return c;
+        },
+        backend: backendState().kernel.name,
+        signal: job.abort.signal,
+      });
+      job.status = job.abort.signal.aborted ? 'cancelled' : 'completed';
+    } catch (err) {
+      job.status = job.abort.signal.aborted ? 'cancelled' : 'failed';
+      job.error = err instanceof Error ? err : new Error(String(err));
+    }
+  }
+}

@@ -1,0 +1,261 @@
+// The BullMQ dispatcher (client side): jobs are queued on Redis for `strdist worker` processes.
+import { randomUUID } from 'node:crypto';
+import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Corpus } from '../corpus.js';
+import { KERNEL_VERSION } from '../kernel.js';
+import { parseTask, type TaskName } from '../tasks.js';
+import { encodeCorpus } from './corpus-store.js';
+import { DEFAULT_PREFIX, keys, queueFor, redisOptions, RETENTION, type RedisConnectOptions } from './redis.js';
+import {
+  JobCancelledError,
+  JobTimeoutError,
+  NoCapableWorkerError,
+  RemoteJobError,
+  UnknownCorpusError,
+  UnknownJobError,
+  type CallOptions,
+  type CorpusRef,
+  type Dispatcher,
+  type JobStatus,
+  type Requirement,
+  type ResultOptions,
+  type TaskArgs,
+  type TaskResults,
+  type WorkerInfo,
+} from './types.js';
+
+/** The job data on the queue: a task name and its arguments, nothing else. */
+export interface JobData {
+  task: string;
+  args: unknown;
+  require: Requirement;
+}
+
+/** What a worker reports in the job's progress while it runs it. */
+export interface JobProgress {
+  worker: string;
+}
+
+function splitId(id: string): { queue: string; jobId: string } {
+  const at = typeof id === 'string' ? id.indexOf('/') : -1;
+  if (at <= 0) throw new UnknownJobError(String(id));
+  return { queue: id.slice(0, at), jobId: id.slice(at + 1) };
+}
+
+export class QueueDispatcher implements Dispatcher {
+  readonly kind = 'redis' as const;
+  readonly prefix: string;
+  readonly #connection: RedisOptions;
+  readonly #redis: Redis;
+  readonly #queues = new Map<string, Queue>();
+  readonly #events = new Map<string, Promise<QueueEvents>>();
+
+  constructor(options: RedisConnectOptions) {
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    // The client fails fast while Redis is away, rather than queueing commands for ever.
+    this.#connection = redisOptions(options.redis, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
+    this.#redis = new Redis({ ...this.#connection, lazyConnect: false });
+    this.#redis.on('error', () => {}); // reported through the failing calls
+  }
+
+  #queue(name: string): Queue {
+    let q = this.#queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.#connection as ConnectionOptions, prefix: this.prefix });
+      q.on('error', () => {});
+      this.#queues.set(name, q);
+    }
+    return q;
+  }
+
+  #queueEvents(name: string): Promise<QueueEvents> {
+    let e = this.#events.get(name);
+    if (!e) {
+      const events = new QueueEvents(name, {
+        connection: { ...this.#connection, maxRetriesPerRequest: null } as ConnectionOptions,
+        prefix: this.prefix,
+      });
+      events.on('error', () => {});
+      e = events.waitUntilReady().then(() => events);
+      this.#events.set(name, e);
+    }
+    return e;
+  }
+
+  async putCorpus(corpus: Corpus): Promise<CorpusRef> {
+    const key = keys.corpus(this.prefix, corpus.id);
+    // Stored once: an id names its content, so a second put has nothing to add.
+    if (!(await this.#redis.exists(key))) await this.#redis.set(key, encodeCorpus(corpus), 'NX');
+    return { id: corpus.id, size: corpus.size };
+  }
+
+  async deleteCorpus(ref: CorpusRef | string): Promise<void> {
+    await this.#redis.del(keys.corpus(this.prefix, typeof ref === 'string' ? ref : ref.id));
+  }
+
+  async call<T extends TaskName>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
+    return (await this.map(task, [args], options))[0];
+  }
+
+  async map<T extends TaskName>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
+    if (!Array.isArray(argsList)) throw new TypeError('map: argsList must be an array of task arguments');
+    const require: Requirement = options.require ?? 'native';
+    if (require !== 'native' && require !== 'any') {
+      throw new RangeError(`require must be "native" or "any", got ${JSON.stringify(require)}`);
+    }
+    const attempts = options.attempts ?? 3;
+    if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be a positive integer, got ${attempts}`);
+    const parsed = argsList.map((a) => parseTask(task, a));
+    const corpora = new Set(parsed.flatMap(({ def, args }) => def.corpora(args)));
+    for (const id of corpora) {
+      if (!(await this.#redis.exists(keys.corpus(this.prefix, id)))) throw new UnknownCorpusError(id);
+    }
+    await this.#checkWorkers(require);
+    const name = queueFor(require);
+    const jobs = parsed.map(({ args }) => ({
+      name: task,
+      data: { task, args, require } satisfies JobData,
+      opts: {
+        jobId: randomUUID(),
+        attempts,
+        backoff: { type: 'exponential' as const, delay: 250 },
+        removeOnComplete: RETENTION.completed,
+        removeOnFail: RETENTION.failed,
+      },
+    }));
+    await this.#queueEvents(name); // listening before the first job can finish
+    const added = await this.#queue(name).addBulk(jobs);
+    return added.map((j) => `${name}/${j.id}`);
+  }
+
+  /** Throws NoCapableWorkerError when no live worker consumes the queue this job needs. */
+  async #checkWorkers(require: Requirement): Promise<void> {
+    const live = await this.workers();
+    const queue = queueFor(require);
+    if (live.some((w) => w.queues.includes(queue))) return;
+    const counts = new Map<string, number>();
+    for (const w of live) {
+      const label = w.backend === 'native' ? `the native kernel v${w.kernelVersion}` : 'the js backend';
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const seen = [...counts].map(([label, n]) => `${n} worker${n === 1 ? '' : 's'} with ${label}`).join(', ');
+    const wanted = require === 'native' ? `with the native kernel v${KERNEL_VERSION}` : 'at all';
+    throw new NoCapableWorkerError(
+      `no live worker ${wanted}` +
+        (seen ? `; ${seen}` : '; start one with `strdist worker --redis URL`') +
+        ` (prefix ${JSON.stringify(this.prefix)})`,
+    );
+  }
+
+  async #job(id: string): Promise<{ job: Job | undefined; queue: string; jobId: string }> {
+    const { queue, jobId } = splitId(id);
+    const job = await Job.fromId(this.#queue(queue), jobId);
+    return { job, queue, jobId };
+  }
+
+  async #cancelled(id: string): Promise<boolean> {
+    return (await this.#redis.exists(keys.cancelled(this.prefix, id))) === 1;
+  }
+
+  async result<T extends TaskName = TaskName>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const { job, queue } = await this.#job(id);
+    if (!job) {
+      if (await this.#cancelled(id)) throw new JobCancelledError(id);
+      throw new UnknownJobError(id);
+    }
+    const events = await this.#queueEvents(queue);
+    try {
+      return (await job.waitUntilFinished(events, timeoutMs)) as TaskResults[T];
+    } catch (err) {
+      if (/timed out before finishing/.test((err as Error).message)) throw new JobTimeoutError(id, timeoutMs);
+      if (await this.#cancelled(id)) throw new JobCancelledError(id);
+      const failed = await Job.fromId(this.#queue(queue), job.id!);
+      const progress = (failed?.progress ?? {}) as Partial<JobProgress>;
+      const reason = failed?.failedReason ?? (err as Error).message;
+      const stack = failed?.stacktrace?.at(-1) ?? undefined;
+      throw new RemoteJobError(
+        `job ${job.name} ${id} failed on worker ${progress.worker ?? '(unknown)'}: ${reason}`,
+        id,
+        progress.worker,
+        stack,
+        failed?.attemptsMade ?? 0,
+      );
+    }
+  }
+
+  async status(id: string): Promise<JobStatus> {
+    if (await this.#cancelled(id)) return 'cancelled';
+    const { job } = await this.#job(id);
+    if (!job) throw new UnknownJobError(id);
+    const state = await job.getState();
+    switch (state) {
+      case 'active':
+        return 'active';
+      case 'completed':
+        return 'completed';
+      case 'failed':
+        return 'failed';
+      case 'unknown':
+        throw new UnknownJobError(id);
+      default:
+        return 'waiting'; // waiting, delayed, prioritized, waiting-children
+    }
+  }
+
+  async join<T extends TaskName = TaskName>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
+    return Promise.all(ids.map((id) => this.result<T>(id, options)));
+  }
+
+  async kill(id: string): Promise<boolean> {
+    const { job } = await this.#job(id);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state === 'completed' || state === 'failed' || state === 'unknown') return false;
+    await this.#redis.set(keys.cancelled(this.prefix, id), '1', 'EX', RETENTION.failed.age);
+    if (state === 'active') {
+      // The worker running it aborts it; it then fails without a retry.
+      await this.#redis.publish(keys.killChannel(this.prefix), id);
+      return true;
+    }
+    try {
+      await job.remove();
+    } catch {
+      // it became active meanwhile: have its worker stop it
+      await this.#redis.publish(keys.killChannel(this.prefix), id);
+    }
+    return true;
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.#redis.scan(cursor, 'MATCH', keys.workerPattern(this.prefix), 'COUNT', 500);
+      cursor = next;
+      found.push(...batch);
+    } while (cursor !== '0');
+    if (found.length === 0) return [];
+    const values = await this.#redis.mget(found);
+    const out: WorkerInfo[] = [];
+    for (const v of values) {
+      if (!v) continue;
+      try {
+        out.push(JSON.parse(v) as WorkerInfo);
+      } catch {
+        // a record that is not ours: ignore it
+      }
+    }
+    return out.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  }
+
+  async close(): Promise<void> {
+    const events = await Promise.allSettled([...this.#events.values()]);
+    await Promise.allSettled([
+      ...events.map((e) => (e.status === 'fulfilled' ? e.value.close() : undefined)),
+      ...[...this.#queues.values()].map((q) => q.close()),
+    ]);
+    this.#redis.disconnect();
+  }
+}

@@ -1,0 +1,127 @@
+import type { Capability } from '../capability.js';
+import type { ClosestArgs, ClosestResult, TaskName } from '../tasks.js';
+
+export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
+
+/** What `require` asks of the worker that runs a job. */
+export type Requirement = 'native' | 'any';
+
+export interface CallOptions {
+  /**
+   * `native`: only a worker that loaded the native kernel of this package's kernel version may
+   * run the job; `any`: the TypeScript fallback will do.
+   * @defaultValue 'native'
+   */
+  require?: Requirement;
+  /**
+   * Tries in all, when a worker dies or the task fails in a way that may pass on retry
+   * (argument errors are never retried).
+   * @defaultValue 3
+   */
+  attempts?: number;
+  /**
+   * For `result()` through `callAndWait`-style helpers: how long to wait. Not a limit on the job.
+   * @defaultValue 60000
+   */
+  timeoutMs?: number;
+}
+
+export interface ResultOptions {
+  /** Give up waiting after this long (the job goes on). @defaultValue 60000 */
+  timeoutMs?: number;
+}
+
+/** A corpus stored once for the workers: refer to it by `id` in task arguments. */
+export interface CorpusRef {
+  id: string;
+  size: number;
+}
+
+/** A live worker: its capability record plus how it serves. */
+export interface WorkerInfo extends Capability {
+  id: string;
+  hostname: string;
+  pid: number;
+  /** Queues it consumes. */
+  queues: string[];
+  concurrency: number;
+  startedAt: number;
+  heartbeatAt: number;
+  selfTest: 'passed';
+}
+
+export interface TaskArgs {
+  closest: ClosestArgs;
+}
+export interface TaskResults {
+  closest: ClosestResult;
+}
+
+/** The client API, the same with Redis (BullMQ) and without (in-process). */
+export interface Dispatcher {
+  readonly kind: 'embedded' | 'redis';
+  putCorpus(corpus: import('../corpus.js').Corpus): Promise<CorpusRef>;
+  deleteCorpus(ref: CorpusRef | string): Promise<void>;
+  call<T extends TaskName>(task: T, args: TaskArgs[T], options?: CallOptions): Promise<string>;
+  map<T extends TaskName>(task: T, argsList: TaskArgs[T][], options?: CallOptions): Promise<string[]>;
+  result<T extends TaskName = TaskName>(id: string, options?: ResultOptions): Promise<TaskResults[T]>;
+  status(id: string): Promise<JobStatus>;
+  join<T extends TaskName = TaskName>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]>;
+  /** Cancels a waiting or running job; false when it had already finished. */
+  kill(id: string): Promise<boolean>;
+  workers(): Promise<WorkerInfo[]>;
+  close(): Promise<void>;
+}
+
+/** No live worker can run the job: says what is missing. */
+export class NoCapableWorkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoCapableWorkerError';
+  }
+}
+
+/** The job failed on a worker: carries the worker's id and stack. */
+export class RemoteJobError extends Error {
+  constructor(
+    message: string,
+    readonly jobId: string,
+    readonly workerId: string | undefined,
+    readonly remoteStack: string | undefined,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = 'RemoteJobError';
+  }
+}
+
+export class JobCancelledError extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} was cancelled`);
+    this.name = 'JobCancelledError';
+  }
+}
+
+export class JobTimeoutError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`job ${jobId} did not finish within ${timeoutMs} ms (it may still run; ask again with result())`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
+export class UnknownJobError extends Error {
+  constructor(readonly jobId: string) {
+    super(`no job ${jobId} (never submitted, or removed after its retention period)`);
+    this.name = 'UnknownJobError';
+  }
+}
+
+export class UnknownCorpusError extends RangeError {
+  constructor(readonly corpusId: string) {
+    super(`unknown corpus ${corpusId}: store it first with putCorpus()`);
+    this.name = 'UnknownCorpusError';
+  }
+}

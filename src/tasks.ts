@@ -1,0 +1,102 @@
+// The registry of tasks that can run remotely. A job is data only: a task name from here and
+// arguments checked by the task's schema, on the client before sending and on the worker again.
+import { z } from 'zod';
+import type { Corpus, Match } from './corpus.js';
+import { METRICS } from './kernel.js';
+
+/** Limits that keep one job from exhausting a worker. */
+export const LIMITS = Object.freeze({
+  queriesPerJob: 10_000,
+  queryLength: 1_000,
+  n: 1_000,
+});
+
+const corpusId = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a corpus id: "sha256:" and 64 hex digits');
+
+const closestArgs = z
+  .object({
+    corpus: corpusId,
+    queries: z
+      .array(z.string().max(LIMITS.queryLength, `a query may have at most ${LIMITS.queryLength} UTF-16 units`))
+      .min(1, 'give at least one query')
+      .max(LIMITS.queriesPerJob, `at most ${LIMITS.queriesPerJob} queries per job; split them with map()`),
+    n: z.number().int().min(1).max(LIMITS.n).default(10),
+    metric: z.enum(METRICS).default('jaro'),
+    minScore: z.number().min(0).max(1).optional(),
+    maxDistance: z.number().int().min(0).optional(),
+    prefixWeight: z.number().min(0).max(0.25).optional(),
+  })
+  .strict();
+
+export type ClosestArgs = z.input<typeof closestArgs>;
+export type ClosestResult = Pick<Match, 'word' | 'score' | 'index'>[][];
+
+/** What a task may use while it runs. */
+export interface TaskContext {
+  /** The corpus with this id: fetched, hash-checked and cached by the runner. */
+  corpus(id: string): Promise<Corpus>;
+  backend: 'native' | 'js';
+  signal: AbortSignal;
+}
+
+export interface TaskDef<S extends z.ZodType = z.ZodType, R = unknown> {
+  name: string;
+  description: string;
+  schema: S;
+  /** Corpus ids the arguments refer to (checked to exist before a job is queued). */
+  corpora(args: z.output<S>): string[];
+  run(args: z.output<S>, ctx: TaskContext): Promise<R>;
+}
+
+function defineTask<S extends z.ZodType, R>(def: TaskDef<S, R>): TaskDef<S, R> {
+  return def;
+}
+
+export const TASKS = {
+  closest: defineTask({
+    name: 'closest',
+    description: 'the n closest corpus words to each query',
+    schema: closestArgs,
+    corpora: (args) => [args.corpus],
+    async run(args, ctx): Promise<ClosestResult> {
+      const corpus = await ctx.corpus(args.corpus);
+      const matches = await corpus.closestMany(args.queries, {
+        n: args.n,
+        metric: args.metric,
+        minScore: args.minScore,
+        maxDistance: args.maxDistance,
+        prefixWeight: args.prefixWeight,
+        signal: ctx.signal,
+        backend: ctx.backend,
+      });
+      return matches.map((ms) => ms.map(({ word, score, index }) => ({ word, score, index })));
+    },
+  }),
+} as const;
+
+export type TaskName = keyof typeof TASKS;
+export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
+
+/** A payload that can never succeed: wrong task, wrong arguments. Never retried. */
+export class TaskArgumentError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskArgumentError';
+  }
+}
+
+/** Checks a task name and its arguments; returns the task and the parsed arguments. */
+export function parseTask(task: unknown, args: unknown): { def: TaskDef; args: unknown } {
+  if (typeof task !== 'string' || !Object.hasOwn(TASKS, task)) {
+    throw new TaskArgumentError(`unknown task ${JSON.stringify(task)}; known tasks: ${TASK_NAMES.join(', ')}`);
+  }
+  const def = TASKS[task as TaskName] as unknown as TaskDef;
+  const parsed = def.schema.safeParse(args);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : 'arguments'}: ${i.message}`)
+      .join('; ');
+    throw new TaskArgumentError(`bad arguments for task ${task}: ${detail}`);
+  }
+  return { def, args: parsed.data };
+}

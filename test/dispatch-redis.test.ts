@@ -1,0 +1,163 @@
+// The BullMQ dispatcher against a real redis-server and real worker processes.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Corpus } from '../src/corpus.js';
+import {
+  connect,
+  NoCapableWorkerError,
+  RemoteJobError,
+  type Dispatcher,
+} from '../src/dispatch/index.js';
+import { gzipSync } from 'node:zlib';
+import { corpus, dispatcherSuite } from './helpers/dispatch-suite.js';
+import { spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+async function withWorkers(d: Dispatcher, n: number) {
+  return until(`${n} live workers`, async () => ((await d.workers()).length >= n ? true : undefined));
+}
+
+describe('BullMQ dispatcher with two native worker processes', () => {
+  const prefix = uniquePrefix('api');
+  let d: Dispatcher;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    workers.push(spawnWorker(redis.url, prefix), spawnWorker(redis.url, prefix));
+    d = connect({ redis: redis.url, prefix });
+    await withWorkers(d, 2);
+  }, 30_000);
+  afterAll(async () => {
+    await d?.close();
+    const codes = await Promise.all(workers.map((w) => w.stop()));
+    expect(codes).toEqual([0, 0]); // graceful shutdown on SIGTERM
+  });
+
+  it('is the redis kind', () => expect(d.kind).toBe('redis'));
+  dispatcherSuite(() => d);
+
+  it('publishes capability records that expire with the worker', async () => {
+    const list = await d.workers();
+    expect(list).toHaveLength(2);
+    for (const w of list) {
+      expect(w.backend).toBe('native');
+      expect(w.queues).toEqual(['native-v1', 'any']);
+      expect(w.binary?.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(w.kernelVersion).toBe(1);
+      expect(w.napiVersion).toBeGreaterThan(0);
+    }
+  });
+
+  it('a payload sent around the client checks fails at once, is not retried, and the worker keeps serving', async () => {
+    const ref = await d.putCorpus(corpus);
+    const q = new Queue('native-v1', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    try {
+      const bad = [
+        { task: 'rm -rf', args: {} },
+        { task: 'closest', args: { corpus: ref.id, queries: 'not an array' } },
+        { task: 'closest', args: { corpus: 'sha256:' + 'f'.repeat(64), queries: ['a'] } },
+        { task: 'closest', args: { corpus: ref.id, queries: Array.from({ length: 10_001 }, () => 'a') } },
+      ];
+      for (const data of bad) {
+        const job = await q.add('closest', data, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
+        const id = `native-v1/${job.id}`;
+        const err = await d.result(id, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RemoteJobError);
+        expect((err as RemoteJobError).attempts).toBe(1); // UnrecoverableError: never retried
+        expect((err as Error).message).toMatch(/unknown task|bad arguments|unknown corpus/);
+      }
+      const ok = await d.call('closest', { corpus: ref.id, queries: ['bagel'], n: 1 });
+      expect(await d.result(ok, { timeoutMs: 10_000 })).toEqual(await corpus.closestMany(['bagel'], { n: 1 }));
+    } finally {
+      await q.close();
+    }
+  });
+
+  it("a job that throws on the worker reaches the caller as RemoteJobError with the worker's stack", async () => {
+    // a corpus whose stored words do not hash to its id: the worker refuses it
+    const c = Corpus.from(['tampered', 'list']);
+    const ref = await d.putCorpus(c);
+    const raw = new Redis(redis.url);
+    await raw.set(`${prefix}:corpus:${ref.id}`, gzipSync(JSON.stringify(['other', 'words'])));
+    raw.disconnect();
+    const id = await d.call('closest', { corpus: ref.id, queries: ['x'] }, { attempts: 2 });
+    const err = (await d.result(id, { timeoutMs: 20_000 }).catch((e: unknown) => e)) as RemoteJobError;
+    expect(err).toBeInstanceOf(RemoteJobError);
+    expect(err.message).toMatch(/failed its hash check/);
+    expect(err.workerId).toMatch(/-\d+-[0-9a-f]{8}$/);
+    expect(err.remoteStack).toMatch(/decodeCorpus/);
+    expect(err.attempts).toBe(2);
+    expect(await d.status(id)).toBe('failed');
+  });
+
+  it('deletes a corpus', async () => {
+    const c = Corpus.from(['to', 'delete']);
+    const ref = await d.putCorpus(c);
+    await d.deleteCorpus(ref);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'] })).rejects.toThrow(/unknown corpus/);
+  });
+});
+
+describe('routing by capability', () => {
+  const prefix = uniquePrefix('routing');
+  let d: Dispatcher;
+  let js: WorkerProcess;
+  beforeAll(async () => {
+    js = spawnWorker(redis.url, prefix, { STRDIST_BACKEND: 'js' });
+    d = connect({ redis: redis.url, prefix });
+    await withWorkers(d, 1);
+  }, 30_000);
+  afterAll(async () => {
+    await d?.close();
+    await js?.stop();
+  });
+
+  it('a js-backend worker says so in one line and consumes only the "any" queue', async () => {
+    const [w] = await d.workers();
+    expect(w.backend).toBe('js');
+    expect(w.queues).toEqual(['any']);
+    expect(js.stderr()).toMatch(/js backend \(STRDIST_BACKEND=js\); serving "any" jobs only/);
+  });
+
+  it('with only js workers, require: native throws NoCapableWorkerError at once, naming what is missing', async () => {
+    const ref = await d.putCorpus(corpus);
+    const started = Date.now();
+    const err = await d.call('closest', { corpus: ref.id, queries: ['a'] }, { require: 'native' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoCapableWorkerError);
+    expect((err as Error).message).toMatch(/^no live worker with the native kernel v1; 1 worker with the js backend/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('require: any runs on the js worker, with the same results', async () => {
+    const ref = await d.putCorpus(corpus);
+    const id = await d.call('closest', { corpus: ref.id, queries: ['bagle'], metric: 'levenshtein' }, { require: 'any' });
+    expect(await d.result(id, { timeoutMs: 20_000 })).toEqual(await corpus.closestMany(['bagle'], { metric: 'levenshtein' }));
+  });
+
+  it('with no workers at all, says how to start one', async () => {
+    const other = connect({ redis: redis.url, prefix: uniquePrefix('empty') });
+    try {
+      const ref = await other.putCorpus(corpus);
+      await expect(other.call('closest', { corpus: ref.id, queries: ['a'] }, { require: 'any' })).rejects.toThrow(
+        /no live worker at all; start one with `strdist worker --redis URL`/,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('--require-native makes a worker without the native kernel exit non-zero with one clear line', async () => {
+    const w = spawnWorker(redis.url, uniquePrefix('reqnative'), { STRDIST_BACKEND: 'js' }, ['--require-native']);
+    const code = await new Promise<number | null>((r) => w.child.once('exit', (c) => r(c)));
+    expect(code).not.toBe(0);
+    expect(w.stderr().trim().split('\n')).toHaveLength(1);
+    expect(w.stderr()).toMatch(/native kernel is not in use/);
+  });
+});

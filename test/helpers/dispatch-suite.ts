@@ -1,0 +1,123 @@
+// The API tests every dispatcher passes, embedded or over Redis.
+import { expect, it } from 'vitest';
+import { Corpus } from '../../src/corpus.js';
+import { METRICS } from '../../src/kernel.js';
+import {
+  JobCancelledError,
+  LIMITS,
+  TaskArgumentError,
+  UnknownCorpusError,
+  UnknownJobError,
+  type Dispatcher,
+} from '../../src/dispatch/index.js';
+
+export const words = [
+  'bagel', 'bagels', 'barge', 'cheese', 'cheesed', 'label', 'naïve', 'naive', '😀 smile', 'zebra', 'bagel', 'ba',
+  ...Array.from({ length: 300 }, (_, i) => `w${(i * 7919).toString(36)}`),
+];
+export const corpus = Corpus.from(words);
+const queries = ['bagle', 'chese', 'naive', '😀', '', 'zz'];
+
+export function dispatcherSuite(get: () => Dispatcher): void {
+  it('stores a corpus once, by its content id', async () => {
+    const d = get();
+    const a = await d.putCorpus(corpus);
+    const b = await d.putCorpus(Corpus.from([...corpus]));
+    expect(a).toEqual({ id: corpus.id, size: corpus.size });
+    expect(b).toEqual(a);
+  });
+
+  it('returns exactly the local results, for every metric', async () => {
+    const d = get();
+    const ref = await d.putCorpus(corpus);
+    for (const metric of METRICS) {
+      const id = await d.call('closest', { corpus: ref.id, queries, n: 5, metric });
+      expect(typeof id).toBe('string');
+      const local = await corpus.closestMany(queries, { n: 5, metric });
+      expect(await d.result(id, { timeoutMs: 20_000 })).toEqual(local);
+      expect(await d.status(id)).toBe('completed');
+    }
+  });
+
+  it('maps many jobs and joins them in order', async () => {
+    const d = get();
+    const ref = await d.putCorpus(corpus);
+    const argsList = queries.map((q, i) => ({ corpus: ref.id, queries: [q], n: 1 + i, metric: 'jaroWinkler' as const }));
+    const ids = await d.map('closest', argsList);
+    expect(ids).toHaveLength(queries.length);
+    const got = await d.join<'closest'>(ids, { timeoutMs: 20_000 });
+    for (let i = 0; i < queries.length; i++) {
+      expect(got[i]).toEqual(await corpus.closestMany([queries[i]], { n: 1 + i, metric: 'jaroWinkler' }));
+    }
+  });
+
+  it('rejects bad payloads at once, before anything is queued', async () => {
+    const d = get();
+    const ref = await d.putCorpus(corpus);
+    await expect(d.call('nope' as never, {} as never)).rejects.toThrow(/unknown task "nope"; known tasks: closest/);
+    await expect(d.call('closest', { corpus: ref.id, queries: 'bagel' } as never)).rejects.toThrow(TaskArgumentError);
+    await expect(d.call('closest', { corpus: ref.id, queries: [1] } as never)).rejects.toThrow(/queries\.0: /);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], n: 0 })).rejects.toThrow(/n: /);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'hamming' } as never)).rejects.toThrow(/metric: /);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], extra: 1 } as never)).rejects.toThrow(/extra/);
+    const many = Array.from({ length: LIMITS.queriesPerJob + 1 }, () => 'a');
+    await expect(d.call('closest', { corpus: ref.id, queries: many })).rejects.toThrow(/at most 10000 queries per job/);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['x'.repeat(LIMITS.queryLength + 1)] })).rejects.toThrow(
+      /at most 1000 UTF-16 units/,
+    );
+    await expect(d.call('closest', { corpus: 'sha256:nothex', queries: ['a'] })).rejects.toThrow(/must be a corpus id/);
+    const unknown = 'sha256:' + '0'.repeat(64);
+    await expect(d.call('closest', { corpus: unknown, queries: ['a'] })).rejects.toThrow(UnknownCorpusError);
+    await expect(d.call('closest', { corpus: unknown, queries: ['a'] })).rejects.toThrow(/unknown corpus sha256:0000/);
+  });
+
+  it('an unknown job id is a clear error', async () => {
+    const d = get();
+    await expect(d.status('any/00000000-0000-0000-0000-000000000000')).rejects.toThrow(UnknownJobError);
+    await expect(d.result('garbage')).rejects.toThrow(UnknownJobError);
+  });
+
+  it('cancels a waiting job and a running one', async () => {
+    const d = get();
+    // a slow job: many long queries against a corpus of long words
+    const slow = Corpus.from(Array.from({ length: 3000 }, (_, i) => `${'abcdefghij'.repeat(8)}${i}`));
+    const ref = await d.putCorpus(slow);
+    const long = Array.from({ length: LIMITS.queriesPerJob }, (_, i) => `${'jihgfedcba'.repeat(9)}${i}`);
+    // one job per worker slot keeps every worker busy; one more has to wait
+    const slots = (await d.workers()).reduce((n, w) => n + w.concurrency, 0);
+    const ids = await d.map(
+      'closest',
+      Array.from({ length: slots + 1 }, () => ({ corpus: ref.id, queries: long, metric: 'levenshtein' as const })),
+    );
+    const waiting = ids[slots];
+    const running = ids.slice(0, slots);
+    const deadline = Date.now() + 10_000;
+    const states = async () => Promise.all(running.map((id) => d.status(id)));
+    while ((await states()).some((s) => s !== 'active') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await states()).toEqual(running.map(() => 'active'));
+    expect(await d.status(waiting)).toBe('waiting');
+    expect(await d.kill(waiting)).toBe(true);
+    expect(await d.status(waiting)).toBe('cancelled');
+    await expect(d.result(waiting, { timeoutMs: 5_000 })).rejects.toThrow(JobCancelledError);
+    for (const id of running) expect(await d.kill(id)).toBe(true);
+    for (const id of running) {
+      await expect(d.result(id, { timeoutMs: 10_000 })).rejects.toThrow(JobCancelledError);
+      expect(await d.status(id)).toBe('cancelled');
+    }
+    expect(await d.kill(running[0])).toBe(false); // already finished
+    // and the worker keeps serving
+    const ok = await d.call('closest', { corpus: ref.id, queries: ['abc'], n: 1 });
+    expect(await d.result(ok, { timeoutMs: 20_000 })).toHaveLength(1);
+  });
+
+  it('lists its workers with their capability records', async () => {
+    const list = await get().workers();
+    expect(list.length).toBeGreaterThan(0);
+    for (const w of list) {
+      expect(w.package).toBe('strdist');
+      expect(w.selfTest).toBe('passed');
+      expect(w.queues).toContain('any');
+      expect(typeof w.id).toBe('string');
+    }
+  });
+}

@@ -1,0 +1,132 @@
+// A real redis-server for the tests: started on a free port (or REDIS_URL when set), stopped after.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Restarts the server on the same port (only for one this helper started). */
+  restart?(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export async function waitForRedis(url: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => {});
+    try {
+      await r.connect();
+      await r.ping();
+      r.disconnect();
+      return;
+    } catch {
+      r.disconnect();
+      if (Date.now() > deadline) throw new Error(`redis at ${url} did not come up within ${timeoutMs} ms`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+}
+
+/** Starts redis-server (AOF on when `aof`), or uses REDIS_URL. */
+export async function startRedis(options: { aof?: boolean } = {}): Promise<TestRedis> {
+  if (process.env.REDIS_URL && !options.aof) {
+    const url = process.env.REDIS_URL;
+    return { url, port: Number(new URL(url).port || 6379), stop: async () => {} };
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'strdist-redis-'));
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(
+      'redis-server',
+      [
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
+        '--appendonly', options.aof ? 'yes' : 'no', '--appendfsync', 'always', '--logfile', join(dir, 'redis.log'),
+      ],
+      { stdio: 'ignore' },
+    );
+    child.on('error', () => {});
+    await waitForRedis(`redis://127.0.0.1:${port}`);
+  };
+  const kill = async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await kill();
+      await launch();
+    },
+  };
+}
+
+export const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.mjs');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  stderr: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `strdist worker` as a real process. */
+export function spawnWorker(url: string, prefix: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, [CLI, 'worker', '--redis', url, '--prefix', prefix, ...extra], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return {
+    child,
+    stderr: () => err,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+let counter = 0;
+/** A fresh key prefix per test. */
+export function uniquePrefix(name: string): string {
+  return `t-${name}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
