@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { backendState } from './backend/index.js';
+import { backendState, nativeAddon } from './backend/index.js';
 import { JsCorpusIndex, type RawMatches, type SearchParams } from './backend/js/corpus.js';
 import { METRIC_IDS, type Metric } from './kernel.js';
 import { checkMetric, checkString, describe } from './metrics.js';
@@ -113,8 +113,12 @@ export function resolveClosestOptions(fn: string, options: ClosestOptions | unde
     if (o.backend !== 'native' && o.backend !== 'js') {
       throw new RangeError(`${fn}: backend must be "native" or "js", got ${describe(o.backend)}`);
     }
-    if (o.backend === 'native' && !state.addon) {
-      throw new Error(`${fn}: the native backend is not loaded: ${state.reason ?? 'unknown reason'}`);
+    if (o.backend === 'native') {
+      try {
+        nativeAddon();
+      } catch (err) {
+        throw new Error(`${fn}: the native backend cannot load: ${(err as Error).message}`, { cause: err });
+      }
     }
     backend = o.backend;
   }
@@ -133,7 +137,7 @@ function abortError(signal: AbortSignal): unknown {
 
 /** Runs a native async call with a cancel token wired to `signal`. */
 export async function withCancel<T>(signal: AbortSignal | undefined, run: (token: unknown) => Promise<T>): Promise<T> {
-  const addon = backendState().addon!;
+  const addon = nativeAddon();
   if (signal?.aborted) throw abortError(signal);
   const token = (addon as unknown as { cancelToken(): unknown }).cancelToken();
   const onAbort = () => (addon as unknown as { cancel(t: unknown): void }).cancel(token);
@@ -240,12 +244,12 @@ export class Corpus implements Iterable<string> {
 
   /** Bytes the native index takes (builds it if needed); undefined without the native backend. */
   nativeIndexBytes(): number | undefined {
-    const addon = backendState().addon as unknown as NativeCorpusAddon | undefined;
-    return addon ? addon.corpusInfo(this.#nativeHandle()).bytes : undefined;
+    if (!backendState().addon) return undefined;
+    return (nativeAddon() as unknown as NativeCorpusAddon).corpusInfo(this.#nativeHandle()).bytes;
   }
 
   #nativeHandle(): unknown {
-    const addon = backendState().addon as unknown as NativeCorpusAddon;
+    const addon = nativeAddon() as unknown as NativeCorpusAddon;
     return (this.#native ??= addon.corpusCreate(this.#words.join(''), utf16Lengths(this.#words)));
   }
 
@@ -293,7 +297,7 @@ export class Corpus implements Iterable<string> {
     checkString('closestSync', 'query', query);
     const r = resolveClosestOptions('closestSync', options);
     if (r.backend === 'js') return this.#fromJs(this.#jsIndex().search(query, r.params));
-    const addon = backendState().addon as unknown as NativeCorpusAddon;
+    const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const p = r.params;
     const raw = addon.corpusSearchSync(
       this.#nativeHandle(), query, Uint32Array.of(query.length), METRIC_IDS[p.metric], p.n, p.prefixWeight,
@@ -320,7 +324,7 @@ export class Corpus implements Iterable<string> {
       if (r.signal?.aborted) throw abortError(r.signal);
       return out;
     }
-    const addon = backendState().addon as unknown as NativeCorpusAddon;
+    const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const handle = this.#nativeHandle();
     const raw = await withCancel(r.signal, (token) =>
       addon.corpusSearch(

@@ -25,16 +25,27 @@ const closestArgs = z
     minScore: z.number().min(0).max(1).optional(),
     maxDistance: z.number().int().min(0).optional(),
     prefixWeight: z.number().min(0).max(0.25).optional(),
+    /** Added to every index: a shard reports positions in the whole corpus. */
+    indexOffset: z.number().int().min(0).default(0),
   })
   .strict();
 
 export type ClosestArgs = z.input<typeof closestArgs>;
+
+const mergeArgs = z
+  .object({
+    n: z.number().int().min(1).max(LIMITS.n),
+    metric: z.enum(METRICS),
+  })
+  .strict();
 export type ClosestResult = Pick<Match, 'word' | 'score' | 'index'>[][];
 
 /** What a task may use while it runs. */
 export interface TaskContext {
   /** The corpus with this id: fetched, hash-checked and cached by the runner. */
   corpus(id: string): Promise<Corpus>;
+  /** The results of this job's child jobs (a flow's parent). */
+  children(): Promise<unknown[]>;
   backend: 'native' | 'js';
   signal: AbortSignal;
 }
@@ -42,6 +53,8 @@ export interface TaskContext {
 export interface TaskDef<S extends z.ZodType = z.ZodType, R = unknown> {
   name: string;
   description: string;
+  /** Only the dispatcher itself queues it (a flow's merge step); clients cannot call it. */
+  internal?: boolean;
   schema: S;
   /** Corpus ids the arguments refer to (checked to exist before a job is queued). */
   corpora(args: z.output<S>): string[];
@@ -69,10 +82,37 @@ export const TASKS = {
         signal: ctx.signal,
         backend: ctx.backend,
       });
-      return matches.map((ms) => ms.map(({ word, score, index }) => ({ word, score, index })));
+      const offset = args.indexOffset;
+      return matches.map((ms) => ms.map(({ word, score, index }) => ({ word, score, index: index + offset })));
+    },
+  }),
+  mergeClosest: defineTask({
+    name: 'mergeClosest',
+    description: "merges the shards' top-n of a sharded closest search",
+    internal: true,
+    schema: mergeArgs,
+    corpora: () => [],
+    async run(args, ctx): Promise<ClosestResult> {
+      return mergeClosest((await ctx.children()) as ClosestResult[], args.n, args.metric);
     },
   }),
 } as const;
+
+/**
+ * Merges per-shard results (each already in global indices) into the n best per query: by
+ * score, then by the lower global index. Equal to searching the whole corpus at once.
+ */
+export function mergeClosest(parts: ClosestResult[], n: number, metric: (typeof METRICS)[number]): ClosestResult {
+  const queries = parts.length === 0 ? 0 : parts[0].length;
+  const lower = metric === 'levenshtein';
+  const out: ClosestResult = [];
+  for (let q = 0; q < queries; q++) {
+    const all = parts.flatMap((p) => p[q]);
+    all.sort((a, b) => (a.score === b.score ? a.index - b.index : lower ? a.score - b.score : b.score - a.score));
+    out.push(all.slice(0, n));
+  }
+  return out;
+}
 
 export type TaskName = keyof typeof TASKS;
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
@@ -85,12 +125,16 @@ export class TaskArgumentError extends TypeError {
   }
 }
 
-/** Checks a task name and its arguments; returns the task and the parsed arguments. */
-export function parseTask(task: unknown, args: unknown): { def: TaskDef; args: unknown } {
-  if (typeof task !== 'string' || !Object.hasOwn(TASKS, task)) {
-    throw new TaskArgumentError(`unknown task ${JSON.stringify(task)}; known tasks: ${TASK_NAMES.join(', ')}`);
+/**
+ * Checks a task name and its arguments; returns the task and the parsed arguments. Clients
+ * may not name internal tasks; workers may (`internal: true`).
+ */
+export function parseTask(task: unknown, args: unknown, internal = false): { def: TaskDef; args: unknown } {
+  const def = typeof task === 'string' && Object.hasOwn(TASKS, task) ? (TASKS[task as TaskName] as unknown as TaskDef) : undefined;
+  if (!def || (def.internal && !internal)) {
+    const known = TASK_NAMES.filter((t) => !(TASKS[t] as TaskDef).internal);
+    throw new TaskArgumentError(`unknown task ${JSON.stringify(task)}; known tasks: ${known.join(', ')}`);
   }
-  const def = TASKS[task as TaskName] as unknown as TaskDef;
   const parsed = def.schema.safeParse(args);
   if (!parsed.success) {
     const detail = parsed.error.issues

@@ -9,7 +9,8 @@ describe('embedded dispatcher (no Redis)', () => {
   it('is the default', () => {
     expect(d.kind).toBe('embedded');
   });
-  dispatcherSuite(() => d);
+  // this process is the worker: it serves native jobs only with the native backend
+  dispatcherSuite(() => d, backendState().kernel.name === 'native' ? 'native' : 'any');
 
   it('require: native needs the native backend in this process', async () => {
     const ref = await d.putCorpus(corpus);

@@ -11,7 +11,7 @@ import {
 } from '../src/dispatch/index.js';
 import { gzipSync } from 'node:zlib';
 import { corpus, dispatcherSuite } from './helpers/dispatch-suite.js';
-import { spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
+import { NATIVE, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
   let d: Dispatcher;
   const workers: WorkerProcess[] = [];
   beforeAll(async () => {
-    workers.push(spawnWorker(redis.url, prefix), spawnWorker(redis.url, prefix));
+    workers.push(spawnWorker(redis.url, prefix, NATIVE), spawnWorker(redis.url, prefix, NATIVE));
     d = connect({ redis: redis.url, prefix });
     await withWorkers(d, 2);
   }, 30_000);
@@ -94,6 +94,23 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     expect(err.workerId).toMatch(/-\d+-[0-9a-f]{8}$/);
     expect(err.remoteStack).toMatch(/decodeCorpus/);
     expect(err.attempts).toBe(2);
+    expect(await d.status(id)).toBe('failed');
+  });
+
+  it("a failed shard fails the whole flow with the shard's error, at once", async () => {
+    const c = Corpus.from(Array.from({ length: 90 }, (_, i) => `word${i}`));
+    const ref = await d.putCorpus(c, { shards: 3 });
+    const raw = new Redis(redis.url);
+    const manifest = JSON.parse((await raw.get(`${prefix}:shards:${ref.id}`))!) as { shards: { id: string }[] };
+    await raw.set(`${prefix}:corpus:${manifest.shards[1].id}`, gzipSync(JSON.stringify(['not', 'the', 'shard'])));
+    raw.disconnect();
+    const started = Date.now();
+    const id = await d.call('closest', { corpus: ref.id, queries: ['word7'] }, { attempts: 1 });
+    const err = (await d.result(id, { timeoutMs: 20_000 }).catch((e: unknown) => e)) as RemoteJobError;
+    expect(err).toBeInstanceOf(RemoteJobError);
+    expect(err.message).toMatch(/failed its hash check/);
+    expect(err.remoteStack).toMatch(/decodeCorpus/);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await d.status(id)).toBe('failed');
   });
 

@@ -1,5 +1,5 @@
 // A measured group: competitors timed alternately on one data set, compared, and logged.
-import { agreement, alternate, ratio } from './timing.mjs';
+import { agreement, alternate, alternateAsync, ratio } from './timing.mjs';
 import { count, ns, times } from './table.mjs';
 
 export function verdict(r, target, stretch) {
@@ -75,6 +75,47 @@ export function checkAgreement(ctx, { what, f, g, as, bs, limit, exact, quiet })
   if (quiet && ok) return ok;
   ctx.log(`  check ${ok ? 'ok  ' : 'FAIL'} ${what}: ${detail}${!exact && a.mismatches ? ' [peer definition differs; information only]' : ''}`);
   return ok;
+}
+
+/**
+ * `measureGroup()` for entries whose `run` is async (returns a promise of the checksum), timed
+ * with alternateAsync(); the group goes into ctx.groups the same way.
+ */
+export async function measureGroupAsync(ctx, spec) {
+  const unit = spec.unit ?? 'ns/call';
+  const live = spec.entries.filter((e) => !e.skip);
+  if (!spec.compact) {
+    ctx.log(`\n${spec.title}`);
+    ctx.log(`  ${spec.data}; ${count(spec.ops)} ops per run, ${ctx.rounds} round(s) after warm-up`);
+    for (const e of spec.entries.filter((e) => e.skip)) ctx.log(`  ${e.name}: skipped (${e.skip})`);
+  }
+  const measured = await alternateAsync(live, { rounds: ctx.rounds, warmup: ctx.warmup, ops: spec.ops });
+  const byName = new Map(measured.map((m) => [m.name, m]));
+  const width = Math.max(...measured.map((m) => m.name.length));
+  if (spec.compact) {
+    ctx.log(`  ${spec.title}: ${measured.map((m) => `${m.name} ${ns(m.nsPerOp.median)} ${unit}`).join(', ')}`);
+  } else {
+    for (const m of measured) {
+      const { median, min, max } = m.nsPerOp;
+      ctx.log(`  ${m.name.padEnd(width)}  ${ns(median).padStart(8)} ${unit}  [${ns(min)} – ${ns(max)}]  checksum ${m.checksum}`);
+    }
+  }
+  const comparisons = [];
+  for (const c of spec.comparisons ?? []) {
+    const subject = byName.get(c.subject);
+    const peer = byName.get(c.peer);
+    if (!subject || !peer) continue;
+    const r = ratio(subject, peer);
+    comparisons.push({
+      workload: spec.id, title: spec.title, subject: c.subject, peer: c.peer, unit,
+      subjectNs: subject.nsPerOp, peerNs: peer.nsPerOp, ratio: r,
+      target: c.target ?? null, stretch: c.stretch ?? null, verdict: verdict(r.median, c.target, c.stretch),
+    });
+  }
+  const inSummary = spec.inSummary ?? true;
+  const group = { id: spec.id, title: spec.title, data: spec.data, ops: spec.ops, unit, inSummary, entries: measured, comparisons };
+  ctx.groups.push(group);
+  return group;
 }
 
 export { count, ns, times };

@@ -120,3 +120,35 @@ export function agreement(f, g, as, bs, limit = as.length) {
   }
   return { checked: n, mismatches, maxAbsDiff, first };
 }
+
+/**
+ * `alternate()` for entries whose `run` is async (returns a promise of the checksum): same
+ * order, warm-up, collection before each timed run, and checksum test.
+ */
+export async function alternateAsync(entries, { rounds, warmup = 1, ops }) {
+  const checksums = entries.map(() => undefined);
+  for (let w = 0; w < warmup; w++) {
+    for (let i = 0; i < entries.length; i++) checksums[i] = await entries[i].run();
+  }
+  const samples = entries.map(() => new Array(rounds));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < entries.length; k++) {
+      const i = (r + k) % entries.length;
+      collect();
+      const t0 = process.hrtime.bigint();
+      const sum = await entries[i].run();
+      const t1 = process.hrtime.bigint();
+      if (checksums[i] !== undefined && !Object.is(sum, checksums[i])) {
+        throw new Error(`${entries[i].name}: checksum changed between runs (${checksums[i]} then ${sum})`);
+      }
+      checksums[i] = sum;
+      samples[i][r] = Number(t1 - t0) / ops;
+    }
+  }
+  return entries.map((e, i) => ({
+    name: e.name,
+    checksum: checksums[i],
+    samples: samples[i],
+    nsPerOp: summary(samples[i]),
+  }));
+}

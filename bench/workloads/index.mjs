@@ -4,5 +4,6 @@ import * as pairwise from './pairwise.mjs';
 import * as crossover from './crossover.mjs';
 import * as long from './long.mjs';
 import * as scoreMany from './score-many.mjs';
+import * as search from './search.mjs';
 
-export const workloads = [pairwise, crossover, long, scoreMany];
+export const workloads = [pairwise, crossover, long, scoreMany, search];

@@ -6,7 +6,8 @@
 //    the oracle and bit-identical to the naive references below.
 // 2. Randomised differential test: plain, cached and naive must agree exactly
 //    (== on doubles), with and without cutoffs, across alphabets and lengths.
-// 3. decode_utf16 against a naive decoder.
+// 3. decode_utf16 against a naive decoder; cached and pairwise calls from
+//    several threads at once.
 //
 // Prints "native: N passed, F failed" and exits non-zero on any failure.
 
@@ -19,6 +20,7 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../jaro.hpp"
@@ -420,7 +422,10 @@ static Seq related_seq(Rng& rng, const Seq& a, int alphabet) {
         const uint64_t op = rng.below(3);
         if (op == 0 && !b.empty()) b[rng.below(b.size())] = random_code_point(rng, alphabet);
         else if (op == 1 && !b.empty()) b.erase(b.begin() + static_cast<long>(rng.below(b.size())));
-        else b.insert(b.begin() + static_cast<long>(rng.below(b.size() + 1)), random_code_point(rng, alphabet));
+        else {
+          const size_t at = rng.below(b.size() + 1);  // sequenced: same stream on every compiler
+          b.insert(b.begin() + static_cast<long>(at), random_code_point(rng, alphabet));
+        }
       }
       return b;
     }
@@ -654,6 +659,51 @@ static void check_fixed() {
   }
 }
 
+// Cached scorers are shared read-only between threads, and the pairwise calls
+// use a per-thread pattern vector: several threads at once must give the
+// single-threaded answers.
+static void check_threads(uint64_t seed) {
+  Rng rng{seed ^ 0xC0FFEEull};
+  std::vector<Seq> words;
+  for (int i = 0; i < 400; ++i) words.push_back(random_seq(rng, random_length(rng, 600), static_cast<int>(rng.below(kAlphabets))));
+  const Seq short_query = random_seq(rng, 12, kTiny);
+  const Seq long_query = random_seq(rng, 300, kTiny);
+  struct Scorers {
+    CachedLevenshtein lev;
+    CachedJaro jaro;
+    CachedJaroWinkler jw;
+    explicit Scorers(const Seq& q)
+        : lev(q.data(), q.size()), jaro(q.data(), q.size()), jw(q.data(), q.size(), 0.1) {}
+  };
+  const Scorers shared_short(short_query), shared_long(long_query);
+  auto run = [&](std::vector<double>& out) {
+    out.clear();
+    for (int rep = 0; rep < 3; ++rep) {
+      for (size_t i = 0; i < words.size(); ++i) {
+        const Seq& w = words[i];
+        const Seq& other = words[(i * 7 + 3) % words.size()];
+        for (const Scorers* sc : {&shared_short, &shared_long}) {
+          out.push_back(static_cast<double>(sc->lev.distance(w.data(), w.size())));
+          out.push_back(static_cast<double>(sc->lev.distance(w.data(), w.size(), 5)));
+          out.push_back(sc->jaro.similarity(w.data(), w.size()));
+          out.push_back(sc->jw.similarity(w.data(), w.size(), 0.8));
+        }
+        out.push_back(static_cast<double>(lev(w, other)));
+        out.push_back(strdist::jaro(w.data(), w.size(), other.data(), other.size()));
+        out.push_back(strdist::jaro_winkler(w.data(), w.size(), other.data(), other.size()));
+      }
+    }
+  };
+  std::vector<double> want;
+  run(want);
+  std::vector<double> got[3];
+  std::thread threads[3] = {std::thread(run, std::ref(got[0])), std::thread(run, std::ref(got[1])),
+                            std::thread(run, std::ref(got[2]))};
+  for (auto& t : threads) t.join();
+  g_context = "threads";
+  for (const auto& g : got) check_size("threads agree", g == want ? 1 : 0, 1);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s <metrics.jsonl> [random_pairs] [seed]\n", argv[0]);
@@ -665,6 +715,7 @@ int main(int argc, char** argv) {
   check_vectors(argv[1]);
   check_fixed();
   check_decode(20000, seed);
+  check_threads(seed);
   check_random(pairs, seed);
 
   std::printf("native: %" PRIu64 " passed, %" PRIu64 " failed\n", g_passed, g_failed);

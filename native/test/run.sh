@@ -37,7 +37,7 @@ fi
 
 cxx="${CXX:-g++}"
 # Same semantics-relevant flags as the addon (-ffp-contract=off above all).
-flags=(-std=c++17 -Wall -Wextra -Werror -ffp-contract=off -fvisibility=hidden)
+flags=(-std=c++17 -pthread -Wall -Wextra -Werror -ffp-contract=off -fvisibility=hidden)
 if [ "$sanitize" = 1 ]; then
   flags+=(-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"

@@ -52,6 +52,18 @@ export function backendState(): Backend {
   return (current ??= selectBackend());
 }
 
+let explicitNative: Addon | undefined;
+
+/**
+ * The native addon for a call that asks for it by name (`backend: 'native'`), even when the
+ * process-wide backend is js. Throws the loader's error when it cannot load.
+ */
+export function nativeAddon(): Addon {
+  const state = backendState();
+  if (state.addon) return state.addon;
+  return (explicitNative ??= loadAddon().addon);
+}
+
 /** Sets the process-wide backend (a worker does, after its own checks). */
 export function setBackendState(state: Backend): void {
   current = state;

@@ -21,3 +21,34 @@ export function decodeCorpus(id: string, data: Buffer): Corpus {
   if (corpus.id !== id) throw new Error(`corpus ${id} in Redis failed its hash check (the words hash to ${corpus.id})`);
   return corpus;
 }
+
+/** How a sharded corpus is laid out: contiguous slices, each stored as a corpus of its own. */
+export interface ShardManifest {
+  id: string;
+  size: number;
+  shards: { id: string; offset: number; size: number }[];
+}
+
+export function checkShardCount(shards: unknown): number {
+  if (shards === undefined) return 1;
+  if (typeof shards !== 'number' || !Number.isInteger(shards) || shards < 1 || shards > 1024) {
+    throw new RangeError(`shards must be an integer in [1, 1024], got ${JSON.stringify(shards)}`);
+  }
+  return shards;
+}
+
+/** Splits a corpus into `count` contiguous shards (fewer when it has fewer words). */
+export function splitShards(corpus: Corpus, count: number): { manifest: ShardManifest; parts: Corpus[] } {
+  const k = Math.max(1, Math.min(count, corpus.size));
+  const words = corpus.words;
+  const parts: Corpus[] = [];
+  const shards: ShardManifest['shards'] = [];
+  for (let i = 0; i < k; i++) {
+    const from = Math.floor((i * words.length) / k);
+    const to = Math.floor(((i + 1) * words.length) / k);
+    const part = Corpus.from(words.slice(from, to), { dedupe: false });
+    parts.push(part);
+    shards.push({ id: part.id, offset: from, size: part.size });
+  }
+  return { manifest: { id: corpus.id, size: corpus.size, shards }, parts };
+}

@@ -1,5 +1,5 @@
 import { LocalDispatcher } from './local.js';
-import { QueueDispatcher } from './queue.js';
+import { QueueDispatcher, RedisUnavailableError } from './queue.js';
 import type { RedisConnectOptions } from './redis.js';
 import type { Dispatcher } from './types.js';
 
@@ -20,7 +20,7 @@ export function connect(options: ConnectOptions = {}): Dispatcher {
   return new QueueDispatcher({ redis: options.redis, prefix: options.prefix });
 }
 
-export { LocalDispatcher, QueueDispatcher };
+export { LocalDispatcher, QueueDispatcher, RedisUnavailableError };
 export * from './types.js';
 export { startWorker, type RunningWorker, type WorkerOptions } from './worker.js';
 export { LIMITS, TASK_NAMES, TaskArgumentError } from '../tasks.js';

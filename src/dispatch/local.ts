@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import { backendState } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
 import type { Corpus } from '../corpus.js';
-import { parseTask, type TaskName } from '../tasks.js';
+import { mergeClosest, parseTask, type ClosestArgs, type ClosestResult } from '../tasks.js';
+import { checkShardCount, splitShards, type ShardManifest } from './corpus-store.js';
 import {
   JobCancelledError,
   JobTimeoutError,
@@ -18,6 +19,8 @@ import {
   type Dispatcher,
   type JobStatus,
   type ResultOptions,
+  type ClientTask,
+  type PutCorpusOptions,
   type TaskArgs,
   type TaskResults,
   type WorkerInfo,
@@ -41,6 +44,7 @@ const WORKER_ID = `embedded-${process.pid}`;
 export class LocalDispatcher implements Dispatcher {
   readonly kind = 'embedded' as const;
   readonly #corpora = new Map<string, Corpus>();
+  readonly #manifests = new Map<string, ShardManifest>();
   readonly #jobs = new Map<string, LocalJob>();
   readonly #queue: LocalJob[] = [];
   #running = 0;
@@ -49,25 +53,37 @@ export class LocalDispatcher implements Dispatcher {
 
   constructor(readonly concurrency = 1) {}
 
-  async putCorpus(corpus: Corpus): Promise<CorpusRef> {
+  async putCorpus(corpus: Corpus, options: PutCorpusOptions = {}): Promise<CorpusRef> {
     this.#open();
-    this.#corpora.set(corpus.id, corpus);
-    return { id: corpus.id, size: corpus.size };
+    const count = checkShardCount(options.shards);
+    if (count === 1) {
+      this.#corpora.set(corpus.id, corpus);
+      return { id: corpus.id, size: corpus.size, shards: 1 };
+    }
+    const { manifest, parts } = splitShards(corpus, count);
+    for (const p of parts) this.#corpora.set(p.id, p);
+    this.#manifests.set(corpus.id, manifest);
+    return { id: corpus.id, size: corpus.size, shards: manifest.shards.length };
   }
 
   async deleteCorpus(ref: CorpusRef | string): Promise<void> {
-    this.#corpora.delete(typeof ref === 'string' ? ref : ref.id);
+    const id = typeof ref === 'string' ? ref : ref.id;
+    for (const s of this.#manifests.get(id)?.shards ?? []) this.#corpora.delete(s.id);
+    this.#manifests.delete(id);
+    this.#corpora.delete(id);
   }
 
-  async call<T extends TaskName>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
+  async call<T extends ClientTask>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
     return (await this.map(task, [args], options))[0];
   }
 
-  async map<T extends TaskName>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
+  async map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
     this.#open();
     const parsed = argsList.map((a) => parseTask(task, a));
     for (const { def, args } of parsed) {
-      for (const id of def.corpora(args)) if (!this.#corpora.has(id)) throw new UnknownCorpusError(id);
+      for (const id of def.corpora(args)) {
+        if (!this.#corpora.has(id) && !this.#manifests.has(id)) throw new UnknownCorpusError(id);
+      }
     }
     if ((options.require ?? 'native') === 'native' && backendState().kernel.name !== 'native') {
       throw new NoCapableWorkerError(
@@ -86,7 +102,7 @@ export class LocalDispatcher implements Dispatcher {
     });
   }
 
-  async result<T extends TaskName = TaskName>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+  async result<T extends ClientTask = ClientTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
     const job = this.#job(id);
     const timeoutMs = options.timeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
@@ -105,7 +121,7 @@ export class LocalDispatcher implements Dispatcher {
     return this.#job(id).status;
   }
 
-  async join<T extends TaskName = TaskName>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
+  async join<T extends ClientTask = ClientTask>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
     return Promise.all(ids.map((id) => this.result<T>(id, options)));
   }
 
@@ -186,15 +202,28 @@ export class LocalDispatcher implements Dispatcher {
   async #run(job: LocalJob): Promise<void> {
     try {
       const { def, args } = parseTask(job.task, job.args);
-      job.result = await def.run(args, {
-        corpus: async (id) => {
+      const ctx = {
+        corpus: async (id: string) => {
           const c = this.#corpora.get(id);
           if (!c) throw new UnknownCorpusError(id);
           return c;
         },
+        children: async () => [],
         backend: backendState().kernel.name,
         signal: job.abort.signal,
-      });
+      };
+      const manifest = def.name === 'closest' ? this.#manifests.get((args as ClosestArgs).corpus) : undefined;
+      if (manifest) {
+        // The same steps as a flow on the queue: one search per shard, then the merge.
+        const a = args as Required<Pick<ClosestArgs, 'n' | 'metric'>> & ClosestArgs;
+        const parts: ClosestResult[] = [];
+        for (const shard of manifest.shards) {
+          parts.push((await def.run({ ...a, corpus: shard.id, indexOffset: shard.offset }, ctx)) as ClosestResult);
+        }
+        job.result = mergeClosest(parts, a.n, a.metric);
+      } else {
+        job.result = await def.run(args, ctx);
+      }
       job.status = job.abort.signal.aborted ? 'cancelled' : 'completed';
     } catch (err) {
       job.status = job.abort.signal.aborted ? 'cancelled' : 'failed';

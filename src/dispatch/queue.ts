@@ -1,11 +1,11 @@
 // The BullMQ dispatcher (client side): jobs are queued on Redis for `strdist worker` processes.
 import { randomUUID } from 'node:crypto';
-import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Corpus } from '../corpus.js';
 import { KERNEL_VERSION } from '../kernel.js';
-import { parseTask, type TaskName } from '../tasks.js';
-import { encodeCorpus } from './corpus-store.js';
+import { parseTask, type ClosestArgs } from '../tasks.js';
+import { checkShardCount, encodeCorpus, splitShards, type ShardManifest } from './corpus-store.js';
 import { DEFAULT_PREFIX, keys, queueFor, redisOptions, RETENTION, type RedisConnectOptions } from './redis.js';
 import {
   JobCancelledError,
@@ -20,6 +20,8 @@ import {
   type JobStatus,
   type Requirement,
   type ResultOptions,
+  type ClientTask,
+  type PutCorpusOptions,
   type TaskArgs,
   type TaskResults,
   type WorkerInfo,
@@ -37,6 +39,24 @@ export interface JobProgress {
   worker: string;
 }
 
+/** Redis cannot be reached: calls fail fast with this rather than waiting. */
+export class RedisUnavailableError extends Error {
+  constructor(where: string, cause: unknown) {
+    super(`Redis at ${where} is not reachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+function isConnectionError(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string };
+  return (
+    e?.name === 'MaxRetriesPerRequestError' ||
+    e?.code === 'ECONNREFUSED' ||
+    e?.code === 'ECONNRESET' ||
+    /max retries per request|Connection is closed|ECONNREFUSED|connect ETIMEDOUT/i.test(e?.message ?? '')
+  );
+}
+
 function splitId(id: string): { queue: string; jobId: string } {
   const at = typeof id === 'string' ? id.indexOf('/') : -1;
   if (at <= 0) throw new UnknownJobError(String(id));
@@ -50,6 +70,9 @@ export class QueueDispatcher implements Dispatcher {
   readonly #redis: Redis;
   readonly #queues = new Map<string, Queue>();
   readonly #events = new Map<string, Promise<QueueEvents>>();
+  #flows: FlowProducer | undefined;
+
+  readonly #where: string;
 
   constructor(options: RedisConnectOptions) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -57,6 +80,18 @@ export class QueueDispatcher implements Dispatcher {
     this.#connection = redisOptions(options.redis, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
     this.#redis = new Redis({ ...this.#connection, lazyConnect: false });
     this.#redis.on('error', () => {}); // reported through the failing calls
+    this.#where = `${this.#connection.host ?? '127.0.0.1'}:${this.#connection.port ?? 6379}`;
+    // Every public call turns "Redis is away" into one clear, fast error.
+    for (const method of ['putCorpus', 'deleteCorpus', 'map', 'result', 'status', 'kill', 'workers'] as const) {
+      const inner = this[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
+      (this as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+        try {
+          return await inner(...args);
+        } catch (err) {
+          throw isConnectionError(err) ? new RedisUnavailableError(this.#where, err) : err;
+        }
+      };
+    }
   }
 
   #queue(name: string): Queue {
@@ -64,6 +99,7 @@ export class QueueDispatcher implements Dispatcher {
     if (!q) {
       q = new Queue(name, { connection: this.#connection as ConnectionOptions, prefix: this.prefix });
       q.on('error', () => {});
+      q.setMaxListeners(0); // every waiting result() listens for the queue closing
       this.#queues.set(name, q);
     }
     return q;
@@ -77,28 +113,48 @@ export class QueueDispatcher implements Dispatcher {
         prefix: this.prefix,
       });
       events.on('error', () => {});
+      events.setMaxListeners(0);
       e = events.waitUntilReady().then(() => events);
       this.#events.set(name, e);
     }
     return e;
   }
 
-  async putCorpus(corpus: Corpus): Promise<CorpusRef> {
+  async #store(corpus: Corpus): Promise<void> {
     const key = keys.corpus(this.prefix, corpus.id);
     // Stored once: an id names its content, so a second put has nothing to add.
     if (!(await this.#redis.exists(key))) await this.#redis.set(key, encodeCorpus(corpus), 'NX');
-    return { id: corpus.id, size: corpus.size };
+  }
+
+  async putCorpus(corpus: Corpus, options: PutCorpusOptions = {}): Promise<CorpusRef> {
+    const count = checkShardCount(options.shards);
+    if (count === 1) {
+      await this.#store(corpus);
+      return { id: corpus.id, size: corpus.size, shards: 1 };
+    }
+    const { manifest, parts } = splitShards(corpus, count);
+    for (const p of parts) await this.#store(p);
+    await this.#redis.set(keys.shards(this.prefix, corpus.id), JSON.stringify(manifest));
+    return { id: corpus.id, size: corpus.size, shards: manifest.shards.length };
   }
 
   async deleteCorpus(ref: CorpusRef | string): Promise<void> {
-    await this.#redis.del(keys.corpus(this.prefix, typeof ref === 'string' ? ref : ref.id));
+    const id = typeof ref === 'string' ? ref : ref.id;
+    const manifest = await this.#manifest(id);
+    const shardKeys = manifest?.shards.map((s) => keys.corpus(this.prefix, s.id)) ?? [];
+    await this.#redis.del(keys.corpus(this.prefix, id), keys.shards(this.prefix, id), ...shardKeys);
   }
 
-  async call<T extends TaskName>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
+  async #manifest(id: string): Promise<ShardManifest | undefined> {
+    const raw = await this.#redis.get(keys.shards(this.prefix, id));
+    return raw ? (JSON.parse(raw) as ShardManifest) : undefined;
+  }
+
+  async call<T extends ClientTask>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
     return (await this.map(task, [args], options))[0];
   }
 
-  async map<T extends TaskName>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
+  async map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
     if (!Array.isArray(argsList)) throw new TypeError('map: argsList must be an array of task arguments');
     const require: Requirement = options.require ?? 'native';
     if (require !== 'native' && require !== 'any') {
@@ -106,27 +162,48 @@ export class QueueDispatcher implements Dispatcher {
     }
     const attempts = options.attempts ?? 3;
     if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be a positive integer, got ${attempts}`);
-    const parsed = argsList.map((a) => parseTask(task, a));
-    const corpora = new Set(parsed.flatMap(({ def, args }) => def.corpora(args)));
-    for (const id of corpora) {
-      if (!(await this.#redis.exists(keys.corpus(this.prefix, id)))) throw new UnknownCorpusError(id);
+    const parsed = argsList.map((a) => parseTask(task, a).args as ClosestArgs & { n: number; metric: string });
+    // A corpus stored in shards is searched by a flow; one stored whole, by a plain job.
+    const manifests = new Map<string, ShardManifest | undefined>();
+    for (const id of new Set(parsed.map((a) => a.corpus))) {
+      const manifest = await this.#manifest(id);
+      if (!manifest && !(await this.#redis.exists(keys.corpus(this.prefix, id)))) throw new UnknownCorpusError(id);
+      manifests.set(id, manifest);
     }
     await this.#checkWorkers(require);
     const name = queueFor(require);
-    const jobs = parsed.map(({ args }) => ({
-      name: task,
-      data: { task, args, require } satisfies JobData,
-      opts: {
-        jobId: randomUUID(),
-        attempts,
-        backoff: { type: 'exponential' as const, delay: 250 },
-        removeOnComplete: RETENTION.completed,
-        removeOnFail: RETENTION.failed,
-      },
-    }));
+    const opts = () => ({
+      jobId: randomUUID(),
+      attempts,
+      backoff: { type: 'exponential' as const, delay: 250 },
+      removeOnComplete: RETENTION.completed,
+      removeOnFail: RETENTION.failed,
+    });
     await this.#queueEvents(name); // listening before the first job can finish
-    const added = await this.#queue(name).addBulk(jobs);
-    return added.map((j) => `${name}/${j.id}`);
+    const plain = parsed.filter((a) => !manifests.get(a.corpus));
+    const flows: FlowJob[] = parsed
+      .filter((a) => manifests.get(a.corpus))
+      .map((a) => ({
+        name: 'mergeClosest',
+        queueName: name,
+        data: { task: 'mergeClosest', args: { n: a.n, metric: a.metric }, require } satisfies JobData,
+        opts: opts(),
+        children: manifests.get(a.corpus)!.shards.map((shard) => ({
+          name: task,
+          queueName: name,
+          data: { task, args: { ...a, corpus: shard.id, indexOffset: shard.offset }, require } satisfies JobData,
+          opts: { ...opts(), failParentOnFailure: true },
+        })),
+      }));
+    const addedPlain = plain.length
+      ? await this.#queue(name).addBulk(plain.map((args) => ({ name: task, data: { task, args, require } satisfies JobData, opts: opts() })))
+      : [];
+    this.#flows ??= new FlowProducer({ connection: this.#connection as ConnectionOptions, prefix: this.prefix });
+    const addedFlows = flows.length ? await this.#flows.addBulk(flows) : [];
+    // ids in the caller's order
+    let p = 0;
+    let f = 0;
+    return parsed.map((a) => `${name}/${manifests.get(a.corpus) ? addedFlows[f++].job.id : addedPlain[p++].id}`);
   }
 
   /** Throws NoCapableWorkerError when no live worker consumes the queue this job needs. */
@@ -158,7 +235,7 @@ export class QueueDispatcher implements Dispatcher {
     return (await this.#redis.exists(keys.cancelled(this.prefix, id))) === 1;
   }
 
-  async result<T extends TaskName = TaskName>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+  async result<T extends ClientTask = ClientTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     const { job, queue } = await this.#job(id);
     if (!job) {
@@ -171,7 +248,13 @@ export class QueueDispatcher implements Dispatcher {
     } catch (err) {
       if (/timed out before finishing/.test((err as Error).message)) throw new JobTimeoutError(id, timeoutMs);
       if (await this.#cancelled(id)) throw new JobCancelledError(id);
-      const failed = await Job.fromId(this.#queue(queue), job.id!);
+      let failed = await Job.fromId(this.#queue(queue), job.id!);
+      // A flow's parent fails when a child does: report the child's error and stack.
+      const child = /^child (\S+) failed/.exec(failed?.failedReason ?? '');
+      if (child) {
+        const childId = child[1].split(':').at(-1)!;
+        failed = (await Job.fromId(this.#queue(queue), childId)) ?? failed;
+      }
       const progress = (failed?.progress ?? {}) as Partial<JobProgress>;
       const reason = failed?.failedReason ?? (err as Error).message;
       const stack = failed?.stacktrace?.at(-1) ?? undefined;
@@ -204,7 +287,7 @@ export class QueueDispatcher implements Dispatcher {
     }
   }
 
-  async join<T extends TaskName = TaskName>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
+  async join<T extends ClientTask = ClientTask>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
     return Promise.all(ids.map((id) => this.result<T>(id, options)));
   }
 
@@ -255,6 +338,7 @@ export class QueueDispatcher implements Dispatcher {
     await Promise.allSettled([
       ...events.map((e) => (e.status === 'fulfilled' ? e.value.close() : undefined)),
       ...[...this.#queues.values()].map((q) => q.close()),
+      this.#flows?.close(),
     ]);
     this.#redis.disconnect();
   }

@@ -48,6 +48,7 @@ export function queueFor(require: 'native' | 'any', kernelVersion = KERNEL_VERSI
 
 export const keys = {
   corpus: (prefix: string, id: string) => `${prefix}:corpus:${id}`,
+  shards: (prefix: string, id: string) => `${prefix}:shards:${id}`,
   worker: (prefix: string, workerId: string) => `${prefix}:worker:${workerId}`,
   workerPattern: (prefix: string) => `${prefix}:worker:*`,
   cancelled: (prefix: string, jobId: string) => `${prefix}:cancelled:${jobId}`,

@@ -1,5 +1,5 @@
 import type { Capability } from '../capability.js';
-import type { ClosestArgs, ClosestResult, TaskName } from '../tasks.js';
+import type { ClosestArgs, ClosestResult } from '../tasks.js';
 
 export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
 
@@ -35,6 +35,18 @@ export interface ResultOptions {
 export interface CorpusRef {
   id: string;
   size: number;
+  /** How many contiguous shards it is stored in; a search then runs one job per shard. */
+  shards: number;
+}
+
+export interface PutCorpusOptions {
+  /**
+   * Store the corpus as this many contiguous shards (each its own stored corpus). A search of
+   * it becomes a flow: one child job per shard, merged by the parent. Lets a corpus larger
+   * than one worker's memory be searched by many workers.
+   * @defaultValue 1 (unsharded)
+   */
+  shards?: number;
 }
 
 /** A live worker: its capability record plus how it serves. */
@@ -50,23 +62,25 @@ export interface WorkerInfo extends Capability {
   selfTest: 'passed';
 }
 
+/** The tasks a client may call, with their arguments and results. */
 export interface TaskArgs {
   closest: ClosestArgs;
 }
 export interface TaskResults {
   closest: ClosestResult;
 }
+export type ClientTask = keyof TaskArgs;
 
 /** The client API, the same with Redis (BullMQ) and without (in-process). */
 export interface Dispatcher {
   readonly kind: 'embedded' | 'redis';
-  putCorpus(corpus: import('../corpus.js').Corpus): Promise<CorpusRef>;
+  putCorpus(corpus: import('../corpus.js').Corpus, options?: PutCorpusOptions): Promise<CorpusRef>;
   deleteCorpus(ref: CorpusRef | string): Promise<void>;
-  call<T extends TaskName>(task: T, args: TaskArgs[T], options?: CallOptions): Promise<string>;
-  map<T extends TaskName>(task: T, argsList: TaskArgs[T][], options?: CallOptions): Promise<string[]>;
-  result<T extends TaskName = TaskName>(id: string, options?: ResultOptions): Promise<TaskResults[T]>;
+  call<T extends ClientTask>(task: T, args: TaskArgs[T], options?: CallOptions): Promise<string>;
+  map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options?: CallOptions): Promise<string[]>;
+  result<T extends ClientTask = ClientTask>(id: string, options?: ResultOptions): Promise<TaskResults[T]>;
   status(id: string): Promise<JobStatus>;
-  join<T extends TaskName = TaskName>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]>;
+  join<T extends ClientTask = ClientTask>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]>;
   /** Cancels a waiting or running job; false when it had already finished. */
   kill(id: string): Promise<boolean>;
   workers(): Promise<WorkerInfo[]>;

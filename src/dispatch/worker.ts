@@ -128,11 +128,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       if (await redis.exists(keys.cancelled(prefix, clientId))) throw new UnrecoverableError(`job ${clientId} was cancelled`);
       let parsed;
       try {
-        parsed = parseTask(job.data?.task, job.data?.args);
+        parsed = parseTask(job.data?.task, job.data?.args, true);
       } catch (err) {
         throw new UnrecoverableError((err as Error).message);
       }
-      return await parsed.def.run(parsed.args, { corpus: loadCorpus, backend, signal: abort.signal });
+      return await parsed.def.run(parsed.args, {
+        corpus: loadCorpus,
+        children: async () => Object.values(await job.getChildrenValues()),
+        backend,
+        signal: abort.signal,
+      });
     } catch (err) {
       if (abort.signal.aborted) throw new UnrecoverableError(`job ${clientId} was cancelled`);
       if (err instanceof TaskArgumentError) throw new UnrecoverableError(err.message);

@@ -9,6 +9,7 @@ import {
   UnknownCorpusError,
   UnknownJobError,
   type Dispatcher,
+  type Requirement,
 } from '../../src/dispatch/index.js';
 
 export const words = [
@@ -18,12 +19,13 @@ export const words = [
 export const corpus = Corpus.from(words);
 const queries = ['bagle', 'chese', 'naive', '😀', '', 'zz'];
 
-export function dispatcherSuite(get: () => Dispatcher): void {
+/** `require` is what every call of the suite asks for. */
+export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'native'): void {
   it('stores a corpus once, by its content id', async () => {
     const d = get();
     const a = await d.putCorpus(corpus);
     const b = await d.putCorpus(Corpus.from([...corpus]));
-    expect(a).toEqual({ id: corpus.id, size: corpus.size });
+    expect(a).toEqual({ id: corpus.id, size: corpus.size, shards: 1 });
     expect(b).toEqual(a);
   });
 
@@ -31,7 +33,7 @@ export function dispatcherSuite(get: () => Dispatcher): void {
     const d = get();
     const ref = await d.putCorpus(corpus);
     for (const metric of METRICS) {
-      const id = await d.call('closest', { corpus: ref.id, queries, n: 5, metric });
+      const id = await d.call('closest', { corpus: ref.id, queries, n: 5, metric }, { require });
       expect(typeof id).toBe('string');
       const local = await corpus.closestMany(queries, { n: 5, metric });
       expect(await d.result(id, { timeoutMs: 20_000 })).toEqual(local);
@@ -43,7 +45,7 @@ export function dispatcherSuite(get: () => Dispatcher): void {
     const d = get();
     const ref = await d.putCorpus(corpus);
     const argsList = queries.map((q, i) => ({ corpus: ref.id, queries: [q], n: 1 + i, metric: 'jaroWinkler' as const }));
-    const ids = await d.map('closest', argsList);
+    const ids = await d.map('closest', argsList, { require });
     expect(ids).toHaveLength(queries.length);
     const got = await d.join<'closest'>(ids, { timeoutMs: 20_000 });
     for (let i = 0; i < queries.length; i++) {
@@ -54,21 +56,43 @@ export function dispatcherSuite(get: () => Dispatcher): void {
   it('rejects bad payloads at once, before anything is queued', async () => {
     const d = get();
     const ref = await d.putCorpus(corpus);
-    await expect(d.call('nope' as never, {} as never)).rejects.toThrow(/unknown task "nope"; known tasks: closest/);
+    await expect(d.call('nope' as never, {} as never)).rejects.toThrow(/unknown task "nope"; known tasks: closest$/);
+    await expect(d.call('mergeClosest' as never, { n: 1, metric: 'jaro' } as never)).rejects.toThrow(/unknown task "mergeClosest"/);
     await expect(d.call('closest', { corpus: ref.id, queries: 'bagel' } as never)).rejects.toThrow(TaskArgumentError);
     await expect(d.call('closest', { corpus: ref.id, queries: [1] } as never)).rejects.toThrow(/queries\.0: /);
-    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], n: 0 })).rejects.toThrow(/n: /);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], n: 0 }, { require })).rejects.toThrow(/n: /);
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'hamming' } as never)).rejects.toThrow(/metric: /);
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], extra: 1 } as never)).rejects.toThrow(/extra/);
     const many = Array.from({ length: LIMITS.queriesPerJob + 1 }, () => 'a');
-    await expect(d.call('closest', { corpus: ref.id, queries: many })).rejects.toThrow(/at most 10000 queries per job/);
-    await expect(d.call('closest', { corpus: ref.id, queries: ['x'.repeat(LIMITS.queryLength + 1)] })).rejects.toThrow(
+    await expect(d.call('closest', { corpus: ref.id, queries: many }, { require })).rejects.toThrow(/at most 10000 queries per job/);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['x'.repeat(LIMITS.queryLength + 1)] }, { require })).rejects.toThrow(
       /at most 1000 UTF-16 units/,
     );
-    await expect(d.call('closest', { corpus: 'sha256:nothex', queries: ['a'] })).rejects.toThrow(/must be a corpus id/);
+    await expect(d.call('closest', { corpus: 'sha256:nothex', queries: ['a'] }, { require })).rejects.toThrow(/must be a corpus id/);
     const unknown = 'sha256:' + '0'.repeat(64);
-    await expect(d.call('closest', { corpus: unknown, queries: ['a'] })).rejects.toThrow(UnknownCorpusError);
-    await expect(d.call('closest', { corpus: unknown, queries: ['a'] })).rejects.toThrow(/unknown corpus sha256:0000/);
+    await expect(d.call('closest', { corpus: unknown, queries: ['a'] }, { require })).rejects.toThrow(UnknownCorpusError);
+    await expect(d.call('closest', { corpus: unknown, queries: ['a'] }, { require })).rejects.toThrow(/unknown corpus sha256:0000/);
+  });
+
+  it('searches a corpus stored in 2, 3 and 7 shards exactly like the whole one', async () => {
+    const d = get();
+    const big = Corpus.from([...words, ...Array.from({ length: 500 }, (_, i) => `bag${i}el`)]);
+    for (const shards of [2, 3, 7]) {
+      const ref = await d.putCorpus(big, { shards });
+      expect(ref).toEqual({ id: big.id, size: big.size, shards });
+      const ids = await d.map(
+        'closest',
+        METRICS.map((metric) => ({ corpus: ref.id, queries, n: 7, metric })),
+        { require },
+      );
+      const got = await d.join<'closest'>(ids, { timeoutMs: 30_000 });
+      for (let m = 0; m < METRICS.length; m++) {
+        expect(got[m], `${shards} shards, ${METRICS[m]}`).toEqual(await big.closestMany(queries, { n: 7, metric: METRICS[m] }));
+      }
+    }
+    await expect(d.putCorpus(big, { shards: 0 })).rejects.toThrow(/shards must be an integer in \[1, 1024\]/);
+    await d.deleteCorpus(big.id);
+    await expect(d.call('closest', { corpus: big.id, queries: ['a'] }, { require })).rejects.toThrow(/unknown corpus/);
   });
 
   it('an unknown job id is a clear error', async () => {
@@ -88,6 +112,7 @@ export function dispatcherSuite(get: () => Dispatcher): void {
     const ids = await d.map(
       'closest',
       Array.from({ length: slots + 1 }, () => ({ corpus: ref.id, queries: long, metric: 'levenshtein' as const })),
+      { require },
     );
     const waiting = ids[slots];
     const running = ids.slice(0, slots);
@@ -106,7 +131,7 @@ export function dispatcherSuite(get: () => Dispatcher): void {
     }
     expect(await d.kill(running[0])).toBe(false); // already finished
     // and the worker keeps serving
-    const ok = await d.call('closest', { corpus: ref.id, queries: ['abc'], n: 1 });
+    const ok = await d.call('closest', { corpus: ref.id, queries: ['abc'], n: 1 }, { require });
     expect(await d.result(ok, { timeoutMs: 20_000 })).toHaveLength(1);
   });
 

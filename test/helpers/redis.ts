@@ -10,8 +10,10 @@ export interface TestRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** Restarts the server on the same port (only for one this helper started). */
-  restart?(): Promise<void>;
+  /** Stops the server, keeping its data directory (only for one this helper started). */
+  pause?(): Promise<void>;
+  /** Starts it again on the same port and directory (AOF brings the data back). */
+  resume?(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -79,12 +81,13 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<TestR
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },
-    async restart() {
-      await kill();
-      await launch();
-    },
+    pause: kill,
+    resume: launch,
   };
 }
+
+/** Worker environment that insists on the native kernel, whatever this test run's backend. */
+export const NATIVE = { STRDIST_BACKEND: 'native' };
 
 export const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.mjs');
 
