@@ -271,8 +271,28 @@ class CorpusIndex {
   }
 
   // The exact top n for one query, best first (ties: lower corpus index first).
+  //
+  // Levenshtein first searches with small distance limits (1, 2, 4, ... : an exponential
+  // search on the cutoff): a limit lets the length and character bounds discard nearly every
+  // word before any scoring, and once a limited search finds n words, those are the answer
+  // (every word within the limit was seen, and n of them beat anything beyond it).
   std::vector<Match> search(const uint32_t* q, size_t ql, const SearchOptions& opt,
                             SearchStats* stats = nullptr) const {
+    if (opt.metric == Metric::Levenshtein && opt.n > 0) {
+      for (size_t limit = 1; limit < opt.max_distance && limit <= 16; limit *= 2) {
+        SearchOptions o = opt;
+        o.max_distance = limit;
+        std::vector<Match> r = search_once(q, ql, o, stats);
+        if (r.size() >= opt.n) return r;
+        if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) return r;
+      }
+    }
+    return search_once(q, ql, opt, stats);
+  }
+
+ private:
+  std::vector<Match> search_once(const uint32_t* q, size_t ql, const SearchOptions& opt,
+                                 SearchStats* stats) const {
     const unsigned threads = std::max(1u, opt.threads);
     Query query(q, ql, opt);
     std::vector<detail::TopK> tops;
@@ -307,6 +327,8 @@ class CorpusIndex {
     return out;
   }
 
+
+ public:
   // Many queries: with at least as many queries as threads, each thread takes whole queries;
   // otherwise each query is split across the threads. Results align with the queries.
   std::vector<std::vector<Match>> search_many(const std::vector<std::vector<uint32_t>>& queries,

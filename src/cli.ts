@@ -179,6 +179,15 @@ export function buildProgram(): Command {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      // Graceful: finish the running jobs and leave. A second signal, or Redis being away for
+      // 15 s, ends it at once (its jobs then go to another worker as stalled).
+      const force = () => {
+        console.error('strdist worker: shutdown did not finish; exiting now');
+        process.exit(1);
+      };
+      process.once('SIGTERM', force);
+      process.once('SIGINT', force);
+      setTimeout(force, 15_000).unref();
       await worker.close();
     });
 

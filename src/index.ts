@@ -18,11 +18,12 @@ export type {
 export type { Capability } from './capability.js';
 
 /**
- * Below this combined UTF-16 length a pairwise call is answered by the TypeScript kernel even
- * when the native one is loaded: same result, less boundary cost. Measured by
- * `npm run bench` (the "crossover" table).
+ * Below these combined UTF-16 lengths a pairwise call is answered by the TypeScript kernel
+ * even when the native one is loaded: the same result, without the ~70 ns boundary crossing.
+ * Measured by `npm run bench` (the "crossover" table): native wins from about 65 for
+ * Levenshtein and 33 for Jaro on this machine.
  */
-export const PAIRWISE_JS_BELOW = 0;
+export const PAIRWISE_JS_BELOW = Object.freeze({ levenshtein: 65, jaro: 33 });
 
 const state = backendState();
 const api = createMetrics(state.kernel, { pairwiseJsBelow: PAIRWISE_JS_BELOW });

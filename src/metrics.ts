@@ -139,9 +139,10 @@ export interface MetricsConfig {
   /**
    * When the kernel is native, pairs whose combined UTF-16 length is below this are scored by
    * the TypeScript kernel instead: the results are identical and, for short strings, crossing
-   * into native code costs more than the work itself (see bench/).
+   * into native code costs more than the work itself (see bench/, "crossover"). One number
+   * for every metric, or one for Levenshtein (both metrics) and one for Jaro (both).
    */
-  pairwiseJsBelow?: number;
+  pairwiseJsBelow?: number | { levenshtein: number; jaro: number };
 }
 
 /**
@@ -149,8 +150,11 @@ export interface MetricsConfig {
  * written once here, so both backends throw the same errors.
  */
 export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metrics {
-  const below = kernel.name === 'native' ? (config.pairwiseJsBelow ?? 0) : 0;
-  const pick = (a: string, b: string): Kernel => (a.length + b.length < below ? jsKernel : kernel);
+  const cfg = kernel.name === 'native' ? (config.pairwiseJsBelow ?? 0) : 0;
+  const levBelow = typeof cfg === 'number' ? cfg : cfg.levenshtein;
+  const jaroBelow = typeof cfg === 'number' ? cfg : cfg.jaro;
+  const pickLev = (a: string, b: string): Kernel => (a.length + b.length < levBelow ? jsKernel : kernel);
+  const pickJaro = (a: string, b: string): Kernel => (a.length + b.length < jaroBelow ? jsKernel : kernel);
 
   return {
     levenshtein(a, b, options) {
@@ -158,20 +162,20 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
       checkString('levenshtein', 'b', b);
       const max = maxDistanceOf('levenshtein', checkOptions('levenshtein', options)?.maxDistance);
       checkSize('levenshtein', a, b);
-      return pick(a, b).levenshtein(a, b, max);
+      return pickLev(a, b).levenshtein(a, b, max);
     },
     levenshteinSimilarity(a, b) {
       checkString('levenshteinSimilarity', 'a', a);
       checkString('levenshteinSimilarity', 'b', b);
       checkSize('levenshteinSimilarity', a, b);
-      return pick(a, b).levenshteinSimilarity(a, b);
+      return pickLev(a, b).levenshteinSimilarity(a, b);
     },
     jaro(a, b, options) {
       checkString('jaro', 'a', a);
       checkString('jaro', 'b', b);
       const min = unitInterval('jaro', 'minSimilarity', checkOptions('jaro', options)?.minSimilarity, 0);
       checkSize('jaro', a, b);
-      return pick(a, b).jaro(a, b, min);
+      return pickJaro(a, b).jaro(a, b, min);
     },
     jaroWinkler(a, b, options) {
       checkString('jaroWinkler', 'a', a);
@@ -180,7 +184,7 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
       const weight = unitInterval('jaroWinkler', 'prefixWeight', o?.prefixWeight, 0.1, 0.25);
       const min = unitInterval('jaroWinkler', 'minSimilarity', o?.minSimilarity, 0);
       checkSize('jaroWinkler', a, b);
-      return pick(a, b).jaroWinkler(a, b, weight, min);
+      return pickJaro(a, b).jaroWinkler(a, b, weight, min);
     },
     scoreMany(metric, query, choices, options) {
       const { weight, cutoff } = scoreManyArgs('scoreMany', metric, query, choices, options);

@@ -176,7 +176,23 @@ export class JsCorpusIndex {
     }
   }
 
+  /** Exact top n; Levenshtein first tries small distance limits, as the native search does. */
   search(query: string, p: SearchParams): RawMatches {
+    let visited = 0;
+    let scored = 0;
+    if (p.metric === 'levenshtein' && p.n > 0) {
+      for (let limit = 1; (p.maxDistance < 0 || limit < p.maxDistance) && limit <= 16; limit *= 2) {
+        const r = this.#searchOnce(query, { ...p, maxDistance: limit });
+        visited += r.visited;
+        scored += r.scored;
+        if (r.scores.length >= p.n) return { ...r, visited, scored };
+      }
+    }
+    const r = this.#searchOnce(query, p);
+    return { ...r, visited: visited + r.visited, scored: scored + r.scored };
+  }
+
+  #searchOnce(query: string, p: SearchParams): RawMatches {
     const result: RawMatches = { scores: [], indices: [], visited: 0, scored: 0 };
     if (p.n === 0 || this.groups.length === 0) return result;
     const qc = new Uint32Array(32);

@@ -13,9 +13,8 @@
 
 /** Capacity to allocate for a buffer that must hold `n` units. */
 export function grownCapacity(current: number, n: number): number {
-  let c = current < 64 ? 64 : current;
-  while (c < n) c *= 2;
-  return c;
+  const c = current * 2;
+  return n > c ? n : c < 64 ? 64 : c;
 }
 
 /**
