@@ -163,8 +163,9 @@ napi_value JaroWinkler(napi_env env, napi_callback_info info) {
 
 enum Metric : int { kLevenshtein = 0, kLevenshteinSimilarity = 1, kJaro = 2, kJaroWinkler = 3 };
 
-// scoreMany(metric, query, joined, lengths: Uint32Array, param, cutoff, out: Float64Array)
-// `joined` is every choice concatenated; lengths[i] is the UTF-16 length of choice i.
+// scoreMany(metric, query, units, lengths: Uint32Array, param, cutoff, out: Float64Array)
+// `units` is every choice's UTF-16 units back to back (a Uint16Array, or a joined string);
+// lengths[i] is the UTF-16 length of choice i.
 // param: prefix weight for jaroWinkler; cutoff: maxDistance (levenshtein, -1 for none) or
 // minSimilarity (similarities).
 Napi::Value ScoreMany(const Napi::CallbackInfo& info) {
@@ -182,10 +183,19 @@ Napi::Value ScoreMany(const Napi::CallbackInfo& info) {
     const size_t count = lengths.ElementLength();
     if (out.ElementLength() < count) throw Napi::RangeError::New(env, "out is too short");
 
-    const size_t copied = strdist_addon::ReadUtf16(env, info[2], g_joined_units, "joined");
+    // The choices arrive as UTF-16 units in a Uint16Array (read in place) or a joined string.
+    const char16_t* units;
+    size_t copied;
+    if (info[2].IsTypedArray()) {
+      Napi::Uint16Array u = info[2].As<Napi::Uint16Array>();
+      units = reinterpret_cast<const char16_t*>(u.Data());
+      copied = u.ElementLength();
+    } else {
+      copied = strdist_addon::ReadUtf16(env, info[2], g_joined_units, "joined");
+      units = g_joined_units.data();
+    }
     if (g_joined_points.size() < copied + 1) g_joined_points.resize(copied + 1);
 
-    const char16_t* units = g_joined_units.data();
     uint32_t* points = g_joined_points.data();
     const uint32_t* q = g_query.data();
     const size_t ql = g_query.size;

@@ -11,7 +11,7 @@ export interface Addon {
   scoreMany(
     metric: number,
     query: string,
-    joined: string,
+    units: Uint16Array | string,
     lengths: Uint32Array,
     param: number,
     cutoff: number,
@@ -52,6 +52,9 @@ export function loadAddon(): LoadedAddon {
   return { addon, path };
 }
 
+/** Reused buffer for scoreMany's choices (grown when needed; one per thread). */
+let units = new Uint16Array(1 << 16);
+
 /** Adapts the addon to the Kernel interface. */
 export function nativeKernel(addon: Addon): Kernel {
   return Object.freeze({
@@ -68,11 +71,20 @@ export function nativeKernel(addon: Addon): Kernel {
       cutoff: number,
       out: Float64Array,
     ): void {
-      // One crossing for the whole batch: the choices travel as one string plus lengths.
+      // One crossing for the whole batch: the choices travel as their UTF-16 units, copied
+      // here into a reused buffer (faster than joining them into one string), plus lengths.
       const n = choices.length;
       const lengths = new Uint32Array(n);
-      for (let i = 0; i < n; i++) lengths[i] = choices[i].length;
-      addon.scoreMany(METRIC_IDS[metric], query, choices.join(''), lengths, param, cutoff, out);
+      let total = 0;
+      for (let i = 0; i < n; i++) total += lengths[i] = choices[i].length;
+      if (units.length < total) units = new Uint16Array(Math.max(total, units.length * 2));
+      const buf = units;
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        const s = choices[i];
+        for (let j = 0; j < s.length; j++) buf[k++] = s.charCodeAt(j);
+      }
+      addon.scoreMany(METRIC_IDS[metric], query, buf.subarray(0, total), lengths, param, cutoff, out);
     },
   });
 }
