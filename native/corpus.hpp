@@ -168,6 +168,14 @@ struct SearchStats {
   uint64_t scored = 0;   // words given to the full scorer
 };
 
+inline void add_stats(SearchStats* total, const std::vector<SearchStats>& parts) {
+  if (!total) return;
+  for (const SearchStats& s : parts) {
+    total->visited += s.visited;
+    total->scored += s.scored;
+  }
+}
+
 class CorpusIndex {
  public:
   // `points` holds every word's code points back to back; lengths[i] is word i's length.
@@ -318,12 +326,7 @@ class CorpusIndex {
     out.reserve(all.size());
     const bool lower = lower_is_better(opt.metric);
     for (const auto& e : all) out.push_back({lower ? -e.key : e.key, e.index});
-    if (stats) {
-      for (const auto& s : st) {
-        stats->visited += s.visited;
-        stats->scored += s.scored;
-      }
-    }
+    add_stats(stats, st);
     return out;
   }
 
@@ -359,12 +362,7 @@ class CorpusIndex {
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
     work(0);
     for (auto& th : pool) th.join();
-    if (stats) {
-      for (const auto& s : st) {
-        stats->visited += s.visited;
-        stats->scored += s.scored;
-      }
-    }
+    add_stats(stats, st);
     return out;
   }
 

@@ -11,28 +11,32 @@ const words = Array.from({ length: 20_000 }, (_, i) => `${(i * 2654435761) % 1_0
 const corpus = Corpus.from(words);
 const queryOf = (i: number) => `${(i * 7919) % 1_000_003}`.padStart(7, 'y');
 
+/** A redis-server, two native worker processes and a client, for one describe block. */
+function cluster(name: string, options: { aof?: boolean } = {}) {
+  const c = { redis: undefined as unknown as TestRedis, d: undefined as unknown as Dispatcher, prefix: uniquePrefix(name), workers: [] as WorkerProcess[] };
+  beforeAll(async () => {
+    c.redis = await startRedis(options);
+    c.workers.push(spawnWorker(c.redis.url, c.prefix, NATIVE), spawnWorker(c.redis.url, c.prefix, NATIVE));
+    c.d = connect({ redis: c.redis.url, prefix: c.prefix });
+    await until('2 workers', async () => (await c.d.workers()).length === 2);
+  }, 30_000);
+  afterAll(async () => {
+    await c.d?.close();
+    await Promise.all(c.workers.map((w) => w.stop('SIGKILL')));
+    await c.redis?.stop();
+  });
+  return c;
+}
+
 async function expected(count: number) {
   return corpus.closestMany(Array.from({ length: count }, (_, i) => queryOf(i)), { n: 3, metric: 'levenshtein' });
 }
 
 describe('a worker killed with SIGKILL mid-batch', () => {
-  let redis: TestRedis;
-  let d: Dispatcher;
-  const prefix = uniquePrefix('kill9');
-  const workers: WorkerProcess[] = [];
-  beforeAll(async () => {
-    redis = await startRedis();
-    workers.push(spawnWorker(redis.url, prefix, NATIVE), spawnWorker(redis.url, prefix, NATIVE));
-    d = connect({ redis: redis.url, prefix });
-    await until('2 workers', async () => (await d.workers()).length === 2);
-  }, 30_000);
-  afterAll(async () => {
-    await d?.close();
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    await redis?.stop();
-  });
+  const c = cluster('kill9');
 
   it('every one of 600 jobs completes exactly once, correctly, within 30 s of the kill', async () => {
+    const { d, redis, prefix, workers } = c;
     const count = 600;
     const ref = await d.putCorpus(corpus);
     const events = new QueueEvents('native-v1', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
@@ -63,23 +67,10 @@ describe('a worker killed with SIGKILL mid-batch', () => {
 });
 
 describe('Redis restarted mid-batch (AOF on)', () => {
-  let redis: TestRedis;
-  let d: Dispatcher;
-  const prefix = uniquePrefix('restart');
-  const workers: WorkerProcess[] = [];
-  beforeAll(async () => {
-    redis = await startRedis({ aof: true });
-    workers.push(spawnWorker(redis.url, prefix, NATIVE), spawnWorker(redis.url, prefix, NATIVE));
-    d = connect({ redis: redis.url, prefix });
-    await until('2 workers', async () => (await d.workers()).length === 2);
-  }, 30_000);
-  afterAll(async () => {
-    await d?.close();
-    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    await redis?.stop();
-  });
+  const c = cluster('restart', { aof: true });
 
   it('the batch completes with correct results, and calls fail fast while Redis is down', async () => {
+    const { d, redis } = c;
     const count = 300;
     const ref = await d.putCorpus(corpus);
     const ids = await d.map(
