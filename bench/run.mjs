@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // strdist benchmarks: every workload against its peers in one process.
 //   node bench/run.mjs [--quick] [--only NAME[,NAME]] [--rounds N] [--out DIR]
-// A full run writes bench/results/latest.{json,md}; --quick and --only write to
-// bench/results/tmp/ (unless --out says otherwise), so they never replace a full run's figures.
+// A full run writes bench/results/latest.{json,md,svg}; --quick and --only write
+// bench/results/tmp/{quick,partial}.{json,md,svg} (git-ignored; or to --out), so they never
+// replace a full run's figures. Exits non-zero only when a check fails (a workload that throws,
+// results that differ, a chart that does not render), never because of a figure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,8 +31,8 @@ if (args.help) {
   --quick          small data, one round: checks that every workload runs (not how fast)
   --only NAME      run only these workloads (repeatable or comma-separated; see --list)
   --rounds N       timed rounds per measurement (default 7, or 1 with --quick)
-  --out DIR        where to write results (default bench/results, or bench/results/tmp
-                   for --quick and --only runs)
+  --out DIR        where to write results (default bench/results: latest.{json,md,svg};
+                   --quick and --only runs: bench/results/tmp/{quick,partial}.{json,md,svg})
   --list           list the workloads and exit`);
   process.exit(0);
 }
@@ -42,16 +45,18 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(child.status ?? 1);
 }
 
-// The peers live in bench/package.json, installed on first use.
+// The peers and the chart's renderer (vega, vega-lite) live in bench/package.json, installed
+// on first use from bench/package-lock.json (npm ci), so every clone measures the same versions.
 function ensureBenchDependencies() {
   const { dependencies } = JSON.parse(readFileSync(join(benchDir, 'package.json'), 'utf8'));
   const missing = Object.keys(dependencies).filter((d) => !existsSync(join(benchDir, 'node_modules', d, 'package.json')));
   if (missing.length === 0) return;
-  console.log(`bench: installing the peers (${missing.join(', ')}) in bench/ ...`);
+  const command = existsSync(join(benchDir, 'package-lock.json')) ? 'ci' : 'install';
+  console.log(`bench: installing the peers and the chart renderer (${missing.join(', ')}) in bench/ (npm ${command}) ...`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: benchDir, stdio: 'inherit' });
+  const r = spawnSync(npm, [command, '--no-audit', '--no-fund'], { cwd: benchDir, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error('bench: `npm install` in bench/ failed');
+    console.error(`bench: \`npm ${command}\` in bench/ failed`);
     process.exit(1);
   }
 }
@@ -60,7 +65,8 @@ ensureBenchDependencies();
 const { workloads } = await import('./workloads/index.mjs');
 const { loadStrdist, repoRoot } = await import('./lib/strdist.mjs');
 const { machineInfo } = await import('./lib/machine.mjs');
-const { writeReport, printReport } = await import('./lib/report.mjs');
+const { writeReport, printReport, jsBelowText } = await import('./lib/report.mjs');
+const { renderChart, peerPackages, packagesIn } = await import('./lib/chart.mjs');
 
 if (args.list) {
   for (const w of workloads) console.log(`${w.name.padEnd(12)} ${w.description}`);
@@ -108,7 +114,7 @@ console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGi
 if (machine.loadAverage > machine.cores / 4) {
   console.log(`warning: load average ${machine.loadAverage} on ${machine.cores} cores: other work is running, the figures will be noisy`);
 }
-console.log(`strdist ${capability.version}: backend ${strdist.backend}, CPU features [${capability.cpuFeatures.join(', ')}], PAIRWISE_JS_BELOW ${strdist.pairwiseJsBelow}`);
+console.log(`strdist ${capability.version}: backend ${strdist.backend}, CPU features [${capability.cpuFeatures.join(', ')}], PAIRWISE_JS_BELOW ${jsBelowText(strdist.pairwiseJsBelow)}`);
 if (!strdist.native) console.log(`native addon not loaded: ${strdist.nativeUnavailable} (native-only rows are skipped)`);
 
 for (const w of selected) {
@@ -120,6 +126,9 @@ for (const w of selected) {
   }
 }
 
+machine.loadAverageEnd = Math.round(os.loadavg()[0] * 100) / 100;
+const versions = benchVersions();
+const measuredPeers = new Set(ctx.groups.flatMap((g) => g.entries.flatMap((e) => packagesIn(e.name, peerPackages(versions)))));
 const report = {
   command: `node bench/run.mjs${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,
   quick: args.quick,
@@ -128,7 +137,10 @@ const report = {
   warmupRuns: ctx.warmup,
   machine,
   strdist: { backend: strdist.backend, pairwiseJsBelow: strdist.pairwiseJsBelow, nativeUnavailable: strdist.nativeUnavailable, capability },
-  peers: peerVersions(),
+  /** The peer packages measured in this run, with their versions. */
+  peers: Object.fromEntries([...measuredPeers].map((p) => [p, packageVersion(p)])),
+  /** bench/package.json's dependencies: the peers and the chart's renderer. */
+  benchDependencies: versions,
   groups: ctx.groups,
   tables: ctx.tables,
   checks: ctx.checks,
@@ -136,11 +148,23 @@ const report = {
   elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
 };
 
+// The chart: rendered here, so that a failure to draw it fails the run like any other check.
+let svg = null;
+try {
+  const chart = await renderChart(report);
+  svg = chart.svg;
+  report.chart = { rows: chart.rows.length, renderer: `vega ${versions.vega}, vega-lite ${versions['vega-lite']} (SVG, headless)` };
+  if (!svg) console.log('\nbench: no comparison with a peer in this run, so no chart');
+} catch (err) {
+  ctx.checks.push({ what: 'chart rendered', ok: false, detail: err.stack ?? String(err) });
+  console.error(`\nbench: the chart failed to render:\n${err.stack ?? err}`);
+}
+
 printReport(report);
 const outDir = args.out ?? (args.quick || only ? join(benchDir, 'results', 'tmp') : join(benchDir, 'results'));
 const base = args.quick ? 'quick' : only ? 'partial' : 'latest';
 mkdirSync(outDir, { recursive: true });
-const files = writeReport(report, outDir, base);
+const files = writeReport(report, outDir, base, svg);
 console.log(`\nwrote ${files.map((f) => relative(process.cwd(), f)).join(', ')} in ${report.elapsedSeconds} s`);
 
 const failed = ctx.checks.filter((c) => !c.ok);
@@ -149,9 +173,16 @@ if (failed.length) {
   process.exit(1);
 }
 
-function peerVersions() {
+function benchVersions() {
   const { dependencies } = JSON.parse(readFileSync(join(benchDir, 'package.json'), 'utf8'));
-  return Object.fromEntries(
-    Object.keys(dependencies).map((d) => [d, JSON.parse(readFileSync(join(benchDir, 'node_modules', d, 'package.json'), 'utf8')).version]),
-  );
+  return Object.fromEntries(Object.keys(dependencies).map((d) => [d, packageVersion(d)]));
+}
+
+/** The installed version of a package: bench/'s own, else strdist's (bullmq). */
+function packageVersion(name) {
+  for (const dir of [join(benchDir, 'node_modules'), join(benchDir, '..', 'node_modules')]) {
+    const file = join(dir, name, 'package.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version;
+  }
+  return null;
 }

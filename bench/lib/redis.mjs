@@ -119,7 +119,7 @@ export async function startRedis({ env = process.env } = {}) {
     version = /redis_version:(\S+)/.exec(await r.info('server'))?.[1] ?? null;
     r.disconnect();
   } catch {}
-  return { url, external: false, version, stop };
+  return { url, external: false, version, pid: child.pid, stop };
 }
 
 /** Deletes every key under `prefix:` (for a Redis this benchmark did not start). */

@@ -7,6 +7,13 @@ export function ns(value) {
   return Math.round(value).toLocaleString('en-US');
 }
 
+/** A time in ns, in ns, µs, ms or s with 3-4 significant digits: 1,219 ns, 37.9 µs, 30.0 ms. */
+export function duration(nsValue) {
+  if (nsValue == null || !Number.isFinite(nsValue)) return '—';
+  const [v, unit] = nsValue < 1e4 ? [nsValue, 'ns'] : nsValue < 1e7 ? [nsValue / 1e3, 'µs'] : nsValue < 1e10 ? [nsValue / 1e6, 'ms'] : [nsValue / 1e9, 's'];
+  return `${ns(v)} ${unit}`;
+}
+
 export function times(value) {
   if (value == null || !Number.isFinite(value)) return '—';
   return `${value < 10 ? value.toFixed(2) : value.toFixed(1)}x`;
@@ -16,7 +23,7 @@ export function count(value) {
   return value.toLocaleString('en-US');
 }
 
-const isNumeric = (cell) => /^[-+]?[\d.,]+(x| ns)?$|^—$/.test(cell);
+const isNumeric = (cell) => /^[-+]?[\d.,]+(x| ns| µs| ms| s)?$|^—$/.test(cell);
 
 /** A text table: columns padded, numeric columns right-aligned. */
 export function textTable(headers, rows) {

@@ -81,7 +81,7 @@ export function run(ctx) {
     note:
       `js/native > 1: native is faster. Measured crossover (native faster in this bucket and every longer one): ` +
       METHODS.map((m) => `${m} from combined length ${crossover[m].fromLength ?? 'none (js faster somewhere at the top)'}`).join('; ') +
-      `. PAIRWISE_JS_BELOW is currently ${pairwiseJsBelow}.`,
+      `. PAIRWISE_JS_BELOW is currently ${JSON.stringify(pairwiseJsBelow)}.`,
     headers: ['combined length', ...METHODS.flatMap((m) => [`${m} native`, `${m} js`, 'js/native'])],
     rows: BUCKETS.map((b, i) => [
       `${b[0]}-${b[1]}`,

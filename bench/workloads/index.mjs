@@ -5,5 +5,6 @@ import * as crossover from './crossover.mjs';
 import * as long from './long.mjs';
 import * as scoreMany from './score-many.mjs';
 import * as search from './search.mjs';
+import * as dispatch from './dispatch.mjs';
 
-export const workloads = [pairwise, crossover, long, scoreMany, search];
+export const workloads = [pairwise, crossover, long, scoreMany, search, dispatch];
