@@ -277,7 +277,7 @@ export async function run(ctx) {
       const inverse = perRound.map((x) => 1 / x);
       ctx.groups.push({
         id: `dispatch-rtt-${label}`,
-        title: `dispatch round trip ${label}, tiny closest vs raw BullMQ no-op`,
+        title: `dispatch round trip ${label}, tiny closest vs raw BullMQ no-op (target: strdist ≤ ${RTT_TARGET}x raw)`,
         data: `${callsPerSide} sequential calls per side, 1 worker process each, loopback Redis`,
         ops: callsPerSide,
         unit: 'ns/call',
@@ -293,9 +293,10 @@ export async function run(ctx) {
             subjectNs: entries[0].nsPerOp,
             peerNs: entries[1].nsPerOp,
             ratio: { median: b / a, min: Math.min(...inverse), max: Math.max(...inverse), ofMedians: b / a },
-            target: Number((1 / RTT_TARGET).toFixed(3)),
+            // The target (strdist/raw ≤ 1.3x) is stated once, in the Dispatch table's rows.
+            target: null,
             stretch: null,
-            verdict,
+            verdict: 'info',
           },
         ],
       });
@@ -428,8 +429,9 @@ export async function run(ctx) {
     for (const [label, n] of [[remoteName, remoteName], [shardedName, shardedName], [localName, localName]]) {
       rows.push(['batch', `${label}: queries/s (ms/query)`, `${qps(nsOf(n))} (${ms(nsOf(n))})`, '—', 'info']);
     }
-    rows.push(['batch', 'remote / local throughput', `${times(vsLocal.ratio.median)} [${times(vsLocal.ratio.min)}–${times(vsLocal.ratio.max)}]`, `≥ ${THROUGHPUT_TARGET}x`, vsLocal.verdict]);
-    rows.push(['batch', `fan-out: ${SHARDS} shards / unsharded throughput`, `${times(fanOut.ratio.median)} [${times(fanOut.ratio.min)}–${times(fanOut.ratio.max)}]`, '—', 'info']);
+    // The value is the comparison's ratio as the summary prints it, so the targets list keeps it once.
+    rows.push(['batch', `remote / local throughput (per round ${times(vsLocal.ratio.min)}–${times(vsLocal.ratio.max)})`, times(vsLocal.ratio.median), `≥ ${THROUGHPUT_TARGET}x`, vsLocal.verdict]);
+    rows.push(['batch', `fan-out: ${SHARDS} shards / unsharded throughput (per round ${times(fanOut.ratio.min)}–${times(fanOut.ratio.max)})`, times(fanOut.ratio.median), '—', 'info']);
     rows.push(['batch', `${SHARDS} shards remote / local throughput`, times(shardedVsLocal.ratio.median), '—', 'info']);
     const split = { remote: cpuSplit('remote'), sharded: cpuSplit('sharded'), local: cpuSplit('local') };
     rows.push([

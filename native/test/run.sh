@@ -54,3 +54,5 @@ trap 'rm -rf "$out"' EXIT
 echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/native_test.cc" -o "$out/native_test"
 "$out/native_test" "$vectors" "${args[@]}"
+"$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" -o "$out/corpus_test"
+"$out/corpus_test"
