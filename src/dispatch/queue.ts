@@ -71,6 +71,10 @@ export class QueueDispatcher implements Dispatcher {
   readonly #queues = new Map<string, Queue>();
   readonly #events = new Map<string, Promise<QueueEvents>>();
   #flows: FlowProducer | undefined;
+  /** Corpus ids known to be stored, with their shard manifest (null: stored whole). */
+  readonly #corpora = new Map<string, { manifest: ShardManifest | null; until: number }>();
+  /** Queues a live worker consumed at the last look, for a moment (heartbeats are seconds apart). */
+  #liveQueues: { queues: Set<string>; until: number } | undefined;
 
   readonly #where: string;
 
@@ -135,6 +139,7 @@ export class QueueDispatcher implements Dispatcher {
     const { manifest, parts } = splitShards(corpus, count);
     for (const p of parts) await this.#store(p);
     await this.#redis.set(keys.shards(this.prefix, corpus.id), JSON.stringify(manifest));
+    this.#corpora.delete(corpus.id);
     return { id: corpus.id, size: corpus.size, shards: manifest.shards.length };
   }
 
@@ -143,9 +148,11 @@ export class QueueDispatcher implements Dispatcher {
     const manifest = await this.#manifest(id);
     const shardKeys = manifest?.shards.map((s) => keys.corpus(this.prefix, s.id)) ?? [];
     await this.#redis.del(keys.corpus(this.prefix, id), keys.shards(this.prefix, id), ...shardKeys);
+    this.#corpora.delete(id);
   }
 
   async #manifest(id: string): Promise<ShardManifest | undefined> {
+    this.#corpora.delete(id);
     const raw = await this.#redis.get(keys.shards(this.prefix, id));
     return raw ? (JSON.parse(raw) as ShardManifest) : undefined;
   }
@@ -165,11 +172,7 @@ export class QueueDispatcher implements Dispatcher {
     const parsed = argsList.map((a) => parseTask(task, a).args as ClosestArgs & { n: number; metric: string });
     // A corpus stored in shards is searched by a flow; one stored whole, by a plain job.
     const manifests = new Map<string, ShardManifest | undefined>();
-    for (const id of new Set(parsed.map((a) => a.corpus))) {
-      const manifest = await this.#manifest(id);
-      if (!manifest && !(await this.#redis.exists(keys.corpus(this.prefix, id)))) throw new UnknownCorpusError(id);
-      manifests.set(id, manifest);
-    }
+    for (const id of new Set(parsed.map((a) => a.corpus))) manifests.set(id, (await this.#lookup(id)) ?? undefined);
     await this.#checkWorkers(require);
     const name = queueFor(require);
     const opts = () => ({
@@ -206,10 +209,31 @@ export class QueueDispatcher implements Dispatcher {
     return parsed.map((a) => `${name}/${manifests.get(a.corpus) ? addedFlows[f++].job.id : addedPlain[p++].id}`);
   }
 
+  /**
+   * The corpus's shard manifest, or null when it is stored whole; throws UnknownCorpusError.
+   * Both facts are remembered for a few seconds, so a stream of calls costs no extra trips.
+   */
+  async #lookup(id: string): Promise<ShardManifest | null> {
+    const now = Date.now();
+    const hit = this.#corpora.get(id);
+    if (hit && hit.until > now) return hit.manifest;
+    const [[, raw], [, exists]] = (await this.#redis
+      .multi()
+      .get(keys.shards(this.prefix, id))
+      .exists(keys.corpus(this.prefix, id))
+      .exec()) as [[unknown, string | null], [unknown, number]];
+    const manifest = raw ? (JSON.parse(raw) as ShardManifest) : null;
+    if (!manifest && !exists) throw new UnknownCorpusError(id);
+    this.#corpora.set(id, { manifest, until: now + 5_000 });
+    return manifest;
+  }
+
   /** Throws NoCapableWorkerError when no live worker consumes the queue this job needs. */
   async #checkWorkers(require: Requirement): Promise<void> {
-    const live = await this.workers();
     const queue = queueFor(require);
+    if (this.#liveQueues && this.#liveQueues.until > Date.now() && this.#liveQueues.queues.has(queue)) return;
+    const live = await this.workers();
+    this.#liveQueues = { queues: new Set(live.flatMap((w) => w.queues)), until: Date.now() + 1_000 };
     if (live.some((w) => w.queues.includes(queue))) return;
     const counts = new Map<string, number>();
     for (const w of live) {
@@ -237,33 +261,31 @@ export class QueueDispatcher implements Dispatcher {
 
   async result<T extends ClientTask = ClientTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const { job, queue } = await this.#job(id);
-    if (!job) {
-      if (await this.#cancelled(id)) throw new JobCancelledError(id);
-      throw new UnknownJobError(id);
-    }
+    const { queue, jobId } = splitId(id);
     const events = await this.#queueEvents(queue);
+    // A handle on the job by id (no fetch): waiting checks its state once, then listens.
+    const handle = new Job(this.#queue(queue), 'closest', {}, {}, jobId);
     try {
-      return (await job.waitUntilFinished(events, timeoutMs)) as TaskResults[T];
+      return (await handle.waitUntilFinished(events, timeoutMs)) as TaskResults[T];
     } catch (err) {
       if (/timed out before finishing/.test((err as Error).message)) throw new JobTimeoutError(id, timeoutMs);
       if (await this.#cancelled(id)) throw new JobCancelledError(id);
-      let failed = await Job.fromId(this.#queue(queue), job.id!);
+      let failed = await Job.fromId(this.#queue(queue), jobId);
+      if (!failed) throw isConnectionError(err) ? err : new UnknownJobError(id);
       // A flow's parent fails when a child does: report the child's error and stack.
-      const child = /^child (\S+) failed/.exec(failed?.failedReason ?? '');
+      const child = /^child (\S+) failed/.exec(failed.failedReason ?? '');
       if (child) {
         const childId = child[1].split(':').at(-1)!;
         failed = (await Job.fromId(this.#queue(queue), childId)) ?? failed;
       }
-      const progress = (failed?.progress ?? {}) as Partial<JobProgress>;
-      const reason = failed?.failedReason ?? (err as Error).message;
-      const stack = failed?.stacktrace?.at(-1) ?? undefined;
+      const progress = (failed.progress ?? {}) as Partial<JobProgress>;
+      const reason = failed.failedReason ?? (err as Error).message;
       throw new RemoteJobError(
-        `job ${job.name} ${id} failed on worker ${progress.worker ?? '(unknown)'}: ${reason}`,
+        `job ${failed.name} ${id} failed on worker ${progress.worker ?? '(unknown)'}: ${reason}`,
         id,
         progress.worker,
-        stack,
-        failed?.attemptsMade ?? 0,
+        failed.stacktrace?.at(-1) ?? undefined,
+        failed.attemptsMade ?? 0,
       );
     }
   }

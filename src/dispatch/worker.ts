@@ -123,22 +123,27 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const clientId = `${job.queueName}/${job.id}`;
     const abort = new AbortController();
     running.set(clientId, abort);
+    // Asked now, read when the task is done: a kill that raced the job's start still counts,
+    // without a round trip before the work (a kill during the work arrives as a message).
+    const cancelled = redis.exists(keys.cancelled(prefix, clientId)).catch(() => 0);
     try {
-      await job.updateProgress({ worker: id } satisfies JobProgress);
-      if (await redis.exists(keys.cancelled(prefix, clientId))) throw new UnrecoverableError(`job ${clientId} was cancelled`);
       let parsed;
       try {
         parsed = parseTask(job.data?.task, job.data?.args, true);
       } catch (err) {
         throw new UnrecoverableError((err as Error).message);
       }
-      return await parsed.def.run(parsed.args, {
+      const result = await parsed.def.run(parsed.args, {
         corpus: loadCorpus,
         children: async () => Object.values(await job.getChildrenValues()),
         backend,
         signal: abort.signal,
       });
+      if (await cancelled) throw new UnrecoverableError(`job ${clientId} was cancelled`);
+      return result;
     } catch (err) {
+      // The caller's RemoteJobError names the worker: it travels in the job's progress.
+      await job.updateProgress({ worker: id } satisfies JobProgress).catch(() => {});
       if (abort.signal.aborted) throw new UnrecoverableError(`job ${clientId} was cancelled`);
       if (err instanceof TaskArgumentError) throw new UnrecoverableError(err.message);
       throw err;
