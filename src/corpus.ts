@@ -171,6 +171,9 @@ interface NativeCorpusAddon {
   ): NativeResult;
 }
 
+/** Corpus size × queries below which a native search runs on the calling thread. */
+const SYNC_BELOW = 20_000;
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -326,6 +329,12 @@ export class Corpus implements Iterable<string> {
     }
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const handle = this.#nativeHandle();
+    if (this.size * queries.length <= SYNC_BELOW && !r.signal?.aborted) {
+      // A search this small takes well under a millisecond: the hop to the thread pool and
+      // back would cost more than the search itself.
+      const ids = [METRIC_IDS[p.metric], p.n, p.prefixWeight, p.minScore, p.maxDistance, r.threads] as const;
+      return this.#fromNative(addon.corpusSearchSync(handle, queries.join(''), utf16Lengths(queries), ...ids));
+    }
     const raw = await withCancel(r.signal, (token) =>
       addon.corpusSearch(
         handle, queries.join(''), utf16Lengths(queries), METRIC_IDS[p.metric], p.n, p.prefixWeight, p.minScore,
