@@ -19,11 +19,11 @@ export type { Capability } from './capability.js';
 
 /**
  * Below these combined UTF-16 lengths a pairwise call is answered by the TypeScript kernel
- * even when the native one is loaded: the same result, without the ~70 ns boundary crossing.
- * Measured by `npm run bench` (the "crossover" table): native wins from about 65 for
- * Levenshtein and 33 for Jaro on this machine.
+ * even when the native one is loaded: the same result, without the ~50-70 ns boundary
+ * crossing. Measured by `npm run bench` (the "crossover" table): on this machine the native
+ * kernel wins from a combined length of 9 for both metric families.
  */
-export const PAIRWISE_JS_BELOW = Object.freeze({ levenshtein: 65, jaro: 33 });
+export const PAIRWISE_JS_BELOW = Object.freeze({ levenshtein: 9, jaro: 9 });
 
 const state = backendState();
 const api = createMetrics(state.kernel, { pairwiseJsBelow: PAIRWISE_JS_BELOW });
