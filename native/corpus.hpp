@@ -280,14 +280,14 @@ class CorpusIndex {
 
   // The exact top n for one query, best first (ties: lower corpus index first).
   //
-  // Levenshtein first searches with small distance limits (1, 2, 4, ... : an exponential
+  // Levenshtein first searches with small distance limits (2, 4, 8, 16: an exponential
   // search on the cutoff): a limit lets the length and character bounds discard nearly every
   // word before any scoring, and once a limited search finds n words, those are the answer
   // (every word within the limit was seen, and n of them beat anything beyond it).
   std::vector<Match> search(const uint32_t* q, size_t ql, const SearchOptions& opt,
                             SearchStats* stats = nullptr) const {
     if (opt.metric == Metric::Levenshtein && opt.n > 0) {
-      for (size_t limit = 1; limit < opt.max_distance && limit <= 16; limit *= 2) {
+      for (size_t limit = 2; limit < opt.max_distance && limit <= 16; limit *= 2) {
         SearchOptions o = opt;
         o.max_distance = limit;
         std::vector<Match> r = search_once(q, ql, o, stats);

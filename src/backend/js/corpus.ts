@@ -181,7 +181,7 @@ export class JsCorpusIndex {
     let visited = 0;
     let scored = 0;
     if (p.metric === 'levenshtein' && p.n > 0) {
-      for (let limit = 1; (p.maxDistance < 0 || limit < p.maxDistance) && limit <= 16; limit *= 2) {
+      for (let limit = 2; (p.maxDistance < 0 || limit < p.maxDistance) && limit <= 16; limit *= 2) {
         const r = this.#searchOnce(query, { ...p, maxDistance: limit });
         visited += r.visited;
         scored += r.scored;
