@@ -4,7 +4,8 @@ import * as pairwise from './pairwise.mjs';
 import * as crossover from './crossover.mjs';
 import * as long from './long.mjs';
 import * as scoreMany from './score-many.mjs';
+import * as scoreMatrix from './score-matrix.mjs';
 import * as search from './search.mjs';
 import * as dispatch from './dispatch.mjs';
 
-export const workloads = [pairwise, crossover, long, scoreMany, search, dispatch];
+export const workloads = [pairwise, crossover, long, scoreMany, scoreMatrix, search, dispatch];
