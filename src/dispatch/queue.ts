@@ -198,11 +198,19 @@ export class QueueDispatcher implements Dispatcher {
           opts: { ...opts(), failParentOnFailure: true },
         })),
       }));
-    const addedPlain = plain.length
-      ? await this.#queue(name).addBulk(plain.map((args) => ({ name: task, data: { task, args, require } satisfies JobData, opts: opts() })))
-      : [];
-    this.#flows ??= new FlowProducer({ connection: this.#connection as ConnectionOptions, prefix: this.prefix });
-    const addedFlows = flows.length ? await this.#flows.addBulk(flows) : [];
+    const jobs = plain.map((args) => ({ name: task, data: { task, args, require } satisfies JobData, opts: opts() }));
+    // one job: a plain add (one script call); more: one bulk round trip
+    const addedPlain =
+      jobs.length === 1
+        ? [await this.#queue(name).add(jobs[0].name, jobs[0].data, jobs[0].opts)]
+        : jobs.length
+          ? await this.#queue(name).addBulk(jobs)
+          : [];
+    let addedFlows: { job: Job }[] = [];
+    if (flows.length) {
+      this.#flows ??= new FlowProducer({ connection: this.#connection as ConnectionOptions, prefix: this.prefix });
+      addedFlows = await this.#flows.addBulk(flows);
+    }
     // ids in the caller's order
     let p = 0;
     let f = 0;
