@@ -8,21 +8,19 @@ export function verdict(r, target, stretch) {
   return r >= target ? 'met' : 'NOT MET';
 }
 
-/**
- * spec: { id, title, data, ops, unit, entries: [{ name, run } | { name, skip }],
- *         comparisons: [{ subject, peer, target?, stretch? }] }
- * Entries with `skip` (a reason) are left out, and so are comparisons that need them.
- */
-export function measureGroup(ctx, spec) {
-  const unit = spec.unit ?? 'ns/call';
-  const live = spec.entries.filter((e) => !e.skip);
+/** Logs a group's header and returns the entries that will run. */
+function startGroup(ctx, spec) {
   if (!spec.compact) {
     ctx.log(`\n${spec.title}`);
     ctx.log(`  ${spec.data}; ${count(spec.ops)} ops per run, ${ctx.rounds} round(s) after warm-up`);
     for (const e of spec.entries.filter((e) => e.skip)) ctx.log(`  ${e.name}: skipped (${e.skip})`);
   }
+  return spec.entries.filter((e) => !e.skip);
+}
 
-  const measured = alternate(live, { rounds: ctx.rounds, warmup: ctx.warmup, ops: spec.ops });
+/** Logs the measured entries, computes the comparisons and records the group. */
+function finishGroup(ctx, spec, measured) {
+  const unit = spec.unit ?? 'ns/call';
   const byName = new Map(measured.map((m) => [m.name, m]));
   const width = Math.max(...measured.map((m) => m.name.length));
   if (spec.compact) {
@@ -61,6 +59,16 @@ export function measureGroup(ctx, spec) {
 }
 
 /**
+ * spec: { id, title, data, ops, unit, entries: [{ name, run } | { name, skip }],
+ *         comparisons: [{ subject, peer, target?, stretch? }] }
+ * Entries with `skip` (a reason) are left out, and so are comparisons that need them.
+ */
+export function measureGroup(ctx, spec) {
+  const live = startGroup(ctx, spec);
+  return finishGroup(ctx, spec, alternate(live, { rounds: ctx.rounds, warmup: ctx.warmup, ops: spec.ops }));
+}
+
+/**
  * Pair-by-pair agreement of two functions, recorded as a check. `exact`: any difference fails;
  * otherwise differences are reported for information (peers with other definitions).
  */
@@ -82,40 +90,8 @@ export function checkAgreement(ctx, { what, f, g, as, bs, limit, exact, quiet })
  * with alternateAsync(); the group goes into ctx.groups the same way.
  */
 export async function measureGroupAsync(ctx, spec) {
-  const unit = spec.unit ?? 'ns/call';
-  const live = spec.entries.filter((e) => !e.skip);
-  if (!spec.compact) {
-    ctx.log(`\n${spec.title}`);
-    ctx.log(`  ${spec.data}; ${count(spec.ops)} ops per run, ${ctx.rounds} round(s) after warm-up`);
-    for (const e of spec.entries.filter((e) => e.skip)) ctx.log(`  ${e.name}: skipped (${e.skip})`);
-  }
-  const measured = await alternateAsync(live, { rounds: ctx.rounds, warmup: ctx.warmup, ops: spec.ops });
-  const byName = new Map(measured.map((m) => [m.name, m]));
-  const width = Math.max(...measured.map((m) => m.name.length));
-  if (spec.compact) {
-    ctx.log(`  ${spec.title}: ${measured.map((m) => `${m.name} ${ns(m.nsPerOp.median)} ${unit}`).join(', ')}`);
-  } else {
-    for (const m of measured) {
-      const { median, min, max } = m.nsPerOp;
-      ctx.log(`  ${m.name.padEnd(width)}  ${ns(median).padStart(8)} ${unit}  [${ns(min)} – ${ns(max)}]  checksum ${m.checksum}`);
-    }
-  }
-  const comparisons = [];
-  for (const c of spec.comparisons ?? []) {
-    const subject = byName.get(c.subject);
-    const peer = byName.get(c.peer);
-    if (!subject || !peer) continue;
-    const r = ratio(subject, peer);
-    comparisons.push({
-      workload: spec.id, title: spec.title, subject: c.subject, peer: c.peer, unit,
-      subjectNs: subject.nsPerOp, peerNs: peer.nsPerOp, ratio: r,
-      target: c.target ?? null, stretch: c.stretch ?? null, verdict: verdict(r.median, c.target, c.stretch),
-    });
-  }
-  const inSummary = spec.inSummary ?? true;
-  const group = { id: spec.id, title: spec.title, data: spec.data, ops: spec.ops, unit, inSummary, entries: measured, comparisons };
-  ctx.groups.push(group);
-  return group;
+  const live = startGroup(ctx, spec);
+  return finishGroup(ctx, spec, await alternateAsync(live, { rounds: ctx.rounds, warmup: ctx.warmup, ops: spec.ops }));
 }
 
 export { count, ns, times };
