@@ -1,23 +1,14 @@
 // Reading word lists: one word per line, or counted lines `<count> <word>`.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { CorpusFormatError } from './errors.js';
+export { CorpusFormatError };
 
 export type CorpusFormat = 'lines' | 'counted' | 'auto';
 export const CORPUS_FORMATS: readonly CorpusFormat[] = ['lines', 'counted', 'auto'];
 
 const COUNTED = /^(\d+)[ \t]+(\S.*)$/;
 
-/** Thrown for a word list that cannot be read as the format says. */
-export class CorpusFormatError extends Error {
-  constructor(
-    message: string,
-    /** 1-based line number, when the problem is on one line. */
-    readonly line?: number,
-  ) {
-    super(message);
-    this.name = 'CorpusFormatError';
-  }
-}
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 

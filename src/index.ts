@@ -47,13 +47,10 @@ export function capability(): Capability {
   return describeCapability(state);
 }
 
-export { Corpus, CorpusFormatError } from './corpus.js';
-export type { ClosestOptions, CorpusFileOptions, CorpusFormat, CorpusOptions, CorpusURLOptions, Match } from './corpus.js';
-export { scoreMatrix } from './matrix.js';
-export type { ScoreMatrixOptions } from './matrix.js';
+export { Corpus } from './corpus.js';
 export {
-  connect,
-  startWorker,
+  ERROR_CODES,
+  CorpusFormatError,
   NoCapableWorkerError,
   RemoteJobError,
   JobCancelledError,
@@ -62,6 +59,14 @@ export {
   UnknownCorpusError,
   RedisUnavailableError,
   TaskArgumentError,
+} from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type { ClosestOptions, CorpusFileOptions, CorpusFormat, CorpusOptions, CorpusURLOptions, Match } from './corpus.js';
+export { scoreMatrix } from './matrix.js';
+export type { ScoreMatrixOptions } from './matrix.js';
+export {
+  connect,
+  startWorker,
   LIMITS,
   TASK_NAMES,
 } from './dispatch/index.js';

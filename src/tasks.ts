@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { Corpus, Match } from './corpus.js';
 import { METRICS } from './kernel.js';
+import { TaskArgumentError } from './errors.js';
+export { TaskArgumentError };
 
 /** Limits that keep one job from exhausting a worker. */
 export const LIMITS = Object.freeze({
@@ -117,13 +119,6 @@ export function mergeClosest(parts: ClosestResult[], n: number, metric: (typeof 
 export type TaskName = keyof typeof TASKS;
 export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
 
-/** A payload that can never succeed: wrong task, wrong arguments. Never retried. */
-export class TaskArgumentError extends TypeError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TaskArgumentError';
-  }
-}
 
 /**
  * Checks a task name and its arguments; returns the task and the parsed arguments. Clients

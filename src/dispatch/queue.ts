@@ -7,6 +7,8 @@ import { KERNEL_VERSION } from '../kernel.js';
 import { parseTask, type ClosestArgs } from '../tasks.js';
 import { checkShardCount, encodeCorpus, splitShards, type ShardManifest } from './corpus-store.js';
 import { DEFAULT_PREFIX, keys, queueFor, redisOptions, RETENTION, type RedisConnectOptions } from './redis.js';
+import { RedisUnavailableError } from '../errors.js';
+export { RedisUnavailableError };
 import {
   JobCancelledError,
   JobTimeoutError,
@@ -39,13 +41,6 @@ export interface JobProgress {
   worker: string;
 }
 
-/** Redis cannot be reached: calls fail fast with this rather than waiting. */
-export class RedisUnavailableError extends Error {
-  constructor(where: string, cause: unknown) {
-    super(`Redis at ${where} is not reachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-    this.name = 'RedisUnavailableError';
-  }
-}
 
 function isConnectionError(err: unknown): boolean {
   const e = err as { name?: string; code?: string; message?: string };

@@ -1,5 +1,6 @@
 import type { Capability } from '../capability.js';
 import type { ClosestArgs, ClosestResult } from '../tasks.js';
+export { NoCapableWorkerError, RemoteJobError, JobCancelledError, JobTimeoutError, UnknownJobError, UnknownCorpusError } from '../errors.js';
 
 export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
 
@@ -87,55 +88,8 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-/** No live worker can run the job: says what is missing. */
-export class NoCapableWorkerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NoCapableWorkerError';
-  }
-}
 
-/** The job failed on a worker: carries the worker's id and stack. */
-export class RemoteJobError extends Error {
-  constructor(
-    message: string,
-    readonly jobId: string,
-    readonly workerId: string | undefined,
-    readonly remoteStack: string | undefined,
-    readonly attempts: number,
-  ) {
-    super(message);
-    this.name = 'RemoteJobError';
-  }
-}
 
-export class JobCancelledError extends Error {
-  constructor(readonly jobId: string) {
-    super(`job ${jobId} was cancelled`);
-    this.name = 'JobCancelledError';
-  }
-}
 
-export class JobTimeoutError extends Error {
-  constructor(
-    readonly jobId: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`job ${jobId} did not finish within ${timeoutMs} ms (it may still run; ask again with result())`);
-    this.name = 'JobTimeoutError';
-  }
-}
 
-export class UnknownJobError extends Error {
-  constructor(readonly jobId: string) {
-    super(`no job ${jobId} (never submitted, or removed after its retention period)`);
-    this.name = 'UnknownJobError';
-  }
-}
 
-export class UnknownCorpusError extends RangeError {
-  constructor(readonly corpusId: string) {
-    super(`unknown corpus ${corpusId}: store it first with putCorpus()`);
-    this.name = 'UnknownCorpusError';
-  }
-}
