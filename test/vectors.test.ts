@@ -11,8 +11,8 @@ interface Vector {
   jaroWinkler: number;
 }
 
-// The oracle lives in shared/, beside the repository (python-Levenshtein and jellyfish).
-const file = process.env.STRDIST_VECTORS ?? resolve(__dirname, '../../shared/vectors/metrics.jsonl');
+// The oracle (python-Levenshtein and jellyfish), a copy kept in the repository's fixtures.
+const file = process.env.STRDIST_VECTORS ?? resolve(__dirname, 'fixtures/metrics.jsonl');
 const vectors: Vector[] = readFileSync(file, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')

@@ -6,8 +6,7 @@
 # --sanitize   build with AddressSanitizer and UndefinedBehaviorSanitizer
 #              (-fsanitize=address,undefined -fno-sanitize-recover=all)
 # Environment: CXX (default g++), CXXFLAGS (appended),
-#              STRDIST_VECTORS (default: <repo>/../shared/vectors/metrics.jsonl,
-#              then /work/shared/vectors/metrics.jsonl).
+#              STRDIST_VECTORS (default: <repo>/test/fixtures/metrics.jsonl).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,14 +21,7 @@ for arg in "$@"; do
   esac
 done
 
-vectors="${STRDIST_VECTORS:-}"
-if [ -z "$vectors" ]; then
-  if [ -f "$root/../shared/vectors/metrics.jsonl" ]; then
-    vectors="$root/../shared/vectors/metrics.jsonl"
-  else
-    vectors=/work/shared/vectors/metrics.jsonl
-  fi
-fi
+vectors="${STRDIST_VECTORS:-$root/test/fixtures/metrics.jsonl}"
 if [ ! -f "$vectors" ]; then
   echo "native test: vectors file not found: $vectors (set STRDIST_VECTORS)" >&2
   exit 2
