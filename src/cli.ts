@@ -128,6 +128,11 @@ function parseNumber(value: string): number {
   return n;
 }
 
+/** `--redis`, taken from STRDIST_REDIS_URL when not given (so no password needs to be in `ps`). */
+function redisOption(what = 'redis:// or rediss:// URL'): Option {
+  return new Option('--redis <url>', `${what} (default: $STRDIST_REDIS_URL)`).env('STRDIST_REDIS_URL');
+}
+
 export function buildProgram(): Command {
   const program = new Command('strdist')
     .description('Exact string distances: Levenshtein, Jaro, Jaro-Winkler')
@@ -159,7 +164,7 @@ export function buildProgram(): Command {
     .option('-t, --threads <t>', 'threads (default: all cores)', parsePositiveInt)
     .option('-q, --queries <file>', 'read more queries from a file, one per line')
     .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')
-    .option('--redis <url>', 'send the search to strdist workers through this Redis')
+    .addOption(redisOption('send the search to strdist workers through this Redis'))
     .option('--prefix <prefix>', 'key prefix of the queues (with --redis)', 'strdist')
     .addOption(new Option('--require <backend>', 'which workers may run it (with --redis)').choices(['native', 'any']).default('native'))
     .action((words: string[], opts: ClosestCliOptions) => closestCommand(words, opts));
@@ -167,34 +172,50 @@ export function buildProgram(): Command {
   program
     .command('worker')
     .description('serve closest-word jobs from a Redis queue until SIGTERM or SIGINT')
-    .requiredOption('--redis <url>', 'redis:// or rediss:// URL')
+    .addOption(redisOption().makeOptionMandatory())
     .option('--prefix <prefix>', 'key prefix of the queues', 'strdist')
     .option('--concurrency <n>', 'jobs at once', parsePositiveInt, 1)
+    .option('-t, --threads <t>', 'threads for one search (default: the CPUs this process may use, cgroup quota included)', parsePositiveInt)
+    .option('--cache-bytes <bytes>', 'bytes of corpora kept in memory (default: 1 GiB)', parsePositiveInt)
+    .option('--lock-duration <ms>', 'lock time of a running job; a dead worker loses its jobs after it (default: 30000)', parsePositiveInt)
     .option('--require-native', 'exit non-zero unless the native kernel loads and passes its self-test')
-    .action(async (opts: { redis: string; prefix: string; concurrency: number; requireNative?: boolean }) => {
-      const { startWorker } = await import('./dispatch/worker.js');
-      const worker = await startWorker({ ...opts, log: (line) => console.error(line) });
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
-      // Graceful: finish the running jobs and leave. A second signal, or Redis being away for
-      // 15 s, ends it at once (its jobs then go to another worker as stalled).
-      const force = () => {
-        console.error('strdist worker: shutdown did not finish; exiting now');
-        process.exit(1);
-      };
-      process.once('SIGTERM', force);
-      process.once('SIGINT', force);
-      setTimeout(force, 15_000).unref();
-      await worker.close();
-    });
+    .action(
+      async (opts: {
+        redis: string;
+        prefix: string;
+        concurrency: number;
+        threads?: number;
+        cacheBytes?: number;
+        lockDuration?: number;
+        requireNative?: boolean;
+      }) => {
+        const { startWorker } = await import('./dispatch/worker.js');
+        const { pino } = await import('pino');
+        // JSON lines on stderr, written synchronously so the last lines survive an exit.
+        const logger = pino({ base: { pid: process.pid }, name: 'strdist-worker' }, pino.destination({ fd: 2, sync: true }));
+        const worker = await startWorker({ ...opts, lockDurationMs: opts.lockDuration, logger });
+        await new Promise<void>((resolve) => {
+          process.once('SIGTERM', () => resolve());
+          process.once('SIGINT', () => resolve());
+        });
+        // Stop taking jobs, hand the running ones back (abort, back to waiting), leave. A second
+        // signal, or Redis being away for 10 s, ends it at once (its jobs then stall over to
+        // another worker after the lock time).
+        const force = () => {
+          logger.error({}, 'shutdown did not finish; exiting now');
+          process.exit(1);
+        };
+        process.once('SIGTERM', force);
+        process.once('SIGINT', force);
+        setTimeout(force, 10_000).unref();
+        await worker.close();
+      },
+    );
 
   program
     .command('workers')
     .description('list the live workers and their capability records')
-    .requiredOption('--redis <url>', 'redis:// or rediss:// URL')
+    .addOption(redisOption().makeOptionMandatory())
     .option('--prefix <prefix>', 'key prefix of the queues', 'strdist')
     .option('--json', 'print the records as JSON')
     .action(async (opts: { redis: string; prefix: string; json?: boolean }) => {

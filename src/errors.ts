@@ -36,6 +36,8 @@ export const ERROR_CODES = Object.freeze({
   UNKNOWN_CORPUS: 'ERR_STRDIST_UNKNOWN_CORPUS',
   /** Dispatch: Redis cannot be reached. RedisUnavailableError. */
   REDIS_UNAVAILABLE: 'ERR_STRDIST_REDIS_UNAVAILABLE',
+  /** Dispatch: Redis no longer knows a job this client queued (a restart without persistence). JobLostError. */
+  JOB_LOST: 'ERR_STRDIST_JOB_LOST',
 } as const);
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -167,5 +169,15 @@ export class UnknownCorpusError extends errorClass(RangeError, 'UnknownCorpusErr
 export class RedisUnavailableError extends errorClass(Error, 'RedisUnavailableError', ERROR_CODES.REDIS_UNAVAILABLE) {
   constructor(where: string, cause: unknown) {
     super(`Redis at ${where} is not reachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/**
+ * A job this client queued that Redis no longer knows, while it was not finished: Redis lost
+ * it (restarted without persistence, or evicted it). It will not run; queue it again.
+ */
+export class JobLostError extends errorClass(Error, 'JobLostError', ERROR_CODES.JOB_LOST) {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} is lost: Redis no longer knows it (restarted without persistence, or evicted it); queue it again`);
   }
 }

@@ -55,6 +55,7 @@ export {
   RemoteJobError,
   JobCancelledError,
   JobTimeoutError,
+  JobLostError,
   UnknownJobError,
   UnknownCorpusError,
   RedisUnavailableError,

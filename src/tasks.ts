@@ -6,49 +6,158 @@ import { METRICS } from './kernel.js';
 import { TaskArgumentError } from './errors.js';
 export { TaskArgumentError };
 
-/** Limits that keep one job from exhausting a worker. */
+/**
+ * The version of the job format (the job data and the result encoding). A worker refuses a
+ * job of another version at once, naming both.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** Limits that keep one job from exhausting a worker, Redis, or the client. */
 export const LIMITS = Object.freeze({
   queriesPerJob: 10_000,
   queryLength: 1_000,
   n: 1_000,
+  /** queries x n per job: bounds the result (12 bytes a match, base64: about 1.6 MB). */
+  matchesPerJob: 100_000,
+  /** The job's data as JSON, in bytes (checked on the client; BullMQ's `sizeLimit` too). */
+  jobDataBytes: 4 * 2 ** 20,
 });
 
 const corpusId = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a corpus id: "sha256:" and 64 hex digits');
 
-const closestArgs = z
-  .object({
-    corpus: corpusId,
-    queries: z
-      .array(z.string().max(LIMITS.queryLength, `a query may have at most ${LIMITS.queryLength} UTF-16 units`))
-      .min(1, 'give at least one query')
-      .max(LIMITS.queriesPerJob, `at most ${LIMITS.queriesPerJob} queries per job; split them with map()`),
-    n: z.number().int().min(1).max(LIMITS.n).default(10),
-    metric: z.enum(METRICS).default('jaro'),
-    minScore: z.number().min(0).max(1).optional(),
-    maxDistance: z.number().int().min(0).optional(),
-    prefixWeight: z.number().min(0).max(0.25).optional(),
-    /** Added to every index: a shard reports positions in the whole corpus. */
-    indexOffset: z.number().int().min(0).default(0),
-  })
-  .strict();
+const searchFields = {
+  queries: z
+    .array(z.string().max(LIMITS.queryLength, `a query may have at most ${LIMITS.queryLength} UTF-16 units`))
+    .min(1, 'give at least one query')
+    .max(LIMITS.queriesPerJob, `at most ${LIMITS.queriesPerJob} queries per job; split them with map()`),
+  n: z.number().int().min(1).max(LIMITS.n).default(10),
+  metric: z.enum(METRICS).default('jaro'),
+  minScore: z.number().min(0).max(1).optional(),
+  maxDistance: z.number().int().min(0).optional(),
+  prefixWeight: z.number().min(0).max(0.25).optional(),
+};
+
+/** The rules between fields, the same as the library's: a cutoff for the metric's kind, a bounded result. */
+function crossFieldRules(a: { queries: string[]; n: number; metric: string; minScore?: number; maxDistance?: number }, ctx: z.RefinementCtx): void {
+  if (a.minScore !== undefined && a.metric === 'levenshtein') {
+    ctx.addIssue({ code: 'custom', path: ['minScore'], message: 'minScore is for similarity metrics; use maxDistance with levenshtein' });
+  }
+  if (a.maxDistance !== undefined && a.metric !== 'levenshtein') {
+    ctx.addIssue({ code: 'custom', path: ['maxDistance'], message: `maxDistance is for levenshtein; use minScore with ${a.metric}` });
+  }
+  if (a.queries.length * a.n > LIMITS.matchesPerJob) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['queries'],
+      message: `queries x n may be at most ${LIMITS.matchesPerJob} per job, got ${a.queries.length} x ${a.n}; split them with map()`,
+    });
+  }
+}
+
+const closestArgs = z.object({ corpus: corpusId, ...searchFields }).strict().superRefine(crossFieldRules);
 
 export type ClosestArgs = z.input<typeof closestArgs>;
 
+/** One shard of a sharded corpus (internal: queued by the dispatcher as a flow's child). */
+const closestShardArgs = z
+  .object({
+    /** The sharded corpus; the shard is stored under it. */
+    corpus: corpusId,
+    /** The shard's own content id (its hash check). */
+    shardId: corpusId,
+    /** The shard's first position in the whole corpus: added to every index. */
+    offset: z.number().int().min(0),
+    ...searchFields,
+  })
+  .strict()
+  .superRefine(crossFieldRules);
+
 const mergeArgs = z
   .object({
+    corpus: corpusId,
     n: z.number().int().min(1).max(LIMITS.n),
     metric: z.enum(METRICS),
   })
   .strict();
+
+/** The matches of each query, as the client returns them. */
 export type ClosestResult = Pick<Match, 'word' | 'score' | 'index'>[][];
+
+/**
+ * A closest result on the wire: the corpus positions and scores of the matches, little-endian
+ * and base64 (the words stay out: the client has the corpus). `counts[q]` matches per query.
+ */
+export interface ClosestWire {
+  v: typeof PROTOCOL_VERSION;
+  corpus: string;
+  counts: string;
+  indices: string;
+  scores: string;
+}
+
+/** Raw matches of each query: scores and corpus positions. */
+export type RawResult = { score: number; index: number }[][];
+
+export function encodeResult(corpus: string, result: RawResult): ClosestWire {
+  let total = 0;
+  for (const ms of result) total += ms.length;
+  const counts = Buffer.allocUnsafe(4 * result.length);
+  const indices = Buffer.allocUnsafe(4 * total);
+  const scores = Buffer.allocUnsafe(8 * total);
+  let at = 0;
+  for (let q = 0; q < result.length; q++) {
+    counts.writeUInt32LE(result[q].length, 4 * q);
+    for (const m of result[q]) {
+      indices.writeUInt32LE(m.index, 4 * at);
+      scores.writeDoubleLE(m.score, 8 * at);
+      at++;
+    }
+  }
+  return { v: PROTOCOL_VERSION, corpus, counts: counts.toString('base64'), indices: indices.toString('base64'), scores: scores.toString('base64') };
+}
+
+function isWire(value: unknown): value is ClosestWire {
+  const w = value as ClosestWire;
+  return (
+    typeof w === 'object' && w !== null && w.v === PROTOCOL_VERSION && typeof w.corpus === 'string' &&
+    typeof w.counts === 'string' && typeof w.indices === 'string' && typeof w.scores === 'string'
+  );
+}
+
+/** The raw matches of an encoded result; throws on anything that is not one. */
+export function decodeResult(value: unknown): RawResult {
+  if (!isWire(value)) throw new Error(`not a closest result of protocol version ${PROTOCOL_VERSION}`);
+  const counts = Buffer.from(value.counts, 'base64');
+  const indices = Buffer.from(value.indices, 'base64');
+  const scores = Buffer.from(value.scores, 'base64');
+  const out: RawResult = [];
+  let at = 0;
+  for (let q = 0; q < counts.length / 4; q++) {
+    const k = counts.readUInt32LE(4 * q);
+    const ms: { score: number; index: number }[] = new Array(k);
+    for (let i = 0; i < k; i++, at++) ms[i] = { score: scores.readDoubleLE(8 * at), index: indices.readUInt32LE(4 * at) };
+    out.push(ms);
+  }
+  if (at * 4 !== indices.length || at * 8 !== scores.length) throw new Error('a closest result with inconsistent lengths');
+  return out;
+}
+
+/** The corpus an encoded result refers to. */
+export function resultCorpus(value: unknown): string | undefined {
+  return isWire(value) ? value.corpus : undefined;
+}
 
 /** What a task may use while it runs. */
 export interface TaskContext {
   /** The corpus with this id: fetched, hash-checked and cached by the runner. */
   corpus(id: string): Promise<Corpus>;
+  /** The shard `shardId` of the sharded corpus `parent` (stored under it), hash-checked. */
+  shard(parent: string, shardId: string): Promise<Corpus>;
   /** The results of this job's child jobs (a flow's parent). */
   children(): Promise<unknown[]>;
   backend: 'native' | 'js';
+  /** Threads for one search (the worker's `--threads`); default all cores. */
+  threads?: number;
   signal: AbortSignal;
 }
 
@@ -67,25 +176,44 @@ function defineTask<S extends z.ZodType, R>(def: TaskDef<S, R>): TaskDef<S, R> {
   return def;
 }
 
+async function search(
+  corpus: Corpus,
+  args: z.output<typeof closestArgs>,
+  ctx: TaskContext,
+  offset = 0,
+): Promise<RawResult> {
+  const matches = await corpus.closestMany(args.queries, {
+    n: args.n,
+    metric: args.metric,
+    minScore: args.minScore,
+    maxDistance: args.maxDistance,
+    prefixWeight: args.prefixWeight,
+    signal: ctx.signal,
+    backend: ctx.backend,
+    threads: ctx.threads,
+  });
+  return matches.map((ms) => ms.map(({ score, index }) => ({ score, index: index + offset })));
+}
+
 export const TASKS = {
   closest: defineTask({
     name: 'closest',
     description: 'the n closest corpus words to each query',
     schema: closestArgs,
     corpora: (args) => [args.corpus],
-    async run(args, ctx): Promise<ClosestResult> {
-      const corpus = await ctx.corpus(args.corpus);
-      const matches = await corpus.closestMany(args.queries, {
-        n: args.n,
-        metric: args.metric,
-        minScore: args.minScore,
-        maxDistance: args.maxDistance,
-        prefixWeight: args.prefixWeight,
-        signal: ctx.signal,
-        backend: ctx.backend,
-      });
-      const offset = args.indexOffset;
-      return matches.map((ms) => ms.map(({ word, score, index }) => ({ word, score, index: index + offset })));
+    async run(args, ctx): Promise<ClosestWire> {
+      return encodeResult(args.corpus, await search(await ctx.corpus(args.corpus), args, ctx));
+    },
+  }),
+  closestShard: defineTask({
+    name: 'closestShard',
+    description: 'closest on one shard of a sharded corpus, in positions of the whole corpus',
+    internal: true,
+    schema: closestShardArgs,
+    corpora: () => [],
+    async run(args, ctx): Promise<ClosestWire> {
+      const shard = await ctx.shard(args.corpus, args.shardId);
+      return encodeResult(args.corpus, await search(shard, { ...args, corpus: args.shardId }, ctx, args.offset));
     },
   }),
   mergeClosest: defineTask({
@@ -94,8 +222,9 @@ export const TASKS = {
     internal: true,
     schema: mergeArgs,
     corpora: () => [],
-    async run(args, ctx): Promise<ClosestResult> {
-      return mergeClosest((await ctx.children()) as ClosestResult[], args.n, args.metric);
+    async run(args, ctx): Promise<ClosestWire> {
+      const parts = (await ctx.children()).map(decodeResult);
+      return encodeResult(args.corpus, mergeClosest(parts, args.n, args.metric));
     },
   }),
 } as const;
@@ -104,10 +233,10 @@ export const TASKS = {
  * Merges per-shard results (each already in global indices) into the n best per query: by
  * score, then by the lower global index. Equal to searching the whole corpus at once.
  */
-export function mergeClosest(parts: ClosestResult[], n: number, metric: (typeof METRICS)[number]): ClosestResult {
+export function mergeClosest(parts: RawResult[], n: number, metric: (typeof METRICS)[number]): RawResult {
   const queries = parts.length === 0 ? 0 : parts[0].length;
   const lower = metric === 'levenshtein';
-  const out: ClosestResult = [];
+  const out: RawResult = [];
   for (let q = 0; q < queries; q++) {
     const all = parts.flatMap((p) => p[q]);
     all.sort((a, b) => (a.score === b.score ? a.index - b.index : lower ? a.score - b.score : b.score - a.score));

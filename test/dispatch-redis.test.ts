@@ -10,6 +10,8 @@ import {
   type Dispatcher,
 } from '../src/dispatch/index.js';
 import { gzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import { PROTOCOL_VERSION } from '../src/tasks.js';
 import { corpus, dispatcherSuite } from './helpers/dispatch-suite.js';
 import { NATIVE, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
 
@@ -48,7 +50,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     expect(list).toHaveLength(2);
     for (const w of list) {
       expect(w.backend).toBe('native');
-      expect(w.queues).toEqual(['native-v1', 'any']);
+      expect(w.queues).toEqual(['native-v1', 'any-v1']);
       expect(w.binary?.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(w.kernelVersion).toBe(1);
       expect(w.napiVersion).toBeGreaterThan(0);
@@ -59,19 +61,26 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const ref = await d.putCorpus(corpus);
     const q = new Queue('native-v1', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
     try {
-      const bad = [
-        { task: 'rm -rf', args: {} },
-        { task: 'closest', args: { corpus: ref.id, queries: 'not an array' } },
-        { task: 'closest', args: { corpus: 'sha256:' + 'f'.repeat(64), queries: ['a'] } },
-        { task: 'closest', args: { corpus: ref.id, queries: Array.from({ length: 10_001 }, () => 'a') } },
+      const base = { v: PROTOCOL_VERSION, kernel: 1, require: 'native' };
+      const args = { corpus: ref.id, queries: ['a'] };
+      const bad: [object, RegExp][] = [
+        [{ ...base, task: 'rm -rf', args: {} }, /unknown task "rm -rf"/],
+        [{ ...base, task: 'closest', args: { ...args, queries: 'not an array' } }, /bad arguments for task closest: queries/],
+        [{ ...base, task: 'closest', args: { ...args, corpus: 'sha256:' + 'f'.repeat(64) } }, /unknown corpus sha256:ffff/],
+        [{ ...base, task: 'closest', args: { ...args, queries: Array.from({ length: 10_001 }, () => 'a') } }, /at most 10000 queries/],
+        [{ ...base, task: 'closest', args: { ...args, metric: 'levenshtein', minScore: 0.5 } }, /minScore is for similarity metrics/],
+        [{ ...base, task: 'closest', args: { ...args, indexOffset: 5 } }, /indexOffset/],
+        [{ task: 'closest', args, require: 'native' }, /job protocol version \(none: strdist before 0\.2\), but this worker \(strdist [\d.]+\) speaks protocol version 2/],
+        [{ ...base, v: 99, task: 'closest', args }, /job protocol version 99, but this worker \(strdist [\d.]+\) speaks protocol version 2/],
+        [{ ...base, kernel: 7, task: 'closest', args }, /job queued for kernel version 7, but this worker runs kernel version 1/],
       ];
-      for (const data of bad) {
-        const job = await q.add('closest', data, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
+      for (const [data, message] of bad) {
+        const job = await q.add('closest', data, { jobId: randomUUID(), attempts: 3, backoff: { type: 'fixed', delay: 10 } });
         const id = `native-v1/${job.id}`;
         const err = await d.result(id, { timeoutMs: 10_000 }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(RemoteJobError);
         expect((err as RemoteJobError).attempts).toBe(1); // UnrecoverableError: never retried
-        expect((err as Error).message).toMatch(/unknown task|bad arguments|unknown corpus/);
+        expect((err as Error).message).toMatch(message);
       }
       const ok = await d.call('closest', { corpus: ref.id, queries: ['bagel'], n: 1 });
       expect(await d.result(ok, { timeoutMs: 10_000 })).toEqual(await corpus.closestMany(['bagel'], { n: 1 }));
@@ -80,7 +89,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     }
   });
 
-  it("a job that throws on the worker reaches the caller as RemoteJobError with the worker's stack", async () => {
+  it("a corrupt corpus fails the job at once (no retry), as RemoteJobError with the worker's stack", async () => {
     // a corpus whose stored words do not hash to its id: the worker refuses it
     const c = Corpus.from(['tampered', 'list']);
     const ref = await d.putCorpus(c);
@@ -93,7 +102,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     expect(err.message).toMatch(/failed its hash check/);
     expect(err.workerId).toMatch(/-\d+-[0-9a-f]{8}$/);
     expect(err.remoteStack).toMatch(/decodeCorpus/);
-    expect(err.attempts).toBe(2);
+    expect(err.attempts).toBe(1);
     expect(await d.status(id)).toBe('failed');
   });
 
@@ -102,7 +111,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const ref = await d.putCorpus(c, { shards: 3 });
     const raw = new Redis(redis.url);
     const manifest = JSON.parse((await raw.get(`${prefix}:shards:${ref.id}`))!) as { shards: { id: string }[] };
-    await raw.set(`${prefix}:corpus:${manifest.shards[1].id}`, gzipSync(JSON.stringify(['not', 'the', 'shard'])));
+    await raw.set(`${prefix}:shards:${ref.id}:${manifest.shards[1].id}`, gzipSync(JSON.stringify(['not', 'the', 'shard'])));
     raw.disconnect();
     const started = Date.now();
     const id = await d.call('closest', { corpus: ref.id, queries: ['word7'] }, { attempts: 1 });
@@ -139,8 +148,9 @@ describe('routing by capability', () => {
   it('a js-backend worker says so in one line and consumes only the "any" queue', async () => {
     const [w] = await d.workers();
     expect(w.backend).toBe('js');
-    expect(w.queues).toEqual(['any']);
-    expect(js.stderr()).toMatch(/js backend \(STRDIST_BACKEND=js\); serving "any" jobs only/);
+    expect(w.queues).toEqual(['any-v1']);
+    const lines = js.stderr().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(lines.some((l) => l.level === 40 && /js backend \(STRDIST_BACKEND=js\); serving "any" jobs only/.test(l.msg))).toBe(true);
   });
 
   it('with only js workers, require: native throws NoCapableWorkerError at once, naming what is missing', async () => {
@@ -163,7 +173,7 @@ describe('routing by capability', () => {
     try {
       const ref = await other.putCorpus(corpus);
       await expect(other.call('closest', { corpus: ref.id, queries: ['a'] }, { require: 'any' })).rejects.toThrow(
-        /no live worker at all; start one with `strdist worker --redis URL`/,
+        /no live worker at all for kernel v1; start one with `strdist worker --redis URL`/,
       );
     } finally {
       await other.close();

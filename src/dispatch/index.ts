@@ -20,8 +20,11 @@ export function connect(options: ConnectOptions = {}): Dispatcher {
   return new QueueDispatcher({ redis: options.redis, prefix: options.prefix });
 }
 
+export { QUEUE_NAMES, queueFor } from './redis.js';
+export { UNAVAILABLE_MS } from './queue.js';
+
 export { LocalDispatcher, QueueDispatcher, RedisUnavailableError };
 export * from './types.js';
-export { startWorker, type RunningWorker, type WorkerOptions } from './worker.js';
-export { LIMITS, TASK_NAMES, TaskArgumentError } from '../tasks.js';
+export { startWorker, availableThreads, type RunningWorker, type WorkerOptions, type WorkerLogger } from './worker.js';
+export { LIMITS, TASK_NAMES, TaskArgumentError, PROTOCOL_VERSION } from '../tasks.js';
 export type { ClosestArgs, ClosestResult, TaskName } from '../tasks.js';

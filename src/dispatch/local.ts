@@ -5,8 +5,9 @@ import { hostname } from 'node:os';
 import { backendState } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
 import type { Corpus } from '../corpus.js';
-import { mergeClosest, parseTask, type ClosestArgs, type ClosestResult } from '../tasks.js';
+import { decodeResult, mergeClosest, parseTask, TASKS, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
 import { checkShardCount, splitShards, type ShardManifest } from './corpus-store.js';
+import { queueFor } from './redis.js';
 import {
   JobCancelledError,
   JobTimeoutError,
@@ -18,7 +19,9 @@ import {
   type CorpusRef,
   type Dispatcher,
   type JobStatus,
+  type JoinOptions,
   type ResultOptions,
+  type Settled,
   type ClientTask,
   type PutCorpusOptions,
   type TaskArgs,
@@ -45,6 +48,8 @@ export class LocalDispatcher implements Dispatcher {
   readonly kind = 'embedded' as const;
   readonly #corpora = new Map<string, Corpus>();
   readonly #manifests = new Map<string, ShardManifest>();
+  /** Sharded corpora whole, to put words back into results. */
+  readonly #whole = new Map<string, Corpus>();
   readonly #jobs = new Map<string, LocalJob>();
   readonly #queue: LocalJob[] = [];
   #running = 0;
@@ -63,6 +68,7 @@ export class LocalDispatcher implements Dispatcher {
     const { manifest, parts } = splitShards(corpus, count);
     for (const p of parts) this.#corpora.set(p.id, p);
     this.#manifests.set(corpus.id, manifest);
+    this.#whole.set(corpus.id, corpus);
     return { id: corpus.id, size: corpus.size, shards: manifest.shards.length };
   }
 
@@ -70,6 +76,7 @@ export class LocalDispatcher implements Dispatcher {
     const id = typeof ref === 'string' ? ref : ref.id;
     for (const s of this.#manifests.get(id)?.shards ?? []) this.#corpora.delete(s.id);
     this.#manifests.delete(id);
+    this.#whole.delete(id);
     this.#corpora.delete(id);
   }
 
@@ -121,11 +128,21 @@ export class LocalDispatcher implements Dispatcher {
     return this.#job(id).status;
   }
 
-  async join<T extends ClientTask = ClientTask>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
-    return Promise.all(ids.map((id) => this.result<T>(id, options)));
+  async join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
+  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
+  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
+    const all = await Promise.allSettled(ids.map((id) => this.result<T>(id, options)));
+    if (options.settled) return all.map((s) => (s.status === 'fulfilled' ? { status: 'fulfilled', value: s.value } : { status: 'rejected', reason: s.reason }));
+    const failed = all.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return all.map((s) => (s as PromiseFulfilledResult<unknown>).value);
   }
 
-  async kill(id: string): Promise<boolean> {
+  kill(id: string): Promise<boolean> {
+    return this.cancel(id);
+  }
+
+  async cancel(id: string): Promise<boolean> {
     const job = this.#job(id);
     if (job.status === 'waiting') {
       this.#queue.splice(this.#queue.indexOf(job), 1);
@@ -142,7 +159,7 @@ export class LocalDispatcher implements Dispatcher {
 
   async workers(): Promise<WorkerInfo[]> {
     const cap = describeCapability(backendState());
-    const queues = cap.backend === 'native' ? [`native-v${cap.kernelVersion}`, 'any'] : ['any'];
+    const queues = cap.backend === 'native' ? [queueFor('native', cap.kernelVersion), queueFor('any', cap.kernelVersion)] : [queueFor('any', cap.kernelVersion)];
     return [
       {
         ...cap,
@@ -208,22 +225,28 @@ export class LocalDispatcher implements Dispatcher {
           if (!c) throw new UnknownCorpusError(id);
           return c;
         },
+        shard: async (_parent: string, shardId: string) => ctx.corpus(shardId),
         children: async () => [],
         backend: backendState().kernel.name,
         signal: job.abort.signal,
       };
-      const manifest = def.name === 'closest' ? this.#manifests.get((args as ClosestArgs).corpus) : undefined;
+      const a = args as Required<Pick<ClosestArgs, 'n' | 'metric' | 'queries' | 'corpus'>> & ClosestArgs;
+      const manifest = def.name === 'closest' ? this.#manifests.get(a.corpus) : undefined;
+      let raw: RawResult;
       if (manifest) {
         // The same steps as a flow on the queue: one search per shard, then the merge.
-        const a = args as Required<Pick<ClosestArgs, 'n' | 'metric'>> & ClosestArgs;
-        const parts: ClosestResult[] = [];
-        for (const shard of manifest.shards) {
-          parts.push((await def.run({ ...a, corpus: shard.id, indexOffset: shard.offset }, ctx)) as ClosestResult);
+        const parts: RawResult[] = [];
+        for (let i = 0; i < manifest.shards.length; i++) {
+          const shard = manifest.shards[i];
+          const shardArgs = { ...a, shardId: shard.id, offset: shard.offset };
+          parts.push(decodeResult(await TASKS.closestShard.run(shardArgs as never, ctx)));
         }
-        job.result = mergeClosest(parts, a.n, a.metric);
+        raw = mergeClosest(parts, a.n, a.metric);
       } else {
-        job.result = await def.run(args, ctx);
+        raw = decodeResult(await def.run(args, ctx));
       }
+      const corpus = this.#whole.get(a.corpus) ?? (await ctx.corpus(a.corpus));
+      job.result = raw.map((ms) => ms.map(({ score, index }) => ({ word: corpus.at(index)!, score, index }))) satisfies ClosestResult;
       job.status = job.abort.signal.aborted ? 'cancelled' : 'completed';
     } catch (err) {
       job.status = job.abort.signal.aborted ? 'cancelled' : 'failed';

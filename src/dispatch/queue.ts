@@ -1,14 +1,33 @@
 // The BullMQ dispatcher (client side): jobs are queued on Redis for `strdist worker` processes.
+//
+// Every public call fails fast and typed: while Redis is unreachable (connection closed and not
+// back within UNAVAILABLE_MS, or not answering a ping within UNAVAILABLE_MS) every pending and
+// new call rejects with RedisUnavailableError. Results are waited for with this client's own
+// listeners on the queue's events plus one state check, never with an unbounded await.
 import { randomUUID } from 'node:crypto';
 import { FlowProducer, Job, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { z } from 'zod';
 import type { Corpus } from '../corpus.js';
+import { JobLostError, RedisUnavailableError } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
-import { parseTask, type ClosestArgs } from '../tasks.js';
-import { checkShardCount, encodeCorpus, splitShards, type ShardManifest } from './corpus-store.js';
-import { DEFAULT_PREFIX, keys, queueFor, redisOptions, RETENTION, type RedisConnectOptions } from './redis.js';
-import { RedisUnavailableError } from '../errors.js';
-export { RedisUnavailableError };
+import { decodeResult, LIMITS, parseTask, PROTOCOL_VERSION, resultCorpus, TaskArgumentError, type ClosestArgs, type ClosestResult } from '../tasks.js';
+import { CorpusCache } from './cache.js';
+import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, type ShardManifest } from './corpus-store.js';
+import {
+  checkPrefix,
+  CORPUS_MAX_INFLATED_BYTES,
+  CORPUS_TTL_SECONDS,
+  describeTarget,
+  EVENTS_MAX_LEN,
+  keys,
+  QUEUE_NAMES,
+  queueFor,
+  redisOptions,
+  RESULT_BYTES_BUDGET,
+  RETENTION,
+  type RedisConnectOptions,
+} from './redis.js';
 import {
   JobCancelledError,
   JobTimeoutError,
@@ -20,17 +39,24 @@ import {
   type CorpusRef,
   type Dispatcher,
   type JobStatus,
+  type JoinOptions,
   type Requirement,
   type ResultOptions,
   type ClientTask,
   type PutCorpusOptions,
+  type Settled,
   type TaskArgs,
   type TaskResults,
   type WorkerInfo,
 } from './types.js';
+export { RedisUnavailableError };
 
-/** The job data on the queue: a task name and its arguments, nothing else. */
+/** The job data on the queue: versions, a task name and its arguments, nothing else. */
 export interface JobData {
+  /** PROTOCOL_VERSION of the client that queued it. */
+  v: number;
+  /** KERNEL_VERSION of the client that queued it. */
+  kernel: number;
   task: string;
   args: unknown;
   require: Requirement;
@@ -41,6 +67,20 @@ export interface JobProgress {
   worker: string;
 }
 
+/** How long Redis may be away (closed, or not answering) before calls fail. */
+export const UNAVAILABLE_MS = 1_000;
+
+const jobIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Splits a client job id; only the queues of this version and well-formed ids are accepted. */
+export function splitId(id: unknown): { queue: string; jobId: string } {
+  if (typeof id !== 'string') throw new UnknownJobError(String(id));
+  const at = id.indexOf('/');
+  const queue = id.slice(0, at);
+  const jobId = id.slice(at + 1);
+  if (at <= 0 || !QUEUE_NAMES.includes(queue) || !jobIdPattern.test(jobId)) throw new UnknownJobError(id.slice(0, 200));
+  return { queue, jobId };
+}
 
 function isConnectionError(err: unknown): boolean {
   const e = err as { name?: string; code?: string; message?: string };
@@ -48,112 +88,351 @@ function isConnectionError(err: unknown): boolean {
     e?.name === 'MaxRetriesPerRequestError' ||
     e?.code === 'ECONNREFUSED' ||
     e?.code === 'ECONNRESET' ||
-    /max retries per request|Connection is closed|ECONNREFUSED|connect ETIMEDOUT/i.test(e?.message ?? '')
+    e?.code === 'EPIPE' ||
+    /max retries per request|Connection is closed|ECONNREFUSED|connect ETIMEDOUT|Command timed out|Stream isn't writeable/i.test(
+      e?.message ?? '',
+    )
   );
 }
 
-function splitId(id: string): { queue: string; jobId: string } {
-  const at = typeof id === 'string' ? id.indexOf('/') : -1;
-  if (at <= 0) throw new UnknownJobError(String(id));
-  return { queue: id.slice(0, at), jobId: id.slice(at + 1) };
+/** A worker's record in the registry: validated, so a stray record cannot break a call. */
+const workerRecord = z
+  .object({
+    id: z.string(),
+    hostname: z.string(),
+    pid: z.number(),
+    queues: z.array(z.string()),
+    concurrency: z.number(),
+    startedAt: z.number(),
+    heartbeatAt: z.number(),
+    selfTest: z.literal('passed'),
+    backend: z.enum(['native', 'js']),
+    kernelVersion: z.number(),
+  })
+  .passthrough();
+
+interface Waiter {
+  id: string;
+  queue: string;
+  jobId: string;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
 }
+
+/** Remembers the ids this client queued (so a missing one is known lost), the newest ones. */
+const ISSUED_KEPT = 200_000;
 
 export class QueueDispatcher implements Dispatcher {
   readonly kind = 'redis' as const;
   readonly prefix: string;
   readonly #connection: RedisOptions;
   readonly #redis: Redis;
+  readonly #where: string;
   readonly #queues = new Map<string, Queue>();
-  readonly #events = new Map<string, Promise<QueueEvents>>();
+  readonly #events = new Map<string, QueueEvents>();
   #flows: FlowProducer | undefined;
   /** Corpus ids known to be stored, with their shard manifest (null: stored whole). */
   readonly #corpora = new Map<string, { manifest: ShardManifest | null; until: number }>();
+  /** Corpora this client put (results are mapped to words with them) or fetched back. */
+  readonly #known = new Map<string, Corpus>();
+  readonly #fetched = new CorpusCache(256 * 2 ** 20);
   /** Queues a live worker consumed at the last look, for a moment (heartbeats are seconds apart). */
   #liveQueues: { queues: Set<string>; until: number } | undefined;
-
-  readonly #where: string;
+  readonly #waiters = new Map<string, Set<Waiter>>();
+  readonly #issued = new Set<string>();
+  /** Calls in flight, each rejected when Redis is declared unavailable. */
+  readonly #inflight = new Set<(err: Error) => void>();
+  #lastError: unknown;
+  #downTimer: NodeJS.Timeout | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  /** Redis did not answer a ping in time: calls fail until one is answered. */
+  #hung = false;
+  #readyWait: Promise<void> | undefined;
+  #closed = false;
 
   constructor(options: RedisConnectOptions) {
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    // The client fails fast while Redis is away, rather than queueing commands for ever.
-    this.#connection = redisOptions(options.redis, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
-    this.#redis = new Redis({ ...this.#connection, lazyConnect: false });
-    this.#redis.on('error', () => {}); // reported through the failing calls
-    this.#where = `${this.#connection.host ?? '127.0.0.1'}:${this.#connection.port ?? 6379}`;
-    // Every public call turns "Redis is away" into one clear, fast error.
-    for (const method of ['putCorpus', 'deleteCorpus', 'map', 'result', 'status', 'kill', 'workers'] as const) {
+    this.prefix = checkPrefix(options.prefix);
+    // One connection for every non-blocking command (this client's, the queues' and the flow
+    // producer's); a command never waits long, the watchdog decides when Redis is away.
+    this.#connection = redisOptions(options.redis, {
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      commandTimeout: 10_000,
+      retryStrategy: (times) => Math.min(50 * 2 ** times, 1_000),
+    });
+    this.#where = describeTarget(this.#connection);
+    this.#redis = new Redis(this.#connection);
+    this.#redis.on('error', (err) => (this.#lastError = err));
+    this.#redis.on('close', () => this.#lostConnection());
+    this.#redis.on('ready', () => this.#regained());
+    for (const method of ['putCorpus', 'deleteCorpus', 'map', 'status', 'cancel', 'workers'] as const) {
       const inner = this[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
-      (this as Record<string, unknown>)[method] = async (...args: unknown[]) => {
-        try {
-          return await inner(...args);
-        } catch (err) {
-          throw isConnectionError(err) ? new RedisUnavailableError(this.#where, err) : err;
-        }
-      };
+      (this as Record<string, unknown>)[method] = (...args: unknown[]) => this.#guard(() => inner(...args));
     }
   }
+
+  // ---- connection health -----------------------------------------------------------------
+
+  #unavailable(cause?: unknown): RedisUnavailableError {
+    const why = cause ?? this.#lastError ?? new Error('not connected');
+    return new RedisUnavailableError(this.#where, why);
+  }
+
+  #lostConnection(): void {
+    if (this.#closed || this.#downTimer) return;
+    this.#downTimer = setTimeout(() => this.#declareDown(), UNAVAILABLE_MS);
+    this.#downTimer.unref();
+  }
+
+  #regained(): void {
+    clearTimeout(this.#downTimer);
+    this.#downTimer = undefined;
+    // Events may have been missed and jobs lost while away: look at every awaited job again.
+    for (const set of this.#waiters.values()) for (const w of set) void this.#check(w).catch((err) => this.#settle(w, err, true));
+  }
+
+  #declareDown(cause?: unknown): void {
+    clearTimeout(this.#downTimer);
+    this.#downTimer = undefined;
+    const err = this.#unavailable(cause);
+    for (const fail of [...this.#inflight]) fail(err);
+    for (const set of [...this.#waiters.values()]) for (const w of [...set]) this.#settle(w, err, true);
+  }
+
+  /** While anything waits on Redis, a ping every half second tells a hung Redis from a slow call. */
+  #watch(): void {
+    if (this.#watchdog || this.#closed) return;
+    this.#watchdog = setInterval(() => {
+      if (this.#inflight.size === 0 && this.#waiters.size === 0) {
+        clearInterval(this.#watchdog);
+        this.#watchdog = undefined;
+        return;
+      }
+      if (this.#redis.status !== 'ready') return; // the close handler decides
+      void this.#ping().then(
+        () => (this.#hung = false),
+        (err) => {
+          this.#hung = true;
+          this.#declareDown(err);
+        },
+      );
+    }, UNAVAILABLE_MS / 2);
+    this.#watchdog.unref();
+  }
+
+  #ping(): Promise<unknown> {
+    let timer: NodeJS.Timeout;
+    return Promise.race([
+      this.#redis.ping().finally(() => clearTimeout(timer)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer to PING within ${UNAVAILABLE_MS} ms`)), UNAVAILABLE_MS);
+      }),
+    ]);
+  }
+
+  /** Resolves once Redis is connected and answering, or rejects within UNAVAILABLE_MS. */
+  async #ready(): Promise<void> {
+    if (this.#closed) throw new Error('this dispatcher is closed');
+    if (this.#redis.status === 'ready' && !this.#hung) return;
+    if (this.#redis.status === 'ready') {
+      await this.#ping().catch((err) => {
+        throw this.#unavailable(err);
+      });
+      this.#hung = false;
+      return;
+    }
+    if (this.#redis.status === 'wait') void this.#redis.connect().catch(() => {});
+    // one listener however many calls wait (BullMQ resets the connection's listener limit)
+    this.#readyWait ??= new Promise<void>((resolve) =>
+      this.#redis.once('ready', () => {
+        this.#readyWait = undefined;
+        resolve();
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#readyWait,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(this.#unavailable()), UNAVAILABLE_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** Runs a call: waits for Redis (bounded), turns connection failures into RedisUnavailableError. */
+  #guard<T>(run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const fail = (err: Error) => {
+        this.#inflight.delete(fail);
+        reject(err);
+      };
+      this.#inflight.add(fail);
+      this.#watch();
+      this.#ready()
+        .then(run)
+        .then(
+          (v) => {
+            this.#inflight.delete(fail);
+            resolve(v);
+          },
+          (err) => fail(isConnectionError(err) ? this.#unavailable(err) : err),
+        );
+    });
+  }
+
+  // ---- queues ------------------------------------------------------------------------------
 
   #queue(name: string): Queue {
     let q = this.#queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.#connection as ConnectionOptions, prefix: this.prefix });
-      q.on('error', () => {});
-      q.setMaxListeners(0); // every waiting result() listens for the queue closing
+      if (!QUEUE_NAMES.includes(name)) throw new Error(`internal: no queue ${name}`);
+      q = new Queue(name, {
+        connection: this.#redis as unknown as ConnectionOptions,
+        prefix: this.prefix,
+        streams: { events: { maxLen: EVENTS_MAX_LEN } },
+      });
+      q.on('error', (err) => (this.#lastError = err));
+      q.setMaxListeners(0);
       this.#queues.set(name, q);
     }
     return q;
   }
 
-  #queueEvents(name: string): Promise<QueueEvents> {
-    let e = this.#events.get(name);
-    if (!e) {
-      const events = new QueueEvents(name, {
-        connection: { ...this.#connection, maxRetriesPerRequest: null } as ConnectionOptions,
+  /** The queue's event listener (one blocking connection per queue, at most two queues). */
+  #queueEvents(name: string): QueueEvents {
+    let events = this.#events.get(name);
+    if (!events) {
+      events = new QueueEvents(name, {
+        connection: { ...this.#connection, commandTimeout: undefined, maxRetriesPerRequest: null } as ConnectionOptions,
         prefix: this.prefix,
       });
-      events.on('error', () => {});
-      events.setMaxListeners(0);
-      e = events.waitUntilReady().then(() => events);
-      this.#events.set(name, e);
+      events.on('error', (err) => (this.#lastError = err));
+      events.on('completed', ({ jobId, returnvalue }) => this.#finished(name, jobId, returnvalue));
+      events.on('failed', ({ jobId }) => this.#recheck(name, jobId));
+      events.on('removed', ({ jobId }) => this.#recheck(name, jobId));
+      this.#events.set(name, events);
     }
-    return e;
+    return events;
   }
 
-  async #store(corpus: Corpus): Promise<void> {
-    const key = keys.corpus(this.prefix, corpus.id);
-    // Stored once: an id names its content, so a second put has nothing to add.
-    if (!(await this.#redis.exists(key))) await this.#redis.set(key, encodeCorpus(corpus), 'NX');
+  #finished(queue: string, jobId: string, value: unknown): void {
+    const set = this.#waiters.get(`${queue}/${jobId}`);
+    if (!set) return;
+    for (const w of [...set]) {
+      this.#toMatches(value).then(
+        (v) => this.#settle(w, v, false),
+        (err) => this.#settle(w, err, true),
+      );
+    }
+  }
+
+  #recheck(queue: string, jobId: string): void {
+    const set = this.#waiters.get(`${queue}/${jobId}`);
+    if (!set) return;
+    for (const w of [...set]) void this.#check(w).catch((err) => this.#settle(w, err, true));
+  }
+
+  #settle(w: Waiter, value: unknown, failed: boolean): void {
+    const set = this.#waiters.get(w.id);
+    if (!set?.delete(w)) return; // settled already
+    if (set.size === 0) this.#waiters.delete(w.id);
+    if (failed) w.reject(value);
+    else w.resolve(value);
+  }
+
+  // ---- corpora -----------------------------------------------------------------------------
+
+  async #store(key: string, corpus: Corpus): Promise<void> {
+    // Stored once: an id names its content, so a second put only refreshes the expiry.
+    if (!(await this.#redis.expire(key, CORPUS_TTL_SECONDS))) {
+      await this.#redis.set(key, await encodeCorpus(corpus), 'EX', CORPUS_TTL_SECONDS, 'NX');
+    }
   }
 
   async putCorpus(corpus: Corpus, options: PutCorpusOptions = {}): Promise<CorpusRef> {
     const count = checkShardCount(options.shards);
+    this.#known.set(corpus.id, corpus);
     if (count === 1) {
-      await this.#store(corpus);
+      await this.#store(keys.corpus(this.prefix, corpus.id), corpus);
       return { id: corpus.id, size: corpus.size, shards: 1 };
     }
     const { manifest, parts } = splitShards(corpus, count);
-    for (const p of parts) await this.#store(p);
-    await this.#redis.set(keys.shards(this.prefix, corpus.id), JSON.stringify(manifest));
+    for (const part of parts) await this.#store(keys.shard(this.prefix, corpus.id, part.id), part);
+    await this.#redis.set(keys.shards(this.prefix, corpus.id), JSON.stringify(manifest), 'EX', CORPUS_TTL_SECONDS);
     this.#corpora.delete(corpus.id);
     return { id: corpus.id, size: corpus.size, shards: manifest.shards.length };
   }
 
   async deleteCorpus(ref: CorpusRef | string): Promise<void> {
     const id = typeof ref === 'string' ? ref : ref.id;
-    const manifest = await this.#manifest(id);
-    const shardKeys = manifest?.shards.map((s) => keys.corpus(this.prefix, s.id)) ?? [];
+    const raw = await this.#redis.get(keys.shards(this.prefix, id));
+    const shardKeys = raw ? parseManifest(raw, id).shards.map((s) => keys.shard(this.prefix, id, s.id)) : [];
     await this.#redis.del(keys.corpus(this.prefix, id), keys.shards(this.prefix, id), ...shardKeys);
     this.#corpora.delete(id);
+    this.#known.delete(id);
   }
 
-  async #manifest(id: string): Promise<ShardManifest | undefined> {
-    this.#corpora.delete(id);
-    const raw = await this.#redis.get(keys.shards(this.prefix, id));
-    return raw ? (JSON.parse(raw) as ShardManifest) : undefined;
+  /**
+   * The corpus's shard manifest, or null when it is stored whole; throws UnknownCorpusError.
+   * Both facts are remembered for a few seconds, so a stream of calls costs no extra trips;
+   * each look refreshes the corpus's expiry.
+   */
+  async #lookup(id: string): Promise<ShardManifest | null> {
+    const now = Date.now();
+    const hit = this.#corpora.get(id);
+    if (hit && hit.until > now) return hit.manifest;
+    const [[, raw], [, exists]] = (await this.#redis
+      .multi()
+      .getex(keys.shards(this.prefix, id), 'EX', CORPUS_TTL_SECONDS)
+      .expire(keys.corpus(this.prefix, id), CORPUS_TTL_SECONDS)
+      .exec()) as [[unknown, string | null], [unknown, number]];
+    const manifest = raw ? parseManifest(raw, id) : null;
+    if (!manifest && !exists) throw new UnknownCorpusError(id);
+    if (manifest) {
+      const m = this.#redis.multi();
+      for (const s of manifest.shards) m.expire(keys.shard(this.prefix, id, s.id), CORPUS_TTL_SECONDS);
+      await m.exec();
+    }
+    this.#corpora.set(id, { manifest, until: now + 5_000 });
+    return manifest;
   }
 
-  async call<T extends ClientTask>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
-    return (await this.map(task, [args], options))[0];
+  /** The words of a corpus a result refers to: the one this client put, or fetched and checked. */
+  async #corpus(id: string): Promise<Corpus> {
+    const known = this.#known.get(id);
+    if (known) return known;
+    return this.#fetched.get(id, async () => {
+      const manifest = await this.#lookup(id);
+      if (!manifest) {
+        const data = await this.#redis.getBuffer(keys.corpus(this.prefix, id));
+        if (!data) throw new UnknownCorpusError(id);
+        return decodeCorpus(id, data, CORPUS_MAX_INFLATED_BYTES);
+      }
+      const { Corpus } = await import('../corpus.js');
+      const words: string[] = [];
+      for (const s of manifest.shards) {
+        const data = await this.#redis.getBuffer(keys.shard(this.prefix, id, s.id));
+        if (!data) throw new UnknownCorpusError(id);
+        words.push(...(await decodeCorpus(s.id, data, CORPUS_MAX_INFLATED_BYTES)).words);
+      }
+      const whole = Corpus.from(words, { dedupe: false });
+      if (whole.id !== id) throw new Error(`the shards of corpus ${id} in Redis failed their hash check`);
+      return whole;
+    });
+  }
+
+  /** An encoded result, with its words put back from the corpus. */
+  async #toMatches(value: unknown): Promise<ClosestResult> {
+    const id = resultCorpus(value);
+    if (!id) throw new Error(`a job result in an unknown format (not protocol version ${PROTOCOL_VERSION})`);
+    const raw = decodeResult(value);
+    const corpus = await this.#corpus(id);
+    return raw.map((ms) => ms.map(({ score, index }) => ({ word: corpus.at(index)!, score, index })));
+  }
+
+  // ---- jobs --------------------------------------------------------------------------------
+
+  call<T extends ClientTask>(task: T, args: TaskArgs[T], options: CallOptions = {}): Promise<string> {
+    return this.map(task, [args], options).then((ids) => ids[0]);
   }
 
   async map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
@@ -163,37 +442,61 @@ export class QueueDispatcher implements Dispatcher {
       throw new RangeError(`require must be "native" or "any", got ${JSON.stringify(require)}`);
     }
     const attempts = options.attempts ?? 3;
-    if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be a positive integer, got ${attempts}`);
-    const parsed = argsList.map((a) => parseTask(task, a).args as ClosestArgs & { n: number; metric: string });
+    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) {
+      throw new RangeError(`attempts must be an integer in [1, 100], got ${attempts}`);
+    }
+    const parsed = argsList.map((a) => parseTask(task, a).args as ClosestArgs & { n: number; metric: string; queries: string[] });
+    const datas = parsed.map((args) => ({ v: PROTOCOL_VERSION, kernel: KERNEL_VERSION, task, args, require }) satisfies JobData);
+    for (const data of datas) {
+      const bytes = Buffer.byteLength(JSON.stringify(data));
+      if (bytes > LIMITS.jobDataBytes) {
+        throw new TaskArgumentError(`bad arguments for task ${task}: the job data is ${bytes} bytes, at most ${LIMITS.jobDataBytes}; split the queries with map()`);
+      }
+    }
     // A corpus stored in shards is searched by a flow; one stored whole, by a plain job.
     const manifests = new Map<string, ShardManifest | undefined>();
     for (const id of new Set(parsed.map((a) => a.corpus))) manifests.set(id, (await this.#lookup(id)) ?? undefined);
     await this.#checkWorkers(require);
     const name = queueFor(require);
-    const opts = () => ({
-      jobId: randomUUID(),
-      attempts,
-      backoff: { type: 'exponential' as const, delay: 250 },
-      removeOnComplete: RETENTION.completed,
-      removeOnFail: RETENTION.failed,
-    });
-    await this.#queueEvents(name); // listening before the first job can finish
-    const plain = parsed.filter((a) => !manifests.get(a.corpus));
-    const flows: FlowJob[] = parsed
-      .filter((a) => manifests.get(a.corpus))
-      .map((a) => ({
-        name: 'mergeClosest',
-        queueName: name,
-        data: { task: 'mergeClosest', args: { n: a.n, metric: a.metric }, require } satisfies JobData,
-        opts: opts(),
-        children: manifests.get(a.corpus)!.shards.map((shard) => ({
-          name: task,
+    const opts = (a: { queries: string[]; n: number }, jobId = randomUUID()) => {
+      // Retention bounded in bytes too: the larger a job's result may be, the fewer are kept.
+      const resultBytes = 16 * a.queries.length * a.n + 8 * a.queries.length + 256;
+      return {
+        jobId,
+        attempts,
+        backoff: { type: 'exponential' as const, delay: 250 },
+        removeOnComplete: { ...RETENTION.completed, count: Math.max(100, Math.min(RETENTION.completed.count, Math.floor(RESULT_BYTES_BUDGET / resultBytes))) },
+        removeOnFail: RETENTION.failed,
+        sizeLimit: LIMITS.jobDataBytes,
+      };
+    };
+    this.#queueEvents(name); // listening before the first job can finish
+    const plain = datas.filter((d) => !manifests.get((d.args as ClosestArgs).corpus));
+    const flows: FlowJob[] = datas
+      .filter((d) => manifests.get((d.args as ClosestArgs).corpus))
+      .map(({ args: a }) => {
+        const manifest = manifests.get(a.corpus)!;
+        const parent = randomUUID();
+        return {
+          name: 'mergeClosest',
           queueName: name,
-          data: { task, args: { ...a, corpus: shard.id, indexOffset: shard.offset }, require } satisfies JobData,
-          opts: { ...opts(), failParentOnFailure: true },
-        })),
-      }));
-    const jobs = plain.map((args) => ({ name: task, data: { task, args, require } satisfies JobData, opts: opts() }));
+          data: { v: PROTOCOL_VERSION, kernel: KERNEL_VERSION, task: 'mergeClosest', args: { corpus: a.corpus, n: a.n, metric: a.metric }, require } satisfies JobData,
+          opts: opts(a, parent),
+          children: manifest.shards.map((shard, i) => ({
+            name: 'closestShard',
+            queueName: name,
+            data: {
+              v: PROTOCOL_VERSION,
+              kernel: KERNEL_VERSION,
+              task: 'closestShard',
+              args: { ...a, corpus: a.corpus, shardId: shard.id, offset: shard.offset },
+              require,
+            } satisfies JobData,
+            opts: { ...opts(a, `${parent}-s${i}`), removeOnComplete: true, failParentOnFailure: true },
+          })),
+        };
+      });
+    const jobs = plain.map((data) => ({ name: task, data, opts: opts(data.args) }));
     // one job: a plain add (one script call); more: one bulk round trip
     const addedPlain =
       jobs.length === 1
@@ -203,48 +506,38 @@ export class QueueDispatcher implements Dispatcher {
           : [];
     let addedFlows: { job: Job }[] = [];
     if (flows.length) {
-      this.#flows ??= new FlowProducer({ connection: this.#connection as ConnectionOptions, prefix: this.prefix });
+      this.#flows ??= new FlowProducer({ connection: this.#redis as unknown as ConnectionOptions, prefix: this.prefix });
+      this.#flows.on('error', (err) => (this.#lastError = err));
       addedFlows = await this.#flows.addBulk(flows);
     }
     // ids in the caller's order
     let p = 0;
     let f = 0;
-    return parsed.map((a) => `${name}/${manifests.get(a.corpus) ? addedFlows[f++].job.id : addedPlain[p++].id}`);
-  }
-
-  /**
-   * The corpus's shard manifest, or null when it is stored whole; throws UnknownCorpusError.
-   * Both facts are remembered for a few seconds, so a stream of calls costs no extra trips.
-   */
-  async #lookup(id: string): Promise<ShardManifest | null> {
-    const now = Date.now();
-    const hit = this.#corpora.get(id);
-    if (hit && hit.until > now) return hit.manifest;
-    const [[, raw], [, exists]] = (await this.#redis
-      .multi()
-      .get(keys.shards(this.prefix, id))
-      .exists(keys.corpus(this.prefix, id))
-      .exec()) as [[unknown, string | null], [unknown, number]];
-    const manifest = raw ? (JSON.parse(raw) as ShardManifest) : null;
-    if (!manifest && !exists) throw new UnknownCorpusError(id);
-    this.#corpora.set(id, { manifest, until: now + 5_000 });
-    return manifest;
+    const ids = parsed.map((a) => `${name}/${manifests.get(a.corpus) ? addedFlows[f++].job.id : addedPlain[p++].id}`);
+    for (const id of ids) this.#issued.add(id);
+    if (this.#issued.size > ISSUED_KEPT) {
+      for (const id of this.#issued) {
+        if (this.#issued.size <= ISSUED_KEPT) break;
+        this.#issued.delete(id);
+      }
+    }
+    return ids;
   }
 
   /** Throws NoCapableWorkerError when no live worker consumes the queue this job needs. */
   async #checkWorkers(require: Requirement): Promise<void> {
     const queue = queueFor(require);
     if (this.#liveQueues && this.#liveQueues.until > Date.now() && this.#liveQueues.queues.has(queue)) return;
-    const live = await this.workers();
+    const live = await this.#workers();
     this.#liveQueues = { queues: new Set(live.flatMap((w) => w.queues)), until: Date.now() + 1_000 };
     if (live.some((w) => w.queues.includes(queue))) return;
     const counts = new Map<string, number>();
     for (const w of live) {
-      const label = w.backend === 'native' ? `the native kernel v${w.kernelVersion}` : 'the js backend';
+      const label = w.backend === 'native' ? `the native kernel v${w.kernelVersion}` : `the js backend (kernel v${w.kernelVersion})`;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     const seen = [...counts].map(([label, n]) => `${n} worker${n === 1 ? '' : 's'} with ${label}`).join(', ');
-    const wanted = require === 'native' ? `with the native kernel v${KERNEL_VERSION}` : 'at all';
+    const wanted = require === 'native' ? `with the native kernel v${KERNEL_VERSION}` : `at all for kernel v${KERNEL_VERSION}`;
     throw new NoCapableWorkerError(
       `no live worker ${wanted}` +
         (seen ? `; ${seen}` : '; start one with `strdist worker --redis URL`') +
@@ -252,119 +545,199 @@ export class QueueDispatcher implements Dispatcher {
     );
   }
 
-  async #job(id: string): Promise<{ job: Job | undefined; queue: string; jobId: string }> {
-    const { queue, jobId } = splitId(id);
-    const job = await Job.fromId(this.#queue(queue), jobId);
-    return { job, queue, jobId };
-  }
-
-  async #cancelled(id: string): Promise<boolean> {
-    return (await this.#redis.exists(keys.cancelled(this.prefix, id))) === 1;
-  }
-
-  async result<T extends ClientTask = ClientTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    const { queue, jobId } = splitId(id);
-    const events = await this.#queueEvents(queue);
-    // A handle on the job by id (no fetch): waiting checks its state once, then listens.
-    const handle = new Job(this.#queue(queue), 'closest', {}, {}, jobId);
-    try {
-      return (await handle.waitUntilFinished(events, timeoutMs)) as TaskResults[T];
-    } catch (err) {
-      if (/timed out before finishing/.test((err as Error).message)) throw new JobTimeoutError(id, timeoutMs);
-      if (await this.#cancelled(id)) throw new JobCancelledError(id);
-      let failed = await Job.fromId(this.#queue(queue), jobId);
-      if (!failed) throw isConnectionError(err) ? err : new UnknownJobError(id);
-      // A flow's parent fails when a child does: report the child's error and stack.
-      const child = /^child (\S+) failed/.exec(failed.failedReason ?? '');
-      if (child) {
-        const childId = child[1].split(':').at(-1)!;
-        failed = (await Job.fromId(this.#queue(queue), childId)) ?? failed;
+  /**
+   * One look at a job (one round trip): settles the waiter when the job is finished, gone or
+   * cancelled; leaves it waiting otherwise.
+   */
+  async #check(w: Waiter): Promise<void> {
+    const q = this.#queue(w.queue);
+    const jobKey = q.toKey(w.jobId);
+    const [[, exists], [, done], [, failed], [, value], [, cancelled]] = (await this.#redis
+      .multi()
+      .exists(jobKey)
+      .zscore(q.toKey('completed'), w.jobId)
+      .zscore(q.toKey('failed'), w.jobId)
+      .hget(jobKey, 'returnvalue')
+      .exists(keys.cancelled(this.prefix, w.id))
+      .exec()) as [unknown, unknown][];
+    if (!exists) {
+      if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true);
+      return this.#settle(w, this.#issued.has(w.id) ? new JobLostError(w.id) : new UnknownJobError(w.id), true);
+    }
+    if (done !== null) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value as string);
+      } catch {
+        parsed = undefined;
       }
-      const progress = (failed.progress ?? {}) as Partial<JobProgress>;
-      const reason = failed.failedReason ?? (err as Error).message;
-      throw new RemoteJobError(
-        `job ${failed.name} ${id} failed on worker ${progress.worker ?? '(unknown)'}: ${reason}`,
-        id,
-        progress.worker,
-        failed.stacktrace?.at(-1) ?? undefined,
-        failed.attemptsMade ?? 0,
-      );
+      return this.#settle(w, await this.#toMatches(parsed), false);
+    }
+    if (failed !== null) {
+      if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true);
+      return this.#settle(w, await this.#remoteError(w), true);
     }
   }
 
+  async #remoteError(w: Waiter): Promise<RemoteJobError> {
+    const q = this.#queue(w.queue);
+    let failed = await Job.fromId(q, w.jobId);
+    if (!failed) return new RemoteJobError(`job ${w.id} failed`, w.id, undefined, undefined, 0);
+    // A flow's parent fails when a child does: report the child's error and stack.
+    const child = /^child (\S+) failed/.exec(failed.failedReason ?? '');
+    if (child) failed = (await Job.fromId(q, child[1].split(':').at(-1)!)) ?? failed;
+    const progress = (failed.progress ?? {}) as Partial<JobProgress>;
+    return new RemoteJobError(
+      `job ${failed.name} ${w.id} failed on worker ${progress.worker ?? '(unknown)'}: ${failed.failedReason}`,
+      w.id,
+      progress.worker,
+      failed.stacktrace?.at(-1) ?? undefined,
+      failed.attemptsMade ?? 0,
+    );
+  }
+
+  result<T extends ClientTask = ClientTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+      return Promise.reject(new RangeError(`result: timeoutMs must be a positive number, got ${String(timeoutMs)}`));
+    }
+    let where: { queue: string; jobId: string };
+    try {
+      where = splitId(id);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.#closed) return Promise.reject(new Error('this dispatcher is closed'));
+    return new Promise<TaskResults[T]>((resolve, reject) => {
+      // Armed first: nothing below can make the caller wait longer than timeoutMs.
+      const timer = setTimeout(() => this.#settle(w, new JobTimeoutError(id, timeoutMs), true), timeoutMs);
+      const w: Waiter = {
+        id,
+        ...where,
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as TaskResults[T]);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      let set = this.#waiters.get(id);
+      if (!set) this.#waiters.set(id, (set = new Set()));
+      set.add(w);
+      this.#watch();
+      const events = this.#queueEvents(w.queue);
+      // Listening first, then one look at the job: a finish between the two is seen by one.
+      this.#ready()
+        .then(() => events.waitUntilReady())
+        .then(() => this.#check(w))
+        .catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
+    });
+  }
+
+  async join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
+  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
+  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
+    if (!Array.isArray(ids)) throw new TypeError('join: ids must be an array of job ids');
+    // Every job is waited for to the end, even when one fails: no result is left pending.
+    const all = await Promise.allSettled(ids.map((id) => this.result<T>(id, options)));
+    if (options.settled) return all.map((s) => (s.status === 'fulfilled' ? { status: 'fulfilled', value: s.value } : { status: 'rejected', reason: s.reason }));
+    const failed = all.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return all.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+  }
+
   async status(id: string): Promise<JobStatus> {
-    if (await this.#cancelled(id)) return 'cancelled';
-    const { job } = await this.#job(id);
-    if (!job) throw new UnknownJobError(id);
-    const state = await job.getState();
+    const { queue, jobId } = splitId(id);
+    const state = await this.#queue(queue).getJobState(jobId);
+    if (state === 'completed') return 'completed';
+    // status and result agree: a job marked cancelled is cancelled unless it completed.
+    if (await this.#redis.exists(keys.cancelled(this.prefix, id))) return 'cancelled';
     switch (state) {
       case 'active':
         return 'active';
-      case 'completed':
-        return 'completed';
       case 'failed':
         return 'failed';
       case 'unknown':
-        throw new UnknownJobError(id);
+        throw this.#issued.has(id) ? new JobLostError(id) : new UnknownJobError(id);
       default:
         return 'waiting'; // waiting, delayed, prioritized, waiting-children
     }
   }
 
-  async join<T extends ClientTask = ClientTask>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]> {
-    return Promise.all(ids.map((id) => this.result<T>(id, options)));
+  kill(id: string): Promise<boolean> {
+    return this.cancel(id);
   }
 
-  async kill(id: string): Promise<boolean> {
-    const { job } = await this.#job(id);
+  async cancel(id: string): Promise<boolean> {
+    const { queue, jobId } = splitId(id);
+    const q = this.#queue(queue);
+    const job = await Job.fromId(q, jobId);
     if (!job) return false;
     const state = await job.getState();
     if (state === 'completed' || state === 'failed' || state === 'unknown') return false;
-    await this.#redis.set(keys.cancelled(this.prefix, id), '1', 'EX', RETENTION.failed.age);
-    if (state === 'active') {
-      // The worker running it aborts it; it then fails without a retry.
-      await this.#redis.publish(keys.killChannel(this.prefix), id);
-      return true;
-    }
-    try {
-      await job.remove();
-    } catch {
-      // it became active meanwhile: have its worker stop it
-      await this.#redis.publish(keys.killChannel(this.prefix), id);
-    }
+    // The children of a flow's parent are cancelled with it.
+    const deps = state === 'waiting-children' ? await job.getDependencies() : {};
+    const children = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? [])].map(
+      (key) => `${queue}/${key.split(':').at(-1)}`,
+    );
+    const targets = [id, ...children];
+    const m = this.#redis.multi();
+    for (const t of targets) m.set(keys.cancelled(this.prefix, t), '1', 'EX', RETENTION.failed.age);
+    for (const t of targets) m.publish(keys.killChannel(this.prefix), t);
+    await m.exec();
+    // A waiting job is removed (with its flow's waiting children); a running one is aborted by
+    // its worker on the message, or fails as cancelled after its run when the message is lost.
+    if (state !== 'active') await job.remove().catch(() => {});
     return true;
   }
 
   async workers(): Promise<WorkerInfo[]> {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.#redis.scan(cursor, 'MATCH', keys.workerPattern(this.prefix), 'COUNT', 500);
-      cursor = next;
-      found.push(...batch);
-    } while (cursor !== '0');
-    if (found.length === 0) return [];
-    const values = await this.#redis.mget(found);
+    return this.#workers();
+  }
+
+  async #workers(): Promise<WorkerInfo[]> {
+    const [[, time], [, members], [, records]] = (await this.#redis
+      .multi()
+      .time()
+      .zrange(keys.workerSet(this.prefix), '0', '-1', 'WITHSCORES')
+      .hgetall(keys.workerRecords(this.prefix))
+      .exec()) as [[unknown, [string, string]], [unknown, string[]], [unknown, Record<string, string>]];
+    const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
     const out: WorkerInfo[] = [];
-    for (const v of values) {
-      if (!v) continue;
+    for (let i = 0; i < members.length; i += 2) {
+      if (Number(members[i + 1]) <= now) continue;
+      const raw = records[members[i]];
+      if (!raw) continue;
+      let value: unknown;
       try {
-        out.push(JSON.parse(v) as WorkerInfo);
+        value = JSON.parse(raw);
       } catch {
-        // a record that is not ours: ignore it
+        continue; // not a record of ours
       }
+      const parsed = workerRecord.safeParse(value);
+      if (parsed.success) out.push(parsed.data as unknown as WorkerInfo);
     }
     return out.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   }
 
   async close(): Promise<void> {
-    const events = await Promise.allSettled([...this.#events.values()]);
-    await Promise.allSettled([
-      ...events.map((e) => (e.status === 'fulfilled' ? e.value.close() : undefined)),
-      ...[...this.#queues.values()].map((q) => q.close()),
-      this.#flows?.close(),
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#watchdog);
+    clearTimeout(this.#downTimer);
+    const closed = new Error('this dispatcher is closed');
+    for (const fail of [...this.#inflight]) fail(closed);
+    for (const set of [...this.#waiters.values()]) for (const w of [...set]) this.#settle(w, closed, true);
+    const bounded = (p: Promise<unknown> | undefined) =>
+      Promise.race([p?.catch(() => {}), new Promise((r) => setTimeout(r, UNAVAILABLE_MS).unref())]);
+    await Promise.all([
+      ...[...this.#events.values()].map((e) => bounded(e.close())),
+      ...[...this.#queues.values()].map((q) => bounded(q.close())),
+      bounded(this.#flows?.close()),
     ]);
+    for (const e of this.#events.values()) (e as unknown as { disconnect?: () => Promise<void> }).disconnect?.().catch(() => {});
     this.#redis.disconnect();
   }
 }

@@ -1,15 +1,18 @@
 // Redis connection options and the key names shared by the client and the workers.
-import type { RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { KERNEL_VERSION } from '../kernel.js';
 
 /** Where the queues live. */
 export interface RedisConnectOptions {
   /**
-   * `redis://host:port[/db]`, `rediss://…` (TLS), or ioredis options.
+   * `redis://[user:password@]host[:port][/db]`, `rediss://…` (TLS), or ioredis options.
+   * Parsed by ioredis itself (`redis://[::1]:6379` works). The CLI takes it from
+   * `STRDIST_REDIS_URL` when `--redis` is not given.
    */
   redis: string | RedisOptions;
   /**
-   * Prefix of every key strdist and BullMQ write, so several deployments can share a Redis.
+   * Prefix of every key strdist and BullMQ write, so several deployments can share a Redis:
+   * letters, digits and `_-.{}`, with inner `:`s (no glob characters, no `:` at the ends).
    * @defaultValue 'strdist'
    */
   prefix?: string;
@@ -17,40 +20,73 @@ export interface RedisConnectOptions {
 
 export const DEFAULT_PREFIX = 'strdist';
 
-/** ioredis options from a URL or options object, with overrides. */
-export function redisOptions(redis: string | RedisOptions, extra: RedisOptions = {}): RedisOptions {
-  if (typeof redis !== 'string') return { ...redis, ...extra };
-  let url: URL;
-  try {
-    url = new URL(redis);
-  } catch {
-    throw new TypeError(`redis must be a redis:// or rediss:// URL, got ${JSON.stringify(redis)}`);
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new TypeError(`redis must be a redis:// or rediss:// URL, got ${JSON.stringify(redis)}`);
-  }
-  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
-  return {
-    host: url.hostname || '127.0.0.1',
-    port: url.port ? Number(url.port) : 6379,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: Number.isInteger(db) ? db : undefined,
-    tls: url.protocol === 'rediss:' ? {} : undefined,
-    ...extra,
-  };
+/** The URL with its password replaced, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_, scheme: string, auth: string) => {
+    const colon = auth.indexOf(':');
+    return `${scheme}${colon < 0 ? auth : `${auth.slice(0, colon)}:***`}@`;
+  });
 }
 
-/** Queue names: native jobs of kernel version K go where only native workers of K listen. */
-export function queueFor(require: 'native' | 'any', kernelVersion = KERNEL_VERSION): string {
-  return require === 'native' ? `native-v${kernelVersion}` : 'any';
+/** ioredis options from a URL (parsed by ioredis) or an options object, with overrides. */
+export function redisOptions(redis: string | RedisOptions, extra: RedisOptions = {}): RedisOptions {
+  if (typeof redis !== 'string') {
+    if (redis === null || typeof redis !== 'object') {
+      throw new TypeError(`redis must be a redis:// or rediss:// URL or ioredis options, got ${typeof redis}`);
+    }
+    return { ...redis, ...extra };
+  }
+  const bad = () => new TypeError(`redis must be a redis:// or rediss:// URL, got ${JSON.stringify(redactUrl(redis))}`);
+  if (!/^rediss?:\/\/./i.test(redis)) throw bad();
+  let parsed: RedisOptions;
+  try {
+    const probe = new Redis(redis, { lazyConnect: true });
+    parsed = probe.options;
+    probe.disconnect();
+  } catch {
+    throw bad();
+  }
+  const { host, port, username, password, db, tls, family } = parsed;
+  return { host, port, username: username || undefined, password: password ?? undefined, db, tls, family, ...extra };
 }
+
+/** host:port for messages (never the password). */
+export function describeTarget(options: RedisOptions): string {
+  const host = options.host ?? '127.0.0.1';
+  return `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 6379}`;
+}
+
+/** Refuses a prefix that would match other deployments' keys in a pattern, or look odd in a key. */
+export function checkPrefix(prefix: unknown): string {
+  if (prefix === undefined) return DEFAULT_PREFIX;
+  if (typeof prefix !== 'string' || !/^[A-Za-z0-9_\-.{}]+(?::[A-Za-z0-9_\-.{}]+)*$/.test(prefix) || prefix.length > 100) {
+    throw new RangeError(
+      `prefix must be 1-100 letters, digits or _-.{} with inner ":" (no glob characters, no ":" at the ends), got ${JSON.stringify(prefix)}`,
+    );
+  }
+  return prefix;
+}
+
+/**
+ * Queue names carry the kernel version, `any` included: a worker serves only jobs queued by a
+ * client that computes what it computes.
+ */
+export function queueFor(require: 'native' | 'any', kernelVersion = KERNEL_VERSION): string {
+  return require === 'native' ? `native-v${kernelVersion}` : `any-v${kernelVersion}`;
+}
+
+/** The queue names this version of the client may name in a job id. */
+export const QUEUE_NAMES: readonly string[] = Object.freeze([queueFor('native'), queueFor('any')]);
 
 export const keys = {
   corpus: (prefix: string, id: string) => `${prefix}:corpus:${id}`,
+  /** A sharded corpus: its manifest, and its shards namespaced under it. */
   shards: (prefix: string, id: string) => `${prefix}:shards:${id}`,
-  worker: (prefix: string, workerId: string) => `${prefix}:worker:${workerId}`,
-  workerPattern: (prefix: string) => `${prefix}:worker:*`,
+  shard: (prefix: string, id: string, shardId: string) => `${prefix}:shards:${id}:${shardId}`,
+  /** Sorted set of worker ids by the time their record expires. */
+  workerSet: (prefix: string) => `${prefix}:workers`,
+  /** Hash of the workers' capability records by id. */
+  workerRecords: (prefix: string) => `${prefix}:workers:records`,
   cancelled: (prefix: string, jobId: string) => `${prefix}:cancelled:${jobId}`,
   killChannel: (prefix: string) => `${prefix}:kill`,
 };
@@ -59,8 +95,22 @@ export const keys = {
 export const HEARTBEAT_MS = 2_000;
 export const WORKER_TTL_MS = 7_000;
 
-/** Finished jobs are kept this long (and at most this many), long enough for any waiting caller. */
+/** Stored corpora expire this long after their last use (each use refreshes it). */
+export const CORPUS_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Largest stored corpus a worker reads (gzipped bytes), and the most it inflates to. */
+export const CORPUS_MAX_STORED_BYTES = 256 * 2 ** 20;
+export const CORPUS_MAX_INFLATED_BYTES = 1024 * 2 ** 20;
+
+/** Events kept in each queue's event stream (approximate, BullMQ trims with `~`). */
+export const EVENTS_MAX_LEN = 2_000;
+
+/**
+ * Finished jobs are kept this long, and at most this many; the count shrinks for jobs whose
+ * result may be large, so the retained results stay near RESULT_BYTES_BUDGET in all.
+ */
 export const RETENTION = {
   completed: { age: 3600, count: 20_000 },
   failed: { age: 24 * 3600, count: 20_000 },
 };
+export const RESULT_BYTES_BUDGET = 256 * 2 ** 20;

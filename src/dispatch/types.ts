@@ -1,6 +1,6 @@
 import type { Capability } from '../capability.js';
 import type { ClosestArgs, ClosestResult } from '../tasks.js';
-export { NoCapableWorkerError, RemoteJobError, JobCancelledError, JobTimeoutError, UnknownJobError, UnknownCorpusError } from '../errors.js';
+export { NoCapableWorkerError, RemoteJobError, JobCancelledError, JobTimeoutError, JobLostError, UnknownJobError, UnknownCorpusError } from '../errors.js';
 
 export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
 
@@ -28,9 +28,25 @@ export interface CallOptions {
 }
 
 export interface ResultOptions {
-  /** Give up waiting after this long (the job goes on). @defaultValue 60000 */
+  /**
+   * Give up waiting after this long (the job goes on): JobTimeoutError. Armed before anything
+   * else, so no call waits longer. @defaultValue 60000
+   */
   timeoutMs?: number;
 }
+
+export interface JoinOptions extends ResultOptions {
+  /**
+   * Resolve with one `{ status, value | reason }` per job, like `Promise.allSettled`, instead of
+   * rejecting with the first failure. Either way every job is waited for to its end.
+   * @defaultValue false
+   */
+  settled?: boolean;
+}
+
+/** One job's outcome from `join(ids, { settled: true })`. */
+export type Settled<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown };
+
 
 /** A corpus stored once for the workers: refer to it by `id` in task arguments. */
 export interface CorpusRef {
@@ -81,8 +97,14 @@ export interface Dispatcher {
   map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options?: CallOptions): Promise<string[]>;
   result<T extends ClientTask = ClientTask>(id: string, options?: ResultOptions): Promise<TaskResults[T]>;
   status(id: string): Promise<JobStatus>;
-  join<T extends ClientTask = ClientTask>(ids: string[], options?: ResultOptions): Promise<TaskResults[T][]>;
-  /** Cancels a waiting or running job; false when it had already finished. */
+  join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
+  join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
+  /**
+   * Cancels a waiting or running job (a flow with its shard jobs); false when it had already
+   * finished. A running job is aborted by its worker, or fails as cancelled when its run ends.
+   */
+  cancel(id: string): Promise<boolean>;
+  /** The former name of `cancel`. */
   kill(id: string): Promise<boolean>;
   workers(): Promise<WorkerInfo[]>;
   close(): Promise<void>;

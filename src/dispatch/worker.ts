@@ -1,18 +1,28 @@
 // A strdist worker: loads the native binary, proves it with a self-test, publishes what it can
-// do, and consumes only the queues it can serve.
+// do, and consumes only the queues it can serve. On close it stops taking jobs and hands the
+// running ones back to the queue (not a stall: no attempt is used up).
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, hostname } from 'node:os';
+import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { jsKernel, selectBackend, setBackendState, type Backend } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
+import type { Corpus } from '../corpus.js';
+import { ERROR_CODES } from '../errors.js';
+import { KERNEL_VERSION } from '../kernel.js';
 import { selfTest } from '../selftest.js';
-import { parseTask, TaskArgumentError } from '../tasks.js';
+import { parseTask, PROTOCOL_VERSION } from '../tasks.js';
 import { CorpusCache } from './cache.js';
-import { decodeCorpus } from './corpus-store.js';
+import { CorruptCorpusError, decodeCorpus } from './corpus-store.js';
 import type { JobData, JobProgress } from './queue.js';
 import {
-  DEFAULT_PREFIX,
+  checkPrefix,
+  CORPUS_MAX_INFLATED_BYTES,
+  CORPUS_MAX_STORED_BYTES,
+  CORPUS_TTL_SECONDS,
+  describeTarget,
+  EVENTS_MAX_LEN,
   HEARTBEAT_MS,
   keys,
   queueFor,
@@ -20,11 +30,18 @@ import {
   WORKER_TTL_MS,
   type RedisConnectOptions,
 } from './redis.js';
-import { JobCancelledError, UnknownCorpusError, type WorkerInfo } from './types.js';
+import { UnknownCorpusError, type WorkerInfo } from './types.js';
+
+/** What the worker logs through: pino's shape (a pino logger fits). */
+export interface WorkerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
 
 export interface WorkerOptions extends RedisConnectOptions {
   /**
-   * Jobs run at once. The native search already uses every core for one job.
+   * Jobs run at once. The native search already uses every thread for one job.
    * @defaultValue 1
    */
   concurrency?: number;
@@ -32,70 +49,162 @@ export interface WorkerOptions extends RedisConnectOptions {
   requireNative?: boolean;
   /** Bytes of corpora kept in memory. @defaultValue 1 GiB */
   cacheBytes?: number;
+  /** Threads for one search. @defaultValue the CPUs this process may use (cgroup quota included) */
+  threads?: number;
   /**
-   * Lock time of a running job: a worker that dies loses its jobs after this, and another
-   * worker picks them up.
-   * @defaultValue 5000
+   * Lock time of a running job (renewed every half of it while the job runs): a worker that
+   * dies loses its jobs after this, and another worker picks them up. Keep it well above the
+   * longest event-loop stall (measured: under 1 s for the 663k-word list).
+   * @defaultValue 30000 (BullMQ's default)
    */
   lockDurationMs?: number;
-  /** One line per event (start, backend, shutdown); silent when omitted. */
-  log?: (line: string) => void;
+  /** Structured log lines (start, backend, failures, shutdown); silent when omitted. */
+  logger?: WorkerLogger;
 }
 
 export interface RunningWorker {
   readonly id: string;
   readonly info: WorkerInfo;
+  /** Stops taking jobs, hands the running ones back to the queue, leaves the registry. */
   close(): Promise<void>;
 }
 
+const silent: WorkerLogger = { info() {}, warn() {}, error() {} };
+
+/** CPUs this process may use: the core count, capped by a cgroup CPU quota when there is one. */
+export function availableThreads(): number {
+  const cores = availableParallelism();
+  const quota = (text: string | undefined, period: string | undefined) => {
+    const q = Number(text);
+    const p = Number(period);
+    return Number.isFinite(q) && q > 0 && p > 0 ? Math.max(1, Math.ceil(q / p)) : Infinity;
+  };
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const v2 = read('/sys/fs/cgroup/cpu.max')?.split(/\s+/); // "max 100000" or "150000 100000"
+  let limit = v2 ? quota(v2[0], v2[1]) : Infinity;
+  if (limit === Infinity) limit = quota(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'), read('/sys/fs/cgroup/cpu/cpu.cfs_period_us'));
+  return Math.max(1, Math.min(cores, limit));
+}
+
 /** Chooses the worker's backend: native if it loads and passes the self-test, else js. */
-function chooseBackend(options: WorkerOptions, log: (l: string) => void): Backend {
+function chooseBackend(options: WorkerOptions, log: WorkerLogger): Backend {
   let state: Backend;
   try {
     state = selectBackend();
   } catch (err) {
     const reason = (err as Error).message.split('\n')[0];
     if (options.requireNative) throw new Error(`strdist worker: the native kernel cannot load: ${reason}`);
-    log(`strdist worker: native backend unavailable (${reason}); serving "any" jobs with the js backend`);
+    log.warn({ reason }, `native backend unavailable (${reason}); serving "any" jobs with the js backend`);
     return { kernel: jsKernel, reason };
   }
   const failures = selfTest(state.kernel);
   if (failures.length > 0) {
     const reason = `self-test failed: ${failures[0]}`;
     if (state.kernel.name === 'native' && !options.requireNative) {
-      log(`strdist worker: native backend ${reason}; serving "any" jobs with the js backend`);
+      log.warn({ reason }, `native backend ${reason}; serving "any" jobs with the js backend`);
       return { kernel: jsKernel, reason };
     }
     throw new Error(`strdist worker: ${state.kernel.name} backend ${reason}`);
   }
   if (state.kernel.name !== 'native') {
     if (options.requireNative) throw new Error(`strdist worker: the native kernel is not in use: ${state.reason}`);
-    log(`strdist worker: js backend (${state.reason}); serving "any" jobs only`);
+    log.warn({ reason: state.reason }, `js backend (${state.reason}); serving "any" jobs only`);
   }
   return state;
 }
 
-export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const log = options.log ?? (() => {});
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+function positiveInt(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
   }
+  return value;
+}
+
+/** Errors that no retry can cure: argument errors, a corrupt or missing corpus, a version mismatch. */
+const NEVER_RETRIED = new Set<string>([
+  ERROR_CODES.ARGUMENT,
+  ERROR_CODES.UNKNOWN_OPTION,
+  ERROR_CODES.OPTION,
+  ERROR_CODES.TOO_LARGE,
+  ERROR_CODES.TASK_ARGUMENT,
+  ERROR_CODES.UNKNOWN_CORPUS,
+]);
+
+function unrecoverable(err: Error): UnrecoverableError {
+  const u = new UnrecoverableError(err.message);
+  // keep where it happened: the caller's RemoteJobError carries this stack
+  u.stack = `UnrecoverableError: ${err.message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;
+  return u;
+}
+
+/** Refreshes this worker's registry entry and drops expired ones, on Redis's clock. */
+const BEAT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, id in ipairs(dead) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+end
+return now`;
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const log = options.logger ?? silent;
+  const prefix = checkPrefix(options.prefix);
+  const concurrency = positiveInt('concurrency', options.concurrency, 1);
+  const threads = positiveInt('threads', options.threads, availableThreads());
+  const cacheBytes = positiveInt('cacheBytes', options.cacheBytes, 2 ** 30);
+  const lockDuration = positiveInt('lockDurationMs', options.lockDurationMs, 30_000);
   const state = chooseBackend(options, log);
   setBackendState(state);
   const backend = state.kernel.name;
+  const kernelVersion = state.addon?.kernelVersion ?? KERNEL_VERSION;
 
   const connection = redisOptions(options.redis, { maxRetriesPerRequest: null });
+  const where = describeTarget(connection);
   const redis = new Redis(connection);
   const subscriber = new Redis(connection);
-  redis.on('error', () => {});
-  subscriber.on('error', () => {});
+  let redisDown = false;
+  const onError = (which: string) => (err: Error) => {
+    if (!redisDown) log.error({ redis: where, connection: which, err: err.message }, `Redis connection error: ${err.message}`);
+    redisDown = true;
+  };
+  redis.on('error', onError('commands'));
+  subscriber.on('error', onError('kill messages'));
+  redis.on('ready', () => {
+    if (redisDown) log.info({ redis: where }, 'Redis connection back');
+    redisDown = false;
+  });
+
+  // Refuse what this worker cannot serve correctly, and say what may lose data.
+  const info = await redis.info();
+  if (/^cluster_enabled:1/m.test(info)) {
+    redis.disconnect();
+    subscriber.disconnect();
+    throw new Error('strdist worker: Redis Cluster is not supported; use a standalone Redis (with replicas and Sentinel if needed)');
+  }
+  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  if (policy && policy !== 'noeviction') {
+    log.warn(
+      { maxmemoryPolicy: policy },
+      `Redis maxmemory-policy is ${policy}: under memory pressure Redis may evict jobs and worker records; set it to noeviction`,
+    );
+  }
 
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const queues = backend === 'native' ? [queueFor('native', state.addon!.kernelVersion), queueFor('any')] : [queueFor('any')];
-  const info: WorkerInfo = {
+  const queues = backend === 'native' ? [queueFor('native', kernelVersion), queueFor('any', kernelVersion)] : [queueFor('any', kernelVersion)];
+  const info0: WorkerInfo = {
     ...describeCapability(state),
+    threads,
     id,
     hostname: hostname(),
     pid: process.pid,
@@ -106,53 +215,70 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     selfTest: 'passed',
   };
 
-  const cache = new CorpusCache(options.cacheBytes ?? 2 ** 30);
-  const loadCorpus = (corpusId: string) =>
-    cache.get(corpusId, async () => {
-      const data = await redis.getBuffer(keys.corpus(prefix, corpusId));
-      if (!data) throw new UnrecoverableError(new UnknownCorpusError(corpusId).message);
-      return decodeCorpus(corpusId, data);
-    });
+  const cache = new CorpusCache(cacheBytes);
+  /** Reads a stored corpus: length checked before the read, inflated with a cap, hash-checked. */
+  const fetchCorpus = async (key: string, expectId: string): Promise<Corpus> => {
+    const [[, length]] = (await redis.multi().strlen(key).expire(key, CORPUS_TTL_SECONDS).exec()) as [[unknown, number]];
+    if (!length) throw new UnknownCorpusError(expectId);
+    if (length > CORPUS_MAX_STORED_BYTES) {
+      throw new CorruptCorpusError(`corpus ${expectId} in Redis is ${length} bytes, over the limit of ${CORPUS_MAX_STORED_BYTES}`);
+    }
+    const data = await redis.getBuffer(key);
+    if (!data) throw new UnknownCorpusError(expectId);
+    return decodeCorpus(expectId, data, Math.min(CORPUS_MAX_INFLATED_BYTES, cacheBytes));
+  };
 
-  // Running jobs by client id, so a kill message can abort one.
-  const running = new Map<string, AbortController>();
-  await subscriber.subscribe(keys.killChannel(prefix));
-  subscriber.on('message', (_channel: string, jobId: string) => running.get(jobId)?.abort(new JobCancelledError(jobId)));
+  const shuttingDown = { value: false };
+  let handedBack = 0;
 
-  const processor = async (job: Job<JobData>) => {
+  const processor = async (job: Job<JobData>, token?: string, signal?: AbortSignal) => {
     const clientId = `${job.queueName}/${job.id}`;
-    const abort = new AbortController();
-    running.set(clientId, abort);
-    // Asked now, read when the task is done: a kill that raced the job's start still counts,
-    // without a round trip before the work (a kill during the work arrives as a message).
-    const cancelled = redis.exists(keys.cancelled(prefix, clientId)).catch(() => 0);
     try {
+      const data = job.data ?? ({} as Partial<JobData>);
+      if (data.v !== PROTOCOL_VERSION) {
+        throw new UnrecoverableError(
+          `job protocol version ${data.v ?? '(none: strdist before 0.2)'}, but this worker (strdist ${info0.version}) speaks protocol version ${PROTOCOL_VERSION}`,
+        );
+      }
+      if (data.kernel !== kernelVersion) {
+        throw new UnrecoverableError(`job queued for kernel version ${String(data.kernel)}, but this worker runs kernel version ${kernelVersion}`);
+      }
       let parsed;
       try {
-        parsed = parseTask(job.data?.task, job.data?.args, true);
+        parsed = parseTask(data.task, data.args, true);
       } catch (err) {
-        throw new UnrecoverableError((err as Error).message);
+        throw unrecoverable(err as Error);
       }
       const result = await parsed.def.run(parsed.args, {
-        corpus: loadCorpus,
+        corpus: (corpusId) => cache.get(corpusId, () => fetchCorpus(keys.corpus(prefix, corpusId), corpusId)),
+        shard: (parent, shardId) => cache.get(shardId, () => fetchCorpus(keys.shard(prefix, parent, shardId), shardId)),
         children: async () => Object.values(await job.getChildrenValues()),
         backend,
-        signal: abort.signal,
+        threads,
+        signal: signal ?? new AbortController().signal,
       });
-      if (await cancelled) throw new UnrecoverableError(`job ${clientId} was cancelled`);
+      // A cancel whose message was lost still counts: the mark is read after the run.
+      if (await redis.exists(keys.cancelled(prefix, clientId))) throw new UnrecoverableError(`job ${clientId} was cancelled`);
       return result;
     } catch (err) {
+      if (shuttingDown.value && signal?.aborted && token) {
+        // Handed back: to the waiting list, without using up an attempt; another worker runs it.
+        await job.moveToWait(token);
+        handedBack++;
+        log.info({ job: clientId }, 'running job handed back to the queue (shutting down)');
+        throw new WaitingError();
+      }
       // The caller's RemoteJobError names the worker: it travels in the job's progress.
       await job.updateProgress({ worker: id } satisfies JobProgress).catch(() => {});
-      if (abort.signal.aborted) throw new UnrecoverableError(`job ${clientId} was cancelled`);
-      if (err instanceof TaskArgumentError) throw new UnrecoverableError(err.message);
+      if (signal?.aborted) throw new UnrecoverableError(`job ${clientId} was cancelled`);
+      const e = err as Error & { code?: string };
+      log.warn({ job: clientId, task: job.data?.task, attempt: job.attemptsMade + 1, err: e.message }, `job failed: ${e.message}`);
+      if (err instanceof UnrecoverableError) throw err;
+      if (err instanceof CorruptCorpusError || (e.code && NEVER_RETRIED.has(e.code))) throw unrecoverable(e);
       throw err;
-    } finally {
-      running.delete(clientId);
     }
   };
 
-  const lockDuration = options.lockDurationMs ?? 5_000;
   const workers = queues.map((name) => {
     const w = new Worker<JobData>(name, processor, {
       connection: connection as ConnectionOptions,
@@ -162,32 +288,62 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
       maxStalledCount: 2,
     });
-    w.on('error', (err) => log(`strdist worker: ${name}: ${err.message}`));
+    w.on('error', (err) => log.error({ queue: name, err: err.message }, `queue ${name}: ${err.message}`));
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // Every queue's event stream is trimmed (the clients set the same).
+  await Promise.all(queues.map((name) => redis.hset(`${prefix}:${name}:meta`, 'opts.maxLenEvents', EVENTS_MAX_LEN)));
 
+  // Cancel messages: BullMQ aborts the job's processor through its signal.
+  await subscriber.subscribe(keys.killChannel(prefix));
+  subscriber.on('message', (_channel: string, clientId: string) => {
+    const at = clientId.indexOf('/');
+    const queue = clientId.slice(0, at);
+    const w = workers[queues.indexOf(queue)];
+    if (w?.cancelJob(clientId.slice(at + 1), 'cancelled')) log.info({ job: clientId }, 'job cancelled');
+  });
+
+  let beatFailing = false;
   const beat = async () => {
-    info.heartbeatAt = Date.now();
-    await redis.set(keys.worker(prefix, id), JSON.stringify(info), 'PX', WORKER_TTL_MS).catch(() => {});
+    info0.heartbeatAt = Date.now();
+    try {
+      await redis.eval(BEAT, 2, keys.workerSet(prefix), keys.workerRecords(prefix), id, WORKER_TTL_MS, JSON.stringify(info0));
+      if (beatFailing) log.info({}, 'heartbeat recovered');
+      beatFailing = false;
+    } catch (err) {
+      if (!beatFailing) log.error({ err: (err as Error).message }, `heartbeat failed: ${(err as Error).message}`);
+      beatFailing = true;
+    }
   };
   await beat();
   const timer = setInterval(() => void beat(), HEARTBEAT_MS);
   timer.unref();
-  log(`strdist worker ${id}: ${backend} backend, kernel v${info.kernelVersion}, queues ${queues.join(', ')}, prefix ${prefix}`);
+  log.info(
+    { worker: id, backend, kernelVersion, queues, prefix, threads, concurrency, lockDurationMs: lockDuration },
+    `worker ${id}: ${backend} backend, kernel v${kernelVersion}, queues ${queues.join(', ')}, prefix ${prefix}`,
+  );
 
   let closing: Promise<void> | undefined;
   return {
     id,
-    info,
+    info: info0,
     close() {
       return (closing ??= (async () => {
         clearInterval(timer);
-        await Promise.allSettled(workers.map((w) => w.close()));
-        await redis.del(keys.worker(prefix, id)).catch(() => {});
+        shuttingDown.value = true;
+        const closed = workers.map((w) => w.close());
+        for (const w of workers) w.cancelAllJobs('shutting down');
+        await Promise.allSettled(closed);
+        await redis
+          .multi()
+          .zrem(keys.workerSet(prefix), id)
+          .hdel(keys.workerRecords(prefix), id)
+          .exec()
+          .catch(() => {});
         subscriber.disconnect();
         redis.disconnect();
-        log(`strdist worker ${id}: stopped`);
+        log.info({ worker: id, handedBack }, `worker ${id}: stopped (${handedBack} running job${handedBack === 1 ? '' : 's'} handed back)`);
       })());
     },
   };

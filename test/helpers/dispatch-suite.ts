@@ -63,6 +63,19 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], n: 0 }, { require })).rejects.toThrow(/n: /);
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'hamming' } as never)).rejects.toThrow(/metric: /);
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], extra: 1 } as never)).rejects.toThrow(/extra/);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], indexOffset: 3 } as never)).rejects.toThrow(/indexOffset/);
+    // the library's cross-field rules hold on the client too (they used to fail only on the worker, retried)
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'levenshtein', minScore: 0.5 }, { require })).rejects.toThrow(
+      /minScore: minScore is for similarity metrics; use maxDistance with levenshtein/,
+    );
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'jaro', maxDistance: 2 }, { require })).rejects.toThrow(
+      /maxDistance: maxDistance is for levenshtein; use minScore with jaro/,
+    );
+    // a result is bounded: queries x n per job
+    const wide = Array.from({ length: 1_001 }, () => 'a');
+    await expect(d.call('closest', { corpus: ref.id, queries: wide, n: 100 }, { require })).rejects.toThrow(
+      /queries x n may be at most 100000 per job, got 1001 x 100; split them with map\(\)/,
+    );
     const many = Array.from({ length: LIMITS.queriesPerJob + 1 }, () => 'a');
     await expect(d.call('closest', { corpus: ref.id, queries: many }, { require })).rejects.toThrow(/at most 10000 queries per job/);
     await expect(d.call('closest', { corpus: ref.id, queries: ['x'.repeat(LIMITS.queryLength + 1)] }, { require })).rejects.toThrow(
@@ -141,7 +154,7 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
     for (const w of list) {
       expect(w.package).toBe('strdist');
       expect(w.selfTest).toBe('passed');
-      expect(w.queues).toContain('any');
+      expect(w.queues).toContain('any-v1');
       expect(typeof w.id).toBe('string');
     }
   });

@@ -14,6 +14,8 @@ export interface TestRedis {
   pause?(): Promise<void>;
   /** Starts it again on the same port and directory (AOF brings the data back). */
   resume?(): Promise<void>;
+  /** Sends a signal to the server (SIGSTOP/SIGCONT: a hung Redis; SIGKILL: a crash). */
+  signal?(sig: NodeJS.Signals): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -70,6 +72,7 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<TestR
   const kill = async () => {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     await exited;
   };
@@ -83,6 +86,9 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<TestR
     },
     pause: kill,
     resume: launch,
+    signal(sig: NodeJS.Signals) {
+      child.kill(sig);
+    },
   };
 }
 

@@ -1,0 +1,191 @@
+// The client under Redis faults: every call fails fast and typed, nothing crashes or hangs, a
+// job Redis forgot is reported lost, and job ids cannot open connections to arbitrary queues.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Corpus } from '../src/corpus.js';
+import {
+  connect,
+  JobLostError,
+  RedisUnavailableError,
+  UnknownJobError,
+  type Dispatcher,
+} from '../src/dispatch/index.js';
+import { freePort, startRedis, uniquePrefix, until, type TestRedis } from './helpers/redis.js';
+
+const CHILD = resolve(__dirname, 'helpers', 'unavailable-child.mjs');
+const CALLS = ['result', 'join', 'status', 'call', 'map', 'putCorpus', 'workers', 'cancel', 'kill', 'deleteCorpus'];
+
+/** Runs the handler-less client child through a Redis fault; returns what it printed and its exit code. */
+async function childThrough(redis: TestRedis, stop: () => Promise<void> | void, start: () => Promise<void> | void) {
+  const child = spawn(process.execPath, [CHILD, redis.url, uniquePrefix('child')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => (await lines.next()).value as string | undefined;
+  expect(await next()).toBe('ready');
+  await stop();
+  child.stdin.write('stopped\n');
+  const calls = JSON.parse((await next()) ?? '{}') as Record<string, { code?: string; ms: number; message?: string }>;
+  await start();
+  child.stdin.write('started\n');
+  const back = JSON.parse((await next()) ?? '{}') as { back: boolean; ms: number };
+  child.stdin.end();
+  return { calls, back, code: await exited, stderr };
+}
+
+describe('with Redis down (killed), in a client process without handlers', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => redis?.stop());
+
+  it('every call rejects with RedisUnavailableError within 2 s, the process lives, and works again when Redis is back', async () => {
+    const { calls, back, code, stderr } = await childThrough(
+      redis,
+      () => redis.pause!(),
+      () => redis.resume!(),
+    );
+    for (const name of [...CALLS, 'waiting']) {
+      expect(calls[name], name).toMatchObject({ code: 'ERR_STRDIST_REDIS_UNAVAILABLE' });
+      expect(calls[name].ms, name).toBeLessThan(2_000);
+    }
+    expect(calls.status.message).toMatch(/^Redis at 127\.0\.0\.1:\d+ is not reachable/);
+    expect(back.back).toBe(true);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
+});
+
+describe('with Redis hung (SIGSTOP), in a client process without handlers', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => redis?.stop());
+
+  it('every call rejects with RedisUnavailableError within 2 s, and works again after SIGCONT', async () => {
+    const { calls, back, code, stderr } = await childThrough(
+      redis,
+      () => redis.signal!('SIGSTOP'),
+      () => redis.signal!('SIGCONT'),
+    );
+    for (const name of [...CALLS, 'waiting']) {
+      expect(calls[name], name).toMatchObject({ code: 'ERR_STRDIST_REDIS_UNAVAILABLE' });
+      expect(calls[name].ms, name).toBeLessThan(2_000);
+    }
+    expect(back.back).toBe(true);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
+});
+
+describe('with no Redis at all', () => {
+  it('the first result() of a process rejects within its bound, not after timeoutMs, and not never', async () => {
+    const d = connect({ redis: `redis://127.0.0.1:${await freePort()}`, prefix: uniquePrefix('none') });
+    try {
+      const started = Date.now();
+      const err = await d.result(`native-v1/${randomUUID()}`, { timeoutMs: 3_000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RedisUnavailableError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await expect(d.workers()).rejects.toThrow(RedisUnavailableError);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a short timeoutMs still wins: JobTimeoutError, armed before anything is awaited', async () => {
+    const d = connect({ redis: `redis://127.0.0.1:${await freePort()}`, prefix: uniquePrefix('none') });
+    try {
+      const started = Date.now();
+      await expect(d.result(`native-v1/${randomUUID()}`, { timeoutMs: 200 })).rejects.toThrow(/did not finish within 200 ms/);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe('Redis restarted without persistence while a job waits', () => {
+  let redis: TestRedis;
+  let d: Dispatcher;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await d?.close();
+    await redis?.stop();
+  });
+
+  it('the job is reported lost (JobLostError), by result() and status(), not as a timeout', async () => {
+    const prefix = uniquePrefix('lost');
+    d = connect({ redis: redis.url, prefix });
+    const ref = await d.putCorpus(Corpus.from(['a', 'b']));
+    // a fake live worker record, so the job can be queued (and then waits: nobody serves it)
+    const raw = new Redis(redis.url);
+    const far = Date.now() + 3_600_000;
+    await raw.zadd(`${prefix}:workers`, far, 'w1');
+    await raw.hset(
+      `${prefix}:workers:records`,
+      'w1',
+      JSON.stringify({ id: 'w1', hostname: 'h', pid: 1, queues: ['native-v1'], concurrency: 1, startedAt: 1, heartbeatAt: 1, selfTest: 'passed', backend: 'native', kernelVersion: 1 }),
+    );
+    raw.disconnect();
+    const id = await d.call('closest', { corpus: ref.id, queries: ['a'] });
+    expect(await d.status(id)).toBe('waiting');
+    const waiting = d.result(id, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    await redis.pause!();
+    await redis.resume!();
+    // the waiting result() may see Redis away first; a second look after it is back says lost
+    let err = await waiting;
+    if (err instanceof RedisUnavailableError) err = await d.result(id, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobLostError);
+    expect((err as JobLostError).code).toBe('ERR_STRDIST_JOB_LOST');
+    await until('Redis back for status', async () => (await d.status(id).catch((e: unknown) => e)) instanceof JobLostError);
+    // another client, that never queued it, cannot tell: UnknownJobError
+    const other = connect({ redis: redis.url, prefix });
+    try {
+      await expect(other.status(id)).rejects.toThrow(UnknownJobError);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+});
+
+describe('job ids name only the queues of this version', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => redis?.stop());
+
+  it('200 bogus queue names open no connections: every call is UnknownJobError, the client count stays bounded', async () => {
+    const d = connect({ redis: redis.url, prefix: uniquePrefix('bogus') });
+    const raw = new Redis(redis.url);
+    const clients = async () => (await raw.client('LIST')).trim().split('\n').length;
+    try {
+      await d.workers();
+      const before = await clients();
+      for (let i = 0; i < 200; i++) {
+        const id = `x${i}/${randomUUID()}`;
+        await expect(d.status(id)).rejects.toThrow(UnknownJobError);
+        await expect(d.result(id, { timeoutMs: 1_000 })).rejects.toThrow(UnknownJobError);
+        await expect(d.cancel(id)).rejects.toThrow(UnknownJobError);
+      }
+      await expect(d.status('native-v1/not-a-uuid')).rejects.toThrow(UnknownJobError);
+      await expect(d.status('native-v0/' + randomUUID())).rejects.toThrow(UnknownJobError);
+      // the real queues cost at most one blocking connection each, whatever the ids
+      await d.result(`native-v1/${randomUUID()}`, { timeoutMs: 2_000 }).catch(() => {});
+      await d.result(`any-v1/${randomUUID()}`, { timeoutMs: 2_000 }).catch(() => {});
+      expect((await clients()) - before).toBeLessThanOrEqual(2);
+    } finally {
+      raw.disconnect();
+      await d.close();
+    }
+  });
+});
