@@ -216,13 +216,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const cache = new CorpusCache(cacheBytes);
+  // a corpus that cannot fit the cache is refused before it is read
+  const maxStored = Math.min(CORPUS_MAX_STORED_BYTES, cacheBytes);
   /** Reads a stored corpus: length checked before the read, inflated with a cap, hash-checked. */
   const fetchCorpus = async (key: string, expectId: string): Promise<Corpus> => {
     const [[, length]] = (await redis.multi().strlen(key).expire(key, CORPUS_TTL_SECONDS).exec()) as [[unknown, number]];
     if (!length) throw new UnknownCorpusError(expectId);
-    if (length > CORPUS_MAX_STORED_BYTES) {
-      throw new CorruptCorpusError(`corpus ${expectId} in Redis is ${length} bytes, over the limit of ${CORPUS_MAX_STORED_BYTES}`);
-    }
+    if (length > maxStored) throw new CorruptCorpusError(`corpus ${expectId} in Redis is ${length} bytes, over the limit of ${maxStored}`);
     const data = await redis.getBuffer(key);
     if (!data) throw new UnknownCorpusError(expectId);
     return decodeCorpus(expectId, data, Math.min(CORPUS_MAX_INFLATED_BYTES, cacheBytes));
@@ -282,6 +282,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const workers = queues.map((name) => {
     const w = new Worker<JobData>(name, processor, {
       connection: connection as ConnectionOptions,
+      name: id, // recorded in the job as processedBy
       prefix,
       concurrency,
       lockDuration,
