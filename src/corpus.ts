@@ -4,7 +4,7 @@ import { backendState, nativeAddon } from './backend/index.js';
 import { JsCorpusIndex, type RawMatches, type SearchParams } from './backend/js/corpus.js';
 import { METRIC_IDS, type Metric } from './kernel.js';
 import { checkMetric, checkString, describe } from './metrics.js';
-import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions } from './corpus-source.js';
+import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
 
 export type { CorpusFormat } from './corpus-source.js';
 export { CorpusFormatError } from './corpus-source.js';
@@ -50,7 +50,7 @@ export interface CorpusOptions {
   dedupe?: boolean;
 }
 
-export interface CorpusFileOptions extends CorpusOptions {
+export interface CorpusFileOptions extends CorpusOptions, ReadOptions {
   /** `lines`: one word per line; `counted`: `<count> <word>`; `auto`: decide from the content. @defaultValue 'auto' */
   format?: CorpusFormat;
 }
@@ -214,7 +214,7 @@ export class Corpus implements Iterable<string> {
   /** From a word-list file: UTF-8 (a BOM is fine), one word per line or `<count> <word>`. */
   static async fromFile(path: string, options: CorpusFileOptions = {}): Promise<Corpus> {
     checkString('Corpus.fromFile', 'path', path);
-    return Corpus.from(await readWordFile(path, options.format ?? 'auto'), options);
+    return Corpus.from(await readWordFile(path, options.format ?? 'auto', options), options);
   }
 
   /** From an http(s) URL, streamed, with a timeout (`timeoutMs`, 30 s by default). */
