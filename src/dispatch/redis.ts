@@ -22,10 +22,12 @@ export const DEFAULT_PREFIX = 'strdist';
 
 /** The URL with its password replaced, for messages. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_, scheme: string, auth: string) => {
-    const colon = auth.indexOf(':');
-    return `${scheme}${colon < 0 ? auth : `${auth.slice(0, colon)}:***`}@`;
-  });
+  const at = url.lastIndexOf('@');
+  if (at < 0) return url;
+  const scheme = url.indexOf('://');
+  const start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+  const colon = url.indexOf(':', start);
+  return colon < 0 || colon > at ? url : `${url.slice(0, colon)}:***${url.slice(at)}`;
 }
 
 /** ioredis options from a URL (parsed by ioredis) or an options object, with overrides. */

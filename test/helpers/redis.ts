@@ -103,9 +103,9 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `strdist worker` as a real process. */
+/** Starts `strdist worker` as a real process (url '': it takes STRDIST_REDIS_URL from env). */
 export function spawnWorker(url: string, prefix: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [CLI, 'worker', '--redis', url, '--prefix', prefix, ...extra], {
+  const child = spawn(process.execPath, [CLI, 'worker', ...(url ? ['--redis', url] : []), '--prefix', prefix, ...extra], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

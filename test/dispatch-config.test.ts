@@ -1,0 +1,100 @@
+// Connection settings: URLs parsed by ioredis (IPv6 too), passwords never in messages, prefixes
+// that cannot match other deployments, the CLI's STRDIST_REDIS_URL, and `closest --redis` that
+// reports a Redis fault as one line instead of dying.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, RedisUnavailableError } from '../src/dispatch/index.js';
+import { checkPrefix, redisOptions } from '../src/dispatch/redis.js';
+import { CLI, freePort, NATIVE, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('Redis URLs and prefixes', () => {
+  it('parses URLs with ioredis: IPv6 in brackets, db, credentials, TLS', () => {
+    expect(redisOptions('redis://[::1]:6380/2')).toMatchObject({ host: '::1', port: 6380, db: 2 });
+    expect(redisOptions('redis://user:p%40ss@h.example:1234/0')).toMatchObject({ host: 'h.example', port: 1234, username: 'user', password: 'p@ss' });
+    expect(redisOptions('rediss://h.example').tls).toBeTruthy();
+  });
+
+  it('a mistyped URL is a clear error that never shows the password', () => {
+    for (const bad of ['redis://user:s3cret@host:notaport', 'http://user:s3cret@host', 'user:s3cret@host']) {
+      let err: Error | undefined;
+      try {
+        redisOptions(bad);
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err, bad).toBeInstanceOf(TypeError);
+      expect(err!.message).toMatch(/^redis must be a redis:\/\/ or rediss:\/\/ URL, got /);
+      expect(err!.message).not.toMatch(/s3cret/);
+    }
+  });
+
+  it('RedisUnavailableError names host and port, never the password', async () => {
+    const d = connect({ redis: `redis://user:s3cret@127.0.0.1:${await freePort()}`, prefix: uniquePrefix('pw') });
+    try {
+      const err = (await d.workers().catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(RedisUnavailableError);
+      expect(err.message).toMatch(/^Redis at 127\.0\.0\.1:\d+ is not reachable/);
+      expect(err.message + String((err as { cause?: Error }).cause?.message)).not.toMatch(/s3cret/);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('refuses prefixes with glob characters or a ":" at an end', () => {
+    for (const bad of ['a*', 'a?b', 'a[b]', ':a', 'a:', 'a b', '', 'a::b']) {
+      expect(() => checkPrefix(bad), bad).toThrow(/prefix must be 1-100 letters, digits or _-\.\{\} with inner ":"/);
+      expect(() => connect({ redis: 'redis://127.0.0.1:1', prefix: bad })).toThrow(RangeError);
+    }
+    expect(checkPrefix('team-a:strdist')).toBe('team-a:strdist');
+    expect(checkPrefix('{strdist}')).toBe('{strdist}');
+  });
+});
+
+describe('the CLI with Redis', () => {
+  let redis: TestRedis;
+  let worker: WorkerProcess;
+  const prefix = uniquePrefix('cli');
+  beforeAll(async () => {
+    redis = await startRedis();
+    // the worker takes its URL from STRDIST_REDIS_URL: no password on the command line
+    worker = spawnWorker('', prefix, { ...NATIVE, STRDIST_REDIS_URL: redis.url });
+    const d = connect({ redis: redis.url, prefix });
+    await until('a worker', async () => (await d.workers()).length === 1);
+    await d.close();
+  }, 30_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await redis?.stop();
+  });
+
+  it('closest and workers take STRDIST_REDIS_URL; results equal the local search', async () => {
+    const env = { STRDIST_REDIS_URL: redis.url };
+    const remote = await run(['closest', '--prefix', prefix, '--json', '-n', '3', 'bagel', 'chese'], env);
+    expect(remote.stderr).toBe('');
+    expect(remote.code).toBe(0);
+    const local = await run(['closest', '--json', '-n', '3', 'bagel', 'chese'], { STRDIST_REDIS_URL: '' });
+    expect(JSON.parse(remote.stdout)).toEqual(JSON.parse(local.stdout));
+    const workers = await run(['workers', '--prefix', prefix, '--json'], env);
+    expect(JSON.parse(workers.stdout)).toHaveLength(1);
+  });
+
+  it('closest --redis with Redis away exits 1 with one line, no stack, no password', async () => {
+    const url = `redis://user:s3cret@127.0.0.1:${await freePort()}`;
+    const r = await run(['closest', '--redis', url, '--prefix', prefix, 'bagel']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^strdist: Redis at 127\.0\.0\.1:\d+ is not reachable/);
+    expect(r.stderr).not.toMatch(/s3cret/);
+  });
+});
