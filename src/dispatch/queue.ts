@@ -95,6 +95,13 @@ function isConnectionError(err: unknown): boolean {
   );
 }
 
+/** Redis Cluster is refused with a clear message (its redirections are not followed). */
+function clusterRefused(err: unknown): Error | undefined {
+  const message = (err as Error)?.message ?? '';
+  if (!/^(MOVED|ASK|CROSSSLOT|CLUSTERDOWN)\b/.test(message)) return undefined;
+  return new Error(`strdist: Redis Cluster is not supported (Redis answered ${message.split(' ')[0]}); use a standalone Redis`, { cause: err });
+}
+
 /** A worker's record in the registry: validated, so a stray record cannot break a call. */
 const workerRecord = z
   .object({
@@ -274,7 +281,7 @@ export class QueueDispatcher implements Dispatcher {
             this.#inflight.delete(fail);
             resolve(v);
           },
-          (err) => fail(isConnectionError(err) ? this.#unavailable(err) : err),
+          (err) => fail(isConnectionError(err) ? this.#unavailable(err) : clusterRefused(err) ?? err),
         );
     });
   }

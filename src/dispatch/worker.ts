@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { jsKernel, selectBackend, setBackendState, type Backend } from '../backend/index.js';
@@ -318,7 +319,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   };
   await beat();
-  const timer = setInterval(() => void beat(), HEARTBEAT_MS);
+  // The lock is renewed on the event loop: say so when the loop stalls for a fair share of it.
+  const delay = monitorEventLoopDelay({ resolution: 20 });
+  delay.enable();
+  let beats = 0;
+  const timer = setInterval(() => {
+    void beat();
+    if (++beats % 5 !== 0) return;
+    const stallMs = Math.round(delay.max / 1e6);
+    delay.reset();
+    if (stallMs > lockDuration / 4) {
+      log.warn({ stallMs, lockDurationMs: lockDuration }, `event loop blocked for ${stallMs} ms; the job lock is ${lockDuration} ms`);
+    }
+  }, HEARTBEAT_MS);
   timer.unref();
   log.info(
     { worker: id, backend, kernelVersion, queues, prefix, threads, concurrency, lockDurationMs: lockDuration },
@@ -332,6 +345,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     close() {
       return (closing ??= (async () => {
         clearInterval(timer);
+        delay.disable();
         shuttingDown.value = true;
         const closed = workers.map((w) => w.close());
         for (const w of workers) w.cancelAllJobs('shutting down');
