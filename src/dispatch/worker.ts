@@ -145,6 +145,9 @@ function unrecoverable(err: Error): UnrecoverableError {
   return u;
 }
 
+/** Runs at least this long read the cancel mark again when they end (shorter ones only at the start). */
+const RECHECK_AFTER_MS = 20;
+
 /** Refreshes this worker's registry entry and drops expired ones, on Redis's clock. */
 const BEAT = `
 local t = redis.call('TIME')
@@ -250,6 +253,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       } catch (err) {
         throw unrecoverable(err as Error);
       }
+      // The cancel mark is asked at the start (in parallel with the work: a cancel that raced
+      // the job's start) and, for a run long enough to be cancelled during it, again at the end
+      // (a cancel whose message was lost).
+      const markedAtStart = redis.exists(keys.cancelled(prefix, clientId)).catch(() => 0);
+      const startedAt = Date.now();
       const result = await parsed.def.run(parsed.args, {
         corpus: (corpusId) => cache.get(corpusId, () => fetchCorpus(keys.corpus(prefix, corpusId), corpusId)),
         shard: (parent, shardId) => cache.get(shardId, () => fetchCorpus(keys.shard(prefix, parent, shardId), shardId)),
@@ -258,8 +266,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         threads,
         signal: signal ?? new AbortController().signal,
       });
-      // A cancel whose message was lost still counts: the mark is read after the run.
-      if (await redis.exists(keys.cancelled(prefix, clientId))) throw new UnrecoverableError(`job ${clientId} was cancelled`);
+      const marked =
+        (await markedAtStart) || (Date.now() - startedAt >= RECHECK_AFTER_MS && (await redis.exists(keys.cancelled(prefix, clientId))));
+      if (marked) throw new UnrecoverableError(`job ${clientId} was cancelled`);
       return result;
     } catch (err) {
       if (shuttingDown.value && signal?.aborted && token) {
