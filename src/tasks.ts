@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { Corpus, Match } from './corpus.js';
 import { METRICS } from './kernel.js';
+import { CORPUS_ID_PATTERN } from './corpus.js';
+import { closestTaskSchema } from './options.js';
 import { TaskArgumentError } from './errors.js';
 export { TaskArgumentError };
 
@@ -13,24 +15,17 @@ export const LIMITS = Object.freeze({
   n: 1_000,
 });
 
-const corpusId = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a corpus id: "sha256:" and 64 hex digits');
+const corpusId = z.string().regex(CORPUS_ID_PATTERN, 'must be a corpus id: "v2-sha256:" and 64 hex digits');
 
-const closestArgs = z
-  .object({
-    corpus: corpusId,
-    queries: z
-      .array(z.string().max(LIMITS.queryLength, `a query may have at most ${LIMITS.queryLength} UTF-16 units`))
-      .min(1, 'give at least one query')
-      .max(LIMITS.queriesPerJob, `at most ${LIMITS.queriesPerJob} queries per job; split them with map()`),
-    n: z.number().int().min(1).max(LIMITS.n).default(10),
-    metric: z.enum(METRICS).default('jaro'),
-    minScore: z.number().min(0).max(1).optional(),
-    maxDistance: z.number().int().min(0).optional(),
-    prefixWeight: z.number().min(0).max(0.25).optional(),
-    /** Added to every index: a shard reports positions in the whole corpus. */
-    indexOffset: z.number().int().min(0).default(0),
-  })
-  .strict();
+/** The closest task's arguments: the library's search options (one set of rules) plus the job's. */
+const closestArgs = closestTaskSchema({
+  corpus: corpusId,
+  queries: z
+    .array(z.string().max(LIMITS.queryLength, `a query may have at most ${LIMITS.queryLength} UTF-16 units`))
+    .min(1, 'give at least one query')
+    .max(LIMITS.queriesPerJob, `at most ${LIMITS.queriesPerJob} queries per job; split them with map()`),
+  n: z.number().int().min(0).max(LIMITS.n).default(10),
+});
 
 export type ClosestArgs = z.input<typeof closestArgs>;
 
@@ -84,8 +79,7 @@ export const TASKS = {
         signal: ctx.signal,
         backend: ctx.backend,
       });
-      const offset = args.indexOffset;
-      return matches.map((ms) => ms.map(({ word, score, index }) => ({ word, score, index: index + offset })));
+      return matches.map((ms) => ms.map(({ word, score, index }) => ({ word, score, index })));
     },
   }),
   mergeClosest: defineTask({

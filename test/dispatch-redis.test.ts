@@ -62,7 +62,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
       const bad = [
         { task: 'rm -rf', args: {} },
         { task: 'closest', args: { corpus: ref.id, queries: 'not an array' } },
-        { task: 'closest', args: { corpus: 'sha256:' + 'f'.repeat(64), queries: ['a'] } },
+        { task: 'closest', args: { corpus: 'v2-sha256:' + 'f'.repeat(64), queries: ['a'] } },
         { task: 'closest', args: { corpus: ref.id, queries: Array.from({ length: 10_001 }, () => 'a') } },
       ];
       for (const data of bad) {
@@ -85,7 +85,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const c = Corpus.from(['tampered', 'list']);
     const ref = await d.putCorpus(c);
     const raw = new Redis(redis.url);
-    await raw.set(`${prefix}:corpus:${ref.id}`, gzipSync(JSON.stringify(['other', 'words'])));
+    await raw.set(`${prefix}:corpus:${ref.id}`, gzipSync(JSON.stringify({ words: ['other', 'words'] })));
     raw.disconnect();
     const id = await d.call('closest', { corpus: ref.id, queries: ['x'] }, { attempts: 2 });
     const err = (await d.result(id, { timeoutMs: 20_000 }).catch((e: unknown) => e)) as RemoteJobError;
@@ -102,7 +102,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const ref = await d.putCorpus(c, { shards: 3 });
     const raw = new Redis(redis.url);
     const manifest = JSON.parse((await raw.get(`${prefix}:shards:${ref.id}`))!) as { shards: { id: string }[] };
-    await raw.set(`${prefix}:corpus:${manifest.shards[1].id}`, gzipSync(JSON.stringify(['not', 'the', 'shard'])));
+    await raw.set(`${prefix}:corpus:${manifest.shards[1].id}`, gzipSync(JSON.stringify({ words: ['not', 'the', 'shard'] })));
     raw.disconnect();
     const started = Date.now();
     const id = await d.call('closest', { corpus: ref.id, queries: ['word7'] }, { attempts: 1 });

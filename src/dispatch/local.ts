@@ -218,7 +218,7 @@ export class LocalDispatcher implements Dispatcher {
         const a = args as Required<Pick<ClosestArgs, 'n' | 'metric'>> & ClosestArgs;
         const parts: ClosestResult[] = [];
         for (const shard of manifest.shards) {
-          parts.push((await def.run({ ...a, corpus: shard.id, indexOffset: shard.offset }, ctx)) as ClosestResult);
+          parts.push((await def.run({ ...a, corpus: shard.id }, ctx)) as ClosestResult);
         }
         job.result = mergeClosest(parts, a.n, a.metric);
       } else {

@@ -189,7 +189,7 @@ export class QueueDispatcher implements Dispatcher {
         children: manifests.get(a.corpus)!.shards.map((shard) => ({
           name: task,
           queueName: name,
-          data: { task, args: { ...a, corpus: shard.id, indexOffset: shard.offset }, require } satisfies JobData,
+          data: { task, args: { ...a, corpus: shard.id }, require } satisfies JobData,
           opts: { ...opts(), failParentOnFailure: true },
         })),
       }));
