@@ -160,7 +160,7 @@ export function buildProgram(): Command {
     .option('-n, --n <n>', 'how many matches per query', parsePositiveInt, 10)
     .addOption(new Option('-m, --metric <metric>', 'the metric').choices(METRICS).default('jaro'))
     .option('-c, --corpus <path|url>', 'word list file or http(s) URL (default: the bundled English list)')
-    .addOption(new Option('-f, --format <format>', 'word list format').choices(CORPUS_FORMATS).default('auto'))
+    .addOption(new Option('-f, --format <format>', 'word list format').choices(CORPUS_FORMATS).default('lines'))
     .option('-t, --threads <t>', 'threads (default: all cores)', parsePositiveInt)
     .option('-q, --queries <file>', 'read more queries from a file, one per line')
     .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')

@@ -3,7 +3,9 @@ import { availableParallelism } from 'node:os';
 import { backendState, nativeAddon } from './backend/index.js';
 import { JsCorpusIndex, type RawMatches, type SearchParams } from './backend/js/corpus.js';
 import { METRIC_IDS, type Metric } from './kernel.js';
-import { checkMetric, checkString, describe } from './metrics.js';
+import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
+import { checkString } from './metrics.js';
+import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions } from './options.js';
 import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
 
 export type { CorpusFormat } from './corpus-source.js';
@@ -14,13 +16,17 @@ export interface Match {
   word: string;
   /** The distance for `levenshtein` (lower is better), else the similarity (higher is better). */
   score: number;
-  /** The word's position in the corpus. */
+  /**
+   * The word's position in the list the corpus was made from (the first occurrence when
+   * duplicates were dropped): map it straight back to your own records.
+   */
   index: number;
 }
 
 export interface ClosestOptions {
   /**
    * How many matches to return (fewer when the corpus is smaller or the cutoffs leave fewer).
+   * Any non-negative integer, or `Infinity` for every word that passes the cutoffs.
    * @defaultValue 10
    */
   n?: number;
@@ -28,7 +34,7 @@ export interface ClosestOptions {
   metric?: Metric;
   /** Similarity metrics: leave out matches scoring below this, in [0, 1]. */
   minScore?: number;
-  /** `levenshtein`: leave out matches farther than this. */
+  /** `levenshtein`: leave out matches farther than this. A non-negative integer or `Infinity`. */
   maxDistance?: number;
   /** Winkler's prefix weight for `jaroWinkler`, in [0, 0.25]. @defaultValue 0.1 */
   prefixWeight?: number;
@@ -51,7 +57,13 @@ export interface CorpusOptions {
 }
 
 export interface CorpusFileOptions extends CorpusOptions, ReadOptions {
-  /** `lines`: one word per line; `counted`: `<count> <word>`; `auto`: decide from the content. @defaultValue 'auto' */
+  /**
+   * `lines`: one word per line, taken as it is; `counted`: `<count> <word>` per line, the count
+   * dropped; `auto`: `counted` when every non-empty line has that shape, else `lines` (opt in
+   * only for files you know: a list of addresses such as `221 Baker Street` would lose its
+   * house numbers).
+   * @defaultValue 'lines'
+   */
   format?: CorpusFormat;
 }
 
@@ -64,65 +76,28 @@ interface Resolved {
   backend: 'native' | 'js';
 }
 
-function positiveInteger(fn: string, name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${fn}: ${name} must be a positive integer, got ${describe(value)}`);
-  }
-  return value;
-}
+const CLOSEST_OPTIONS = [...SEARCH_OPTION_NAMES, 'threads', 'signal', 'backend'];
+const CLOSEST_SYNC_OPTIONS = CLOSEST_OPTIONS.filter((k) => k !== 'signal');
 
-export function resolveClosestOptions(fn: string, options: ClosestOptions | undefined): Resolved {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new TypeError(`${fn}: options must be an object, got ${describe(options)}`);
-  }
-  const o = options ?? {};
-  const metric = o.metric ?? 'jaro';
-  checkMetric(fn, metric);
-  const n = positiveInteger(fn, 'n', o.n, 10);
-  const threads = positiveInteger(fn, 'threads', o.threads, availableParallelism());
-  let minScore = 0;
-  if (o.minScore !== undefined) {
-    if (metric === 'levenshtein') throw new RangeError(`${fn}: minScore is for similarity metrics; use maxDistance with levenshtein`);
-    if (typeof o.minScore !== 'number' || !(o.minScore >= 0 && o.minScore <= 1)) {
-      throw new RangeError(`${fn}: minScore must be a number in [0, 1], got ${describe(o.minScore)}`);
-    }
-    minScore = o.minScore;
-  }
-  let maxDistance = -1;
-  if (o.maxDistance !== undefined && o.maxDistance !== Infinity) {
-    if (metric !== 'levenshtein') throw new RangeError(`${fn}: maxDistance is for levenshtein; use minScore with ${metric}`);
-    if (typeof o.maxDistance !== 'number' || !Number.isInteger(o.maxDistance) || o.maxDistance < 0) {
-      throw new RangeError(`${fn}: maxDistance must be a non-negative integer, got ${describe(o.maxDistance)}`);
-    }
-    maxDistance = o.maxDistance;
-  }
-  let prefixWeight = 0.1;
-  if (o.prefixWeight !== undefined) {
-    if (typeof o.prefixWeight !== 'number' || !(o.prefixWeight >= 0 && o.prefixWeight <= 0.25)) {
-      throw new RangeError(`${fn}: prefixWeight must be a number in [0, 0.25], got ${describe(o.prefixWeight)}`);
-    }
-    prefixWeight = o.prefixWeight;
-  }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
-    throw new TypeError(`${fn}: signal must be an AbortSignal, got ${describe(o.signal)}`);
-  }
+export function resolveClosestOptions(fn: string, options: unknown, allowed = CLOSEST_OPTIONS): Resolved {
+  const o = readOptions(fn, options, allowed);
+  const params = searchOptions(fn, o);
+  const threads = option(fn, o, 'threads', availableParallelism());
+  const signal = checkSignal(fn, o.signal);
   const state = backendState();
   let backend = state.kernel.name;
   if (o.backend !== undefined) {
-    if (o.backend !== 'native' && o.backend !== 'js') {
-      throw new RangeError(`${fn}: backend must be "native" or "js", got ${describe(o.backend)}`);
-    }
-    if (o.backend === 'native') {
+    backend = option(fn, o, 'backend', backend);
+    if (backend === 'native') {
       try {
         nativeAddon();
       } catch (err) {
-        throw new Error(`${fn}: the native backend cannot load: ${(err as Error).message}`, { cause: err });
+        const e = new Error(`${fn}: the native backend cannot load: ${(err as Error).message}`, { cause: err });
+        throw Object.assign(e, { code: ERROR_CODES.NATIVE_UNAVAILABLE });
       }
     }
-    backend = o.backend;
   }
-  return { params: { metric, n, prefixWeight, minScore, maxDistance }, threads, signal: o.signal, backend };
+  return { params, threads, signal, backend };
 }
 
 function utf16Lengths(strings: readonly string[]): Uint32Array {
@@ -176,67 +151,115 @@ const SYNC_BELOW = 20_000;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+// Set by the class's static block: internal construction without exposing it publicly.
+let makeCorpus: (words: string[], positions: Uint32Array | undefined) => Corpus;
+let positionsOf: (corpus: Corpus) => Uint32Array | undefined;
+
 /**
  * An ordered list of distinct words (first occurrence kept) with an exact closest-word search.
  * The native index is built on the first native search and kept in native memory.
  */
 export class Corpus implements Iterable<string> {
   readonly #words: readonly string[];
+  /** Each word's position in the caller's list; undefined when that is 0, 1, 2, … */
+  readonly #positions: Uint32Array | undefined;
   #id: string | undefined;
   #native: unknown;
   #js: JsCorpusIndex | undefined;
 
-  private constructor(words: string[]) {
+  private constructor(words: string[], positions: Uint32Array | undefined) {
     this.#words = Object.freeze(words);
+    this.#positions = positions;
   }
 
   /** From any iterable of strings. */
-  static from(words: Iterable<string>, options: CorpusOptions = {}): Corpus {
+  static from(words: Iterable<string>, options?: CorpusOptions): Corpus {
+    const o = readOptions('Corpus.from', options, ['dedupe']);
     if (words === null || typeof (words as Iterable<string>)?.[Symbol.iterator] !== 'function' || typeof words === 'string') {
-      throw new TypeError(`Corpus.from: words must be an iterable of strings, got ${describe(words)}`);
+      throw typeError(ERROR_CODES.ARGUMENT, `Corpus.from: words must be an iterable of strings, got ${describe(words)}`);
     }
-    const dedupe = options.dedupe ?? true;
+    const dedupe = option('Corpus.from', o, 'dedupe', true);
     const list: string[] = [];
+    const kept: number[] = [];
     const seen = dedupe ? new Set<string>() : undefined;
     let i = 0;
     for (const w of words) {
-      if (typeof w !== 'string') throw new TypeError(`Corpus.from: word ${i} must be a string, got ${describe(w)}`);
-      i++;
+      if (typeof w !== 'string') {
+        throw typeError(ERROR_CODES.ARGUMENT, `Corpus.from: word ${i} must be a string, got ${describe(w)}`);
+      }
+      if (i > MAX_POSITION) throw rangeError(ERROR_CODES.TOO_LARGE, `Corpus.from: more than ${MAX_POSITION + 1} words`);
+      const at = i++;
       if (seen) {
         if (seen.has(w)) continue;
         seen.add(w);
       }
       list.push(w);
+      kept.push(at);
     }
-    return new Corpus(list);
+    // Positions are stored only where they differ from 0, 1, 2, … (kept positions increase,
+    // so that is when the last one is past its own place).
+    const identity = kept.length === 0 || kept[kept.length - 1] === kept.length - 1;
+    return new Corpus(list, identity ? undefined : Uint32Array.from(kept));
   }
 
-  /** From a word-list file: UTF-8 (a BOM is fine), one word per line or `<count> <word>`. */
-  static async fromFile(path: string, options: CorpusFileOptions = {}): Promise<Corpus> {
+  /**
+   * From a word-list file: UTF-8 (a BOM is fine), one word per line (`format: 'lines'`, the
+   * default) or `<count> <word>` per line (`format: 'counted'`). `Match.index` is the word's
+   * position among the file's words (its non-empty lines, from 0).
+   */
+  static async fromFile(path: string, options?: CorpusFileOptions): Promise<Corpus> {
+    const o = readOptions('Corpus.fromFile', options, FILE_OPTIONS);
     checkString('Corpus.fromFile', 'path', path);
-    return Corpus.from(await readWordFile(path, options.format ?? 'auto', options), options);
+    const format = checkFormat('Corpus.fromFile', o.format);
+    return Corpus.from(await readWordFile(path, format, o as ReadOptions), { dedupe: o.dedupe as boolean | undefined });
   }
 
   /** From an http(s) URL, streamed, with a timeout (`timeoutMs`, 30 s by default). */
-  static async fromURL(url: string | URL, options: CorpusURLOptions = {}): Promise<Corpus> {
-    return Corpus.from(await fetchWords(url, options.format ?? 'auto', options), options);
+  static async fromURL(url: string | URL, options?: CorpusURLOptions): Promise<Corpus> {
+    const o = readOptions('Corpus.fromURL', options, URL_OPTIONS);
+    const format = checkFormat('Corpus.fromURL', o.format);
+    return Corpus.from(await fetchWords(url, format, o as FetchOptions), { dedupe: o.dedupe as boolean | undefined });
   }
 
+  /** How many words are searched (duplicates dropped). */
   get size(): number {
     return this.#words.length;
   }
 
-  /** `sha256:` of the words joined by `\n`: equal word lists give equal ids everywhere. */
+  /**
+   * A content hash of the words and their positions, in an unambiguous encoding (each word
+   * prefixed by its length in UTF-16 units, hashed as UTF-16): equal lists give equal ids on
+   * every machine, different lists never do. The `v2-` tag sets these apart from the
+   * `sha256:` ids of strdist 0.1, which hashed the words joined by newlines.
+   */
   get id(): string {
-    return (this.#id ??= 'sha256:' + createHash('sha256').update(this.#words.join('\n'), 'utf8').digest('hex'));
+    return (this.#id ??= corpusId(this.#words, this.#positions));
   }
 
-  /** The word at `index`, or undefined. */
+  /**
+   * The word a match with this `index` names, or undefined (out of range, or the position of a
+   * dropped duplicate).
+   */
   at(index: number): string | undefined {
-    return this.#words.at(index);
+    if (!Number.isInteger(index) || index < 0) return undefined;
+    const p = this.#positions;
+    if (!p) return this.#words[index];
+    let lo = 0;
+    let hi = p.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (p[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return p[lo] === index ? this.#words[lo] : undefined;
   }
 
-  /** The words, in corpus order (frozen). */
+  static {
+    makeCorpus = (words, positions) => new Corpus(words, positions);
+    positionsOf = (corpus) => corpus.#positions;
+  }
+
+  /** The words, in corpus order (frozen), duplicates dropped. */
   get words(): readonly string[] {
     return this.#words;
   }
@@ -262,9 +285,10 @@ export class Corpus implements Iterable<string> {
 
   #matches(scores: ArrayLike<number>, indices: ArrayLike<number>, from: number, count: number): Match[] {
     const out: Match[] = new Array(count);
+    const p = this.#positions;
     for (let i = 0; i < count; i++) {
-      const index = indices[from + i];
-      out[i] = { word: this.#words[index], score: scores[from + i], index };
+      const at = indices[from + i];
+      out[i] = { word: this.#words[at], score: scores[from + i], index: p ? p[at] : at };
     }
     return out;
   }
@@ -298,7 +322,8 @@ export class Corpus implements Iterable<string> {
   /** `closest` on the calling thread (it blocks the event loop while it runs). */
   closestSync(query: string, options?: Omit<ClosestOptions, 'signal'>): Match[] {
     checkString('closestSync', 'query', query);
-    const r = resolveClosestOptions('closestSync', options);
+    const r = this.#resolve('closestSync', options, CLOSEST_SYNC_OPTIONS);
+    if (r.params.n === 0) return [];
     if (r.backend === 'js') return this.#fromJs(this.#jsIndex().search(query, r.params));
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const p = r.params;
@@ -309,9 +334,20 @@ export class Corpus implements Iterable<string> {
     return this.#fromNative(raw)[0];
   }
 
+  /** The options, with `n` clamped to the corpus size (so no backend sizes anything by it). */
+  #resolve(fn: string, options: unknown, allowed?: string[]): Resolved {
+    const r = resolveClosestOptions(fn, options, allowed);
+    r.params.n = Math.min(r.params.n, this.size);
+    return r;
+  }
+
   async #many(fn: string, queries: readonly string[], options: ClosestOptions | undefined): Promise<Match[][]> {
-    const r = resolveClosestOptions(fn, options);
+    const r = this.#resolve(fn, options);
     const p = r.params;
+    if (p.n === 0) {
+      if (r.signal?.aborted) throw abortError(r.signal);
+      return queries.map(() => []);
+    }
     if (r.backend === 'js') {
       const index = this.#jsIndex();
       const out: Match[][] = [];
@@ -346,10 +382,77 @@ export class Corpus implements Iterable<string> {
 }
 
 export function checkQueries(fn: string, queries: unknown): asserts queries is string[] {
-  if (!Array.isArray(queries)) throw new TypeError(`${fn}: queries must be an array of strings, got ${describe(queries)}`);
+  if (!Array.isArray(queries)) {
+    throw typeError(ERROR_CODES.ARGUMENT, `${fn}: queries must be an array of strings, got ${describe(queries)}`);
+  }
   for (let i = 0; i < queries.length; i++) {
     if (typeof queries[i] !== 'string') {
-      throw new TypeError(`${fn}: queries[${i}] must be a string, got ${describe(queries[i])}`);
+      throw typeError(ERROR_CODES.ARGUMENT, `${fn}: queries[${i}] must be a string, got ${describe(queries[i])}`);
     }
   }
+}
+
+/** Positions are stored in 32 bits. */
+const MAX_POSITION = 0xffffffff;
+
+const FILE_OPTIONS = ['dedupe', 'format', 'maxBytes'];
+const URL_OPTIONS = [...FILE_OPTIONS, 'timeoutMs', 'signal', 'redirect', 'fetch'];
+
+function checkFormat(fn: string, value: unknown): CorpusFormat {
+  if (value === undefined) return 'lines';
+  if (value !== 'lines' && value !== 'counted' && value !== 'auto') {
+    throw rangeError(ERROR_CODES.OPTION, `${fn}: format must be "lines", "counted" or "auto", got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The id of a word list: see {@link Corpus.id}. */
+function corpusId(words: readonly string[], positions: Uint32Array | undefined): string {
+  const hash = createHash('sha256');
+  // Hashed as UTF-16 code units, so every string (lone surrogates included) encodes distinctly;
+  // fed in chunks of about a megabyte.
+  let chunk = `strdist corpus v2|${words.length}|`;
+  for (const w of words) {
+    chunk += `${w.length}:${w}`;
+    if (chunk.length > 1 << 20) {
+      hash.update(chunk, 'utf16le');
+      chunk = '';
+    }
+  }
+  if (positions) {
+    chunk += '|positions|';
+    for (const p of positions) {
+      chunk += `${p},`;
+      if (chunk.length > 1 << 20) {
+        hash.update(chunk, 'utf16le');
+        chunk = '';
+      }
+    }
+  }
+  hash.update(chunk, 'utf16le');
+  return 'v2-sha256:' + hash.digest('hex');
+}
+
+/** A corpus id as {@link Corpus.id} makes it. */
+export const CORPUS_ID_PATTERN = /^v2-sha256:[0-9a-f]{64}$/;
+
+/**
+ * Internal (dispatch): a corpus of these words at these caller positions (strictly increasing;
+ * undefined for 0, 1, 2, …), without deduplication. A shard of a corpus is made this way, so
+ * its matches carry positions in the whole list.
+ */
+export function corpusFromParts(words: readonly string[], positions?: Uint32Array): Corpus {
+  if (positions && positions.length !== words.length) {
+    throw rangeError(ERROR_CODES.ARGUMENT, `corpusFromParts: ${positions.length} positions for ${words.length} words`);
+  }
+  for (let i = 1; positions && i < positions.length; i++) {
+    if (!(positions[i] > positions[i - 1])) throw rangeError(ERROR_CODES.ARGUMENT, 'corpusFromParts: positions must increase');
+  }
+  const identity = !positions || positions.every((p, i) => p === i);
+  return makeCorpus([...words], identity ? undefined : positions);
+}
+
+/** Internal (dispatch): the caller positions of a corpus's words; undefined for 0, 1, 2, … */
+export function corpusPositions(corpus: Corpus): Uint32Array | undefined {
+  return positionsOf(corpus);
 }

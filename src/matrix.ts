@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { backendState } from './backend/index.js';
 import { checkQueries, withCancel } from './corpus.js';
 import { METRIC_IDS, type Metric } from './kernel.js';
-import { describe, scoreManyArgs, type ScoreManyOptions } from './metrics.js';
+import { scoreManyArgs, type ScoreManyOptions } from './metrics.js';
+import { checkSignal, option } from './options.js';
 
 export interface ScoreMatrixOptions extends ScoreManyOptions {
   /** @defaultValue all cores */
@@ -27,16 +28,14 @@ export async function scoreMatrix(
   metric: Metric,
   queries: readonly string[],
   choices: readonly string[],
-  options: ScoreMatrixOptions = {},
+  options?: ScoreMatrixOptions,
 ): Promise<Float64Array> {
   checkQueries('scoreMatrix', queries);
-  const { threads = availableParallelism(), signal, ...rest } = options ?? {};
-  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`scoreMatrix: threads must be a positive integer, got ${describe(threads)}`);
-  }
   // The longest query against every choice: checks the choices, the options and the size limit.
   const longest = queries.reduce((a, b) => (b.length > a.length ? b : a), '');
-  const { weight, cutoff } = scoreManyArgs('scoreMatrix', metric, longest, choices, rest);
+  const { weight, cutoff, rest } = scoreManyArgs('scoreMatrix', metric, longest, choices, options, ['threads', 'signal']);
+  const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
+  const signal = checkSignal('scoreMatrix', rest.signal);
   const state = backendState();
   if (!state.addon) {
     const out = new Float64Array(queries.length * choices.length);

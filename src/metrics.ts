@@ -1,5 +1,7 @@
-import { METRICS, type Kernel, type Metric } from './kernel.js';
+import type { Kernel, Metric } from './kernel.js';
 import { jsKernel } from './backend/js.js';
+import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
+import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions } from './options.js';
 
 export interface LevenshteinOptions {
   /**
@@ -38,7 +40,7 @@ export interface ScoreManyOptions {
 
 export interface Metrics {
   levenshtein(a: string, b: string, options?: LevenshteinOptions): number;
-  levenshteinSimilarity(a: string, b: string): number;
+  levenshteinSimilarity(a: string, b: string, options?: Record<string, never>): number;
   jaro(a: string, b: string, options?: JaroOptions): number;
   jaroWinkler(a: string, b: string, options?: JaroWinklerOptions): number;
   scoreMany(metric: Metric, query: string, choices: readonly string[], options?: ScoreManyOptions): Float64Array;
@@ -51,63 +53,33 @@ export interface Metrics {
  */
 export const MAX_CELLS = 2 ** 36;
 
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const t = typeof value;
-  if (t === 'string') return `the string ${JSON.stringify(value).slice(0, 40)}`;
-  if (t === 'number' || t === 'bigint' || t === 'boolean') return `${t} ${String(value)}`;
-  return t === 'object' ? 'an object' : t;
-}
+export { describe };
 
 export function checkString(fn: string, name: string, value: unknown): asserts value is string {
   if (typeof value !== 'string') {
-    throw new TypeError(`${fn}: ${name} must be a string, got ${describe(value)}`);
+    throw typeError(ERROR_CODES.ARGUMENT, `${fn}: ${name} must be a string, got ${describe(value)}`);
   }
-}
-
-function checkOptions(fn: string, options: unknown): Record<string, unknown> | undefined {
-  if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${fn}: options must be an object, got ${describe(options)}`);
-  }
-  return options as Record<string, unknown>;
-}
-
-/** -1 for "no cutoff", else a non-negative integer. */
-function maxDistanceOf(fn: string, value: unknown): number {
-  if (value === undefined || value === Infinity) return -1;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${fn}: maxDistance must be a non-negative integer or Infinity, got ${describe(value)}`);
-  }
-  return value > 0xffffffff ? -1 : value;
-}
-
-function unitInterval(fn: string, name: string, value: unknown, fallback: number, max = 1): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0 && value <= max)) {
-    throw new RangeError(`${fn}: ${name} must be a number in [0, ${max}], got ${describe(value)}`);
-  }
-  return value;
 }
 
 function checkSize(fn: string, a: string, b: string): void {
   if (a.length * b.length > MAX_CELLS && a !== b) {
-    throw new RangeError(
+    throw rangeError(
+      ERROR_CODES.TOO_LARGE,
       `${fn}: strings too long: ${a.length} x ${b.length} UTF-16 units is over the limit of 2^36 cells`,
     );
   }
 }
 
 export function checkMetric(fn: string, metric: unknown): asserts metric is Metric {
-  if (typeof metric !== 'string' || !(METRICS as readonly string[]).includes(metric)) {
-    throw new RangeError(`${fn}: metric must be one of ${METRICS.join(', ')}; got ${describe(metric)}`);
-  }
+  OPTION_RULES.metric.check(fn, 'metric', metric);
 }
+
+const SCORE_MANY_OPTIONS = ['maxDistance', 'minSimilarity', 'prefixWeight'];
 
 /**
  * Checks one-to-many arguments (shared by scoreMany and scoreMatrix): returns the prefix
- * weight and the cutoff as the kernels take them.
+ * weight and the cutoff as the kernels take them. `extra` names options the caller reads
+ * itself (scoreMatrix's threads and signal); their values come back in `rest`.
  */
 export function scoreManyArgs(
   fn: string,
@@ -115,24 +87,28 @@ export function scoreManyArgs(
   query: unknown,
   choices: unknown,
   options: unknown,
-): { weight: number; cutoff: number } {
+  extra: readonly string[] = [],
+): { weight: number; cutoff: number; rest: Record<string, unknown> } {
   checkMetric(fn, metric);
   checkString(fn, 'query', query);
   if (!Array.isArray(choices)) {
-    throw new TypeError(`${fn}: choices must be an array of strings, got ${describe(choices)}`);
+    throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices must be an array of strings, got ${describe(choices)}`);
   }
-  const o = checkOptions(fn, options);
+  const o = readOptions(fn, options, [...SCORE_MANY_OPTIONS, ...extra]);
+  const given = o.maxDistance === Infinity ? { ...o, maxDistance: undefined } : o;
+  checkMetricConflict(fn, metric, given, 'minSimilarity');
   let cutoff = -1;
-  let weight = 0.1;
-  if (metric === 'levenshtein') cutoff = maxDistanceOf(fn, o?.maxDistance);
-  if (metric === 'jaro' || metric === 'jaroWinkler') cutoff = unitInterval(fn, 'minSimilarity', o?.minSimilarity, 0);
-  if (metric === 'jaroWinkler') weight = unitInterval(fn, 'prefixWeight', o?.prefixWeight, 0.1, 0.25);
+  if (metric === 'levenshtein') cutoff = kernelMaxDistance(option(fn, o, 'maxDistance', Infinity));
+  else cutoff = option(fn, o, 'minSimilarity', 0);
+  const weight = option(fn, o, 'prefixWeight', 0.1);
   for (let i = 0; i < choices.length; i++) {
     const c: unknown = choices[i];
-    if (typeof c !== 'string') throw new TypeError(`${fn}: choices[${i}] must be a string, got ${describe(c)}`);
+    if (typeof c !== 'string') {
+      throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices[${i}] must be a string, got ${describe(c)}`);
+    }
     checkSize(fn, query, c);
   }
-  return { weight, cutoff };
+  return { weight, cutoff, rest: o };
 }
 
 export interface MetricsConfig {
@@ -160,29 +136,31 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
     levenshtein(a, b, options) {
       checkString('levenshtein', 'a', a);
       checkString('levenshtein', 'b', b);
-      const max = maxDistanceOf('levenshtein', checkOptions('levenshtein', options)?.maxDistance);
+      const o = readOptions('levenshtein', options, ['maxDistance']);
+      const max = kernelMaxDistance(option('levenshtein', o, 'maxDistance', Infinity));
       checkSize('levenshtein', a, b);
       return pickLev(a, b).levenshtein(a, b, max);
     },
-    levenshteinSimilarity(a, b) {
+    levenshteinSimilarity(a, b, options) {
       checkString('levenshteinSimilarity', 'a', a);
       checkString('levenshteinSimilarity', 'b', b);
+      readOptions('levenshteinSimilarity', options, []);
       checkSize('levenshteinSimilarity', a, b);
       return pickLev(a, b).levenshteinSimilarity(a, b);
     },
     jaro(a, b, options) {
       checkString('jaro', 'a', a);
       checkString('jaro', 'b', b);
-      const min = unitInterval('jaro', 'minSimilarity', checkOptions('jaro', options)?.minSimilarity, 0);
+      const min = option('jaro', readOptions('jaro', options, ['minSimilarity']), 'minSimilarity', 0);
       checkSize('jaro', a, b);
       return pickJaro(a, b).jaro(a, b, min);
     },
     jaroWinkler(a, b, options) {
       checkString('jaroWinkler', 'a', a);
       checkString('jaroWinkler', 'b', b);
-      const o = checkOptions('jaroWinkler', options);
-      const weight = unitInterval('jaroWinkler', 'prefixWeight', o?.prefixWeight, 0.1, 0.25);
-      const min = unitInterval('jaroWinkler', 'minSimilarity', o?.minSimilarity, 0);
+      const o = readOptions('jaroWinkler', options, ['minSimilarity', 'prefixWeight']);
+      const weight = option('jaroWinkler', o, 'prefixWeight', 0.1);
+      const min = option('jaroWinkler', o, 'minSimilarity', 0);
       checkSize('jaroWinkler', a, b);
       return pickJaro(a, b).jaroWinkler(a, b, weight, min);
     },

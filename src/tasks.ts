@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { Corpus, Match } from './corpus.js';
 import { METRICS } from './kernel.js';
+import { CORPUS_ID_PATTERN } from './corpus.js';
+import { closestTaskSchema } from './options.js';
 import { TaskArgumentError } from './errors.js';
 export { TaskArgumentError };
 
@@ -23,28 +25,15 @@ export const LIMITS = Object.freeze({
   jobDataBytes: 4 * 2 ** 20,
 });
 
-const corpusId = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a corpus id: "sha256:" and 64 hex digits');
+const corpusId = z.string().regex(CORPUS_ID_PATTERN, 'must be a corpus id: "v2-sha256:" and 64 hex digits');
 
-const searchFields = {
-  queries: z
-    .array(z.string().max(LIMITS.queryLength, `a query may have at most ${LIMITS.queryLength} UTF-16 units`))
-    .min(1, 'give at least one query')
-    .max(LIMITS.queriesPerJob, `at most ${LIMITS.queriesPerJob} queries per job; split them with map()`),
-  n: z.number().int().min(1).max(LIMITS.n).default(10),
-  metric: z.enum(METRICS).default('jaro'),
-  minScore: z.number().min(0).max(1).optional(),
-  maxDistance: z.number().int().min(0).optional(),
-  prefixWeight: z.number().min(0).max(0.25).optional(),
-};
+const queriesField = z
+  .array(z.string().max(LIMITS.queryLength, `a query may have at most ${LIMITS.queryLength} UTF-16 units`))
+  .min(1, 'give at least one query')
+  .max(LIMITS.queriesPerJob, `at most ${LIMITS.queriesPerJob} queries per job; split them with map()`);
 
-/** The rules between fields, the same as the library's: a cutoff for the metric's kind, a bounded result. */
-function crossFieldRules(a: { queries: string[]; n: number; metric: string; minScore?: number; maxDistance?: number }, ctx: z.RefinementCtx): void {
-  if (a.minScore !== undefined && a.metric === 'levenshtein') {
-    ctx.addIssue({ code: 'custom', path: ['minScore'], message: 'minScore is for similarity metrics; use maxDistance with levenshtein' });
-  }
-  if (a.maxDistance !== undefined && a.metric !== 'levenshtein') {
-    ctx.addIssue({ code: 'custom', path: ['maxDistance'], message: `maxDistance is for levenshtein; use minScore with ${a.metric}` });
-  }
+/** A result is bounded: queries x n per job. */
+function boundedResult(a: { queries: string[]; n: number }, ctx: z.RefinementCtx): void {
   if (a.queries.length * a.n > LIMITS.matchesPerJob) {
     ctx.addIssue({
       code: 'custom',
@@ -54,28 +43,29 @@ function crossFieldRules(a: { queries: string[]; n: number; metric: string; minS
   }
 }
 
-const closestArgs = z.object({ corpus: corpusId, ...searchFields }).strict().superRefine(crossFieldRules);
+/** The closest task's arguments: the library's search options (one set of rules) plus the job's. */
+const closestArgs = closestTaskSchema({
+  corpus: corpusId,
+  queries: queriesField,
+  n: z.number().int().min(0).max(LIMITS.n).default(10),
+}).superRefine(boundedResult);
 
 export type ClosestArgs = z.input<typeof closestArgs>;
 
 /** One shard of a sharded corpus (internal: queued by the dispatcher as a flow's child). */
-const closestShardArgs = z
-  .object({
-    /** The sharded corpus; the shard is stored under it. */
-    corpus: corpusId,
-    /** The shard's own content id (its hash check). */
-    shardId: corpusId,
-    /** The shard's first position in the whole corpus: added to every index. */
-    offset: z.number().int().min(0),
-    ...searchFields,
-  })
-  .strict()
-  .superRefine(crossFieldRules);
+const closestShardArgs = closestTaskSchema({
+  /** The sharded corpus; the shard is stored under it. */
+  corpus: corpusId,
+  /** The shard's own content id (its hash check); its words carry their positions in the whole. */
+  shardId: corpusId,
+  queries: queriesField,
+  n: z.number().int().min(0).max(LIMITS.n).default(10),
+}).superRefine(boundedResult);
 
 const mergeArgs = z
   .object({
     corpus: corpusId,
-    n: z.number().int().min(1).max(LIMITS.n),
+    n: z.number().int().min(0).max(LIMITS.n),
     metric: z.enum(METRICS),
   })
   .strict();
@@ -176,12 +166,8 @@ function defineTask<S extends z.ZodType, R>(def: TaskDef<S, R>): TaskDef<S, R> {
   return def;
 }
 
-async function search(
-  corpus: Corpus,
-  args: z.output<typeof closestArgs>,
-  ctx: TaskContext,
-  offset = 0,
-): Promise<RawResult> {
+/** Matches as scores and positions in the caller's list (a shard's words carry theirs). */
+async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: TaskContext): Promise<RawResult> {
   const matches = await corpus.closestMany(args.queries, {
     n: args.n,
     metric: args.metric,
@@ -192,7 +178,7 @@ async function search(
     backend: ctx.backend,
     threads: ctx.threads,
   });
-  return matches.map((ms) => ms.map(({ score, index }) => ({ score, index: index + offset })));
+  return matches.map((ms) => ms.map(({ score, index }) => ({ score, index })));
 }
 
 export const TASKS = {
@@ -213,7 +199,7 @@ export const TASKS = {
     corpora: () => [],
     async run(args, ctx): Promise<ClosestWire> {
       const shard = await ctx.shard(args.corpus, args.shardId);
-      return encodeResult(args.corpus, await search(shard, { ...args, corpus: args.shardId }, ctx, args.offset));
+      return encodeResult(args.corpus, await search(shard, { ...args, corpus: args.shardId }, ctx));
     },
   }),
   mergeClosest: defineTask({

@@ -91,11 +91,20 @@ describe('strdist CLI (built dist/)', () => {
       ]);
     });
 
-    it('reads a counted corpus and a queries file', async () => {
-      const r = await strdist(['closest', '--json', '-n', '1', '--corpus', counted, '--queries', queries]);
+    it('reads a counted corpus when asked, and a queries file', async () => {
+      const r = await strdist(['closest', '--json', '-n', '1', '--format', 'counted', '--corpus', counted, '--queries', queries]);
       expect(r.code).toBe(0);
       const res = JSON.parse(r.stdout) as { query: string; matches: { word: string }[] }[];
       expect(res.map((x) => [x.query, x.matches[0].word])).toEqual([['bagle', 'bagel'], ['chees', 'cheese']]);
+    });
+
+    it('reads a file as lines by default: house numbers stay', async () => {
+      const addresses = join(dir, 'addresses.txt');
+      writeFileSync(addresses, '221 Baker Street\n10 Downing Street\n');
+      const r = await strdist(['closest', '--json', '-n', '1', '--corpus', addresses, '221 Baker St']);
+      expect(r.code).toBe(0);
+      const res = JSON.parse(r.stdout) as { matches: { word: string; index: number }[] }[];
+      expect(res[0].matches[0]).toMatchObject({ word: '221 Baker Street', index: 0 });
     });
 
     it('reads a corpus from a URL', async () => {

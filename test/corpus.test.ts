@@ -21,7 +21,10 @@ describe('Corpus.from', () => {
     const c = Corpus.from(['b', 'a', 'b', 'c', 'a']);
     expect([...c]).toEqual(['b', 'a', 'c']);
     expect(c.size).toBe(3);
+    // at() takes a Match.index: a position in the list given
     expect(c.at(1)).toBe('a');
+    expect(c.at(3)).toBe('c');
+    expect(c.at(2)).toBeUndefined(); // a dropped duplicate
     expect(c.at(5)).toBeUndefined();
   });
   it('keeps duplicates with dedupe: false', () => {
@@ -30,12 +33,34 @@ describe('Corpus.from', () => {
   it('takes any iterable', () => {
     expect([...Corpus.from(new Set(['x', 'y']))]).toEqual(['x', 'y']);
   });
-  it('has a content id: sha256 of the words joined by \\n', () => {
-    const c = Corpus.from(['bagel', 'cheese', 'bagel']);
-    const want = 'sha256:' + createHash('sha256').update('bagel\ncheese').digest('hex');
-    expect(c.id).toBe(want);
-    expect(Corpus.from(['bagel', 'cheese']).id).toBe(want);
-    expect(Corpus.from(['cheese', 'bagel']).id).not.toBe(want);
+  it('has a content id from an unambiguous encoding: equal lists share it, different lists never do', () => {
+    const c = Corpus.from(['bagel', 'cheese']);
+    expect(c.id).toMatch(/^v2-sha256:[0-9a-f]{64}$/);
+    // the encoding, written out: a tag, the count, each word prefixed by its UTF-16 length
+    const want = createHash('sha256').update('strdist corpus v2|2|5:bagel6:cheese', 'utf16le').digest('hex');
+    expect(c.id).toBe(`v2-sha256:${want}`);
+    expect(Corpus.from(['bagel', 'bagel', 'cheese']).id).not.toBe(c.id); // cheese is at 2: other indices…
+    expect(Corpus.from(['bagel', 'cheese', 'bagel']).id).toBe(c.id); // …but here the same words at 0 and 1
+    expect(Corpus.from(['cheese', 'bagel']).id).not.toBe(c.id);
+    // the reproductions: words joined by newlines once made these equal
+    expect(Corpus.from(['a', 'b']).id).not.toBe(Corpus.from(['a\nb']).id);
+    expect(Corpus.from([]).id).not.toBe(Corpus.from(['']).id);
+    // lone surrogates are not folded together (UTF-8 would turn both into U+FFFD)
+    expect(Corpus.from(['\ud800']).id).not.toBe(Corpus.from(['\udbff']).id);
+    expect(Corpus.from(['a', 'a'], { dedupe: false }).id).not.toBe(Corpus.from(['a']).id);
+  });
+  it('reports Match.index as the position in the list given, duplicates dropped', async () => {
+    const c = Corpus.from(['a', 'b', 'a', 'c']);
+    for (const backend of ['native', 'js'] as const) {
+      expect(await c.closest('c', { n: 1, backend })).toEqual([{ word: 'c', score: 1, index: 3 }]);
+      expect((await c.closestMany(['c'], { n: 1, backend }))[0][0].index).toBe(3);
+      expect(c.closestSync('c', { n: 1, backend })[0].index).toBe(3);
+      expect(c.closestSync('a', { n: 3, backend }).map((m) => m.index)).toEqual([0, 1, 3]);
+    }
+  });
+  it('takes only the options it knows', () => {
+    expect(() => Corpus.from(['a'], { dedup: true } as never)).toThrow(/^Corpus.from: unknown option "dedup"; known options: dedupe$/);
+    expect(() => Corpus.from(['a'], { dedupe: 'yes' } as never)).toThrow(/^Corpus.from: dedupe must be a boolean, got the string "yes"$/);
   });
   it('rejects what is not a list of strings', () => {
     expect(() => Corpus.from('abc' as never)).toThrow(TypeError);
@@ -50,14 +75,21 @@ describe('Corpus.fromFile', () => {
     expect([...(await Corpus.fromFile(p))]).toEqual(['bagel', 'cheese', 'naïve', '😀']);
     expect([...(await Corpus.fromFile(p, { format: 'lines' }))]).toEqual(['bagel', 'cheese', 'naïve', '😀']);
   });
-  it('reads the counted format and detects it', async () => {
+  it('reads the counted format when asked, and detects it only with format: auto', async () => {
     const p = file('counted.txt', '120 the\n 80 cheese \n3\tbagel\n\n2 ice cream\n');
     expect([...(await Corpus.fromFile(p, { format: 'counted' }))]).toEqual(['the', 'cheese', 'bagel', 'ice cream']);
-    expect([...(await Corpus.fromFile(p))]).toEqual(['the', 'cheese', 'bagel', 'ice cream']);
+    expect([...(await Corpus.fromFile(p, { format: 'auto' }))]).toEqual(['the', 'cheese', 'bagel', 'ice cream']);
+    expect([...(await Corpus.fromFile(p))]).toEqual(['120 the', '80 cheese', '3\tbagel', '2 ice cream']);
+  });
+  it('keeps the house numbers of a list of addresses by default', async () => {
+    const p = file('addresses.txt', '221 Baker Street\n10 Downing Street\n742 Evergreen Terrace\n');
+    const want = ['221 Baker Street', '10 Downing Street', '742 Evergreen Terrace'];
+    expect([...(await Corpus.fromFile(p))]).toEqual(want);
+    expect([...(await Corpus.fromFile(p, { format: 'lines' }))]).toEqual(want);
   });
   it('auto keeps words that merely start with digits as lines', async () => {
     const p = file('mixed.txt', '3 bagels\nbagel\n');
-    expect([...(await Corpus.fromFile(p))]).toEqual(['3 bagels', 'bagel']);
+    expect([...(await Corpus.fromFile(p, { format: 'auto' }))]).toEqual(['3 bagels', 'bagel']);
   });
   it('names the line that breaks the counted format', async () => {
     const p = file('badcount.txt', '1 a\n2 b\nthree c\n');
@@ -78,7 +110,7 @@ describe('Corpus.fromFile', () => {
   });
   it('rejects an unknown format and a missing file clearly', async () => {
     await expect(Corpus.fromFile(file('x.txt', 'a\n'), { format: 'csv' as never })).rejects.toThrow(
-      /format must be one of lines, counted, auto, got "csv"/,
+      /format must be "lines", "counted" or "auto", got the string "csv"/,
     );
     await expect(Corpus.fromFile(join(dir, 'missing.txt'))).rejects.toThrow(/ENOENT/);
   });
@@ -113,7 +145,8 @@ describe('Corpus.fromURL (a local http server)', () => {
 
   it('streams a word list', async () => {
     expect([...(await Corpus.fromURL(`${base}/words.txt`))]).toEqual(['bagel', 'cheese']);
-    expect([...(await Corpus.fromURL(new URL(`${base}/counted.txt`)))]).toEqual(['the', 'cheese']);
+    expect([...(await Corpus.fromURL(new URL(`${base}/counted.txt`), { format: 'counted' }))]).toEqual(['the', 'cheese']);
+    expect([...(await Corpus.fromURL(new URL(`${base}/counted.txt`)))]).toEqual(['5 the', '3 cheese']);
   });
   it('fails clearly on a bad status', async () => {
     await expect(Corpus.fromURL(`${base}/nothing`)).rejects.toThrow(/answered HTTP 404 Not Found/);
@@ -140,16 +173,36 @@ describe('closest: options and cancellation', () => {
   });
 
   it('rejects bad options with clear errors', async () => {
-    await expect(corpus.closest('a', { n: 0 })).rejects.toThrow(/closest: n must be a positive integer, got number 0/);
-    await expect(corpus.closest('a', { n: -1 })).rejects.toThrow(RangeError);
-    await expect(corpus.closest('a', { n: 1.5 })).rejects.toThrow(/n must be a positive integer, got number 1.5/);
+    await expect(corpus.closest('a', { n: -1 })).rejects.toThrow(/^closest: n must be a non-negative integer or Infinity, got number -1$/);
+    await expect(corpus.closest('a', { n: 1.5 })).rejects.toThrow(/n must be a non-negative integer or Infinity, got number 1.5/);
+    await expect(corpus.closest('a', { n: NaN })).rejects.toThrow(/got number NaN/);
+    await expect(corpus.closest('a', { maxDistnace: 1 } as never)).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_STRDIST_UNKNOWN_OPTION',
+      message: expect.stringMatching(/^closest: unknown option "maxDistnace"; known options: n, metric, /),
+    });
     await expect(corpus.closest('a', { metric: 'hamming' as never })).rejects.toThrow(/metric must be one of/);
     await expect(corpus.closest('a', { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
     await expect(corpus.closest('a', { minScore: 2 })).rejects.toThrow(/minScore must be a number in \[0, 1\]/);
     await expect(corpus.closest('a', { metric: 'levenshtein', minScore: 0.5 })).rejects.toThrow(/use maxDistance/);
     await expect(corpus.closest(5 as never)).rejects.toThrow(/closest: query must be a string, got number 5/);
     await expect(corpus.closestMany(['a', null] as never)).rejects.toThrow(/queries\[1\] must be a string, got null/);
-    expect(() => corpus.closestSync('a', { n: 0 })).toThrow(RangeError);
+    expect(() => corpus.closestSync('a', { n: -0.5 })).toThrow(RangeError);
+    expect(() => corpus.closestSync('a', { signal: new AbortController().signal } as never)).toThrow(/unknown option "signal"/);
+  });
+
+  it.each(['native', 'js'] as const)('n and maxDistance take 0, huge integers and Infinity (%s)', async (backend) => {
+    const all = await corpus.closest('bagel', { n: corpus.size, metric: 'levenshtein', backend });
+    for (const n of [Infinity, 1e20, 2 ** 53, 2 ** 32]) {
+      expect(await corpus.closest('bagel', { n, metric: 'levenshtein', backend })).toEqual(all);
+      expect(corpus.closestSync('bagel', { n, metric: 'levenshtein', backend })).toEqual(all);
+    }
+    for (const maxDistance of [Infinity, 1e20, 2 ** 53, 2 ** 32]) {
+      expect(corpus.closestSync('helo', { n: 7, metric: 'levenshtein', maxDistance, backend })).toHaveLength(6);
+    }
+    expect(await corpus.closest('bagel', { n: 0, backend })).toEqual([]);
+    expect(await corpus.closestMany(['a', 'b'], { n: 0, backend })).toEqual([[], []]);
+    expect(corpus.closestSync('bagel', { n: 0, backend })).toEqual([]);
   });
 
   it.each(['native', 'js'] as const)('an already-aborted signal rejects at once (%s)', async (backend) => {

@@ -66,7 +66,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
       const bad: [object, RegExp][] = [
         [{ ...base, task: 'rm -rf', args: {} }, /unknown task "rm -rf"/],
         [{ ...base, task: 'closest', args: { ...args, queries: 'not an array' } }, /bad arguments for task closest: queries/],
-        [{ ...base, task: 'closest', args: { ...args, corpus: 'sha256:' + 'f'.repeat(64) } }, /unknown corpus sha256:ffff/],
+        [{ ...base, task: 'closest', args: { ...args, corpus: 'v2-sha256:' + 'f'.repeat(64) } }, /unknown corpus v2-sha256:ffff/],
         [{ ...base, task: 'closest', args: { ...args, queries: Array.from({ length: 10_001 }, () => 'a') } }, /at most 10000 queries/],
         [{ ...base, task: 'closest', args: { ...args, metric: 'levenshtein', minScore: 0.5 } }, /minScore is for similarity metrics/],
         [{ ...base, task: 'closest', args: { ...args, indexOffset: 5 } }, /indexOffset/],
@@ -94,7 +94,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const c = Corpus.from(['tampered', 'list']);
     const ref = await d.putCorpus(c);
     const raw = new Redis(redis.url);
-    await raw.set(`${prefix}:corpus:${ref.id}`, gzipSync(JSON.stringify(['other', 'words'])));
+    await raw.set(`${prefix}:corpus:${ref.id}`, gzipSync(JSON.stringify({ words: ['other', 'words'] })));
     raw.disconnect();
     const id = await d.call('closest', { corpus: ref.id, queries: ['x'] }, { attempts: 2 });
     const err = (await d.result(id, { timeoutMs: 20_000 }).catch((e: unknown) => e)) as RemoteJobError;
@@ -111,7 +111,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const ref = await d.putCorpus(c, { shards: 3 });
     const raw = new Redis(redis.url);
     const manifest = JSON.parse((await raw.get(`${prefix}:shards:${ref.id}`))!) as { shards: { id: string }[] };
-    await raw.set(`${prefix}:shards:${ref.id}:${manifest.shards[1].id}`, gzipSync(JSON.stringify(['not', 'the', 'shard'])));
+    await raw.set(`${prefix}:shards:${ref.id}:${manifest.shards[1].id}`, gzipSync(JSON.stringify({ words: ['not', 'the', 'shard'] })));
     raw.disconnect();
     const started = Date.now();
     const id = await d.call('closest', { corpus: ref.id, queries: ['word7'] }, { attempts: 1 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backends } from './helpers/backends.js';
 import type { Metrics } from '../src/metrics.js';
 
-type Call = [label: string, run: (m: Metrics) => unknown, kind: typeof TypeError | typeof RangeError, message: RegExp];
+type Call = [label: string, run: (m: Metrics) => unknown, kind: typeof TypeError | typeof RangeError, message: RegExp, code?: string];
 
 const calls: Call[] = [
   ['levenshtein(1, "a")', (m) => m.levenshtein(1 as never, 'a'), TypeError, /^levenshtein: a must be a string, got number 1$/],
@@ -20,7 +20,7 @@ const calls: Call[] = [
   ['prefixWeight: -0.1', (m) => m.jaroWinkler('a', 'b', { prefixWeight: -0.1 }), RangeError, /prefixWeight .* got number -0.1/],
   ['minSimilarity: 2', (m) => m.jaro('a', 'b', { minSimilarity: 2 }), RangeError, /^jaro: minSimilarity must be a number in \[0, 1\], got number 2$/],
   ['minSimilarity: NaN', (m) => m.jaroWinkler('a', 'b', { minSimilarity: NaN }), RangeError, /minSimilarity .* got number NaN/],
-  ['scoreMany unknown metric', (m) => m.scoreMany('hamming' as never, 'a', ['b']), RangeError, /^scoreMany: metric must be one of levenshtein, levenshteinSimilarity, jaro, jaroWinkler; got the string "hamming"$/],
+  ['scoreMany unknown metric', (m) => m.scoreMany('hamming' as never, 'a', ['b']), RangeError, /^scoreMany: metric must be one of levenshtein, levenshteinSimilarity, jaro, jaroWinkler, got the string "hamming"$/],
   ['scoreMany query', (m) => m.scoreMany('jaro', 3 as never, ['b']), TypeError, /^scoreMany: query must be a string, got number 3$/],
   ['scoreMany choices', (m) => m.scoreMany('jaro', 'a', 'abc' as never), TypeError, /^scoreMany: choices must be an array of strings, got the string "abc"$/],
   ['scoreMany choices[1]', (m) => m.scoreMany('jaro', 'a', ['b', null] as never), TypeError, /^scoreMany: choices\[1\] must be a string, got null$/],
@@ -37,10 +37,11 @@ function thrown(fn: () => unknown): Error {
 }
 
 describe.each(backends)('bad input (%s)', (_name, m) => {
-  it.each(calls)('%s', (_label, run, kind, message) => {
+  it.each(calls)('%s', (_label, run, kind, message, code) => {
     const err = thrown(() => run(m));
     expect(err).toBeInstanceOf(kind);
     expect(err.message).toMatch(message);
+    expect((err as Error & { code?: string }).code).toBe(code ?? (kind === TypeError ? 'ERR_STRDIST_ARGUMENT' : 'ERR_STRDIST_OPTION'));
   });
 });
 
@@ -49,6 +50,7 @@ describe('bad input gives the same class and message on both backends', () => {
     const [a, b] = backends.map(([, m]) => thrown(() => run(m)));
     expect(a.constructor).toBe(b.constructor);
     expect(a.message).toBe(b.message);
+    expect((a as Error & { code?: string }).code).toBe((b as Error & { code?: string }).code);
   });
 });
 
@@ -67,6 +69,7 @@ describe.each(backends)('huge strings (%s)', (_name, m) => {
       const err = thrown(f);
       expect(err).toBeInstanceOf(RangeError);
       expect(err.message).toMatch(/strings too long: 10000000 x 10000000 UTF-16 units/);
+      expect((err as Error & { code?: string }).code).toBe('ERR_STRDIST_TOO_LARGE');
     }
   });
 

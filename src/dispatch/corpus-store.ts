@@ -1,8 +1,10 @@
-// Corpora in Redis: stored once under their content id, as gzipped JSON; a sharded corpus as
-// a manifest with its shards namespaced under it (never shared with another corpus).
+// Corpora in Redis: stored once under their content id, as gzipped JSON of the words and, when
+// they are not 0, 1, 2, …, each word's position in the caller's list (Match.index). A sharded
+// corpus is a manifest with its shards namespaced under it (never shared with another corpus).
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { Corpus } from '../corpus.js';
+import { corpusFromParts, corpusPositions, type Corpus } from '../corpus.js';
+import type { ClosestResult, RawResult } from '../tasks.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -13,7 +15,9 @@ export class CorruptCorpusError extends Error {
 }
 
 export async function encodeCorpus(corpus: Corpus): Promise<Buffer> {
-  return gzipAsync(JSON.stringify(corpus.words), { level: 6 });
+  const positions = corpusPositions(corpus);
+  const stored = positions ? { words: corpus.words, positions: Array.from(positions) } : { words: corpus.words };
+  return gzipAsync(JSON.stringify(stored), { level: 6 });
 }
 
 /**
@@ -29,25 +33,37 @@ export async function decodeCorpus(id: string, data: Buffer, maxInflated: number
     const why = e.code === 'ERR_BUFFER_TOO_LARGE' ? `it inflates to more than ${maxInflated} bytes` : e.message;
     throw new CorruptCorpusError(`corpus ${id} in Redis is not readable: ${why}`);
   }
-  let words: unknown;
+  let stored: { words?: unknown; positions?: unknown };
   try {
-    words = JSON.parse(text);
+    stored = JSON.parse(text);
   } catch (err) {
     throw new CorruptCorpusError(`corpus ${id} in Redis is not readable: ${(err as Error).message}`);
   }
+  const { words, positions } = stored ?? {};
   if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) {
     throw new CorruptCorpusError(`corpus ${id} in Redis is not a list of words`);
   }
-  const corpus = Corpus.from(words, { dedupe: false });
+  if (positions !== undefined && !(Array.isArray(positions) && positions.every((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff))) {
+    throw new CorruptCorpusError(`corpus ${id} in Redis has bad positions`);
+  }
+  let corpus: Corpus;
+  try {
+    corpus = corpusFromParts(words, positions && Uint32Array.from(positions));
+  } catch (err) {
+    throw new CorruptCorpusError(`corpus ${id} in Redis is not a corpus: ${(err as Error).message}`);
+  }
   if (corpus.id !== id) throw new CorruptCorpusError(`corpus ${id} in Redis failed its hash check (the words hash to ${corpus.id})`);
   return corpus;
 }
 
-/** How a sharded corpus is laid out: contiguous slices, each stored as a corpus of its own. */
+/**
+ * How a sharded corpus is laid out: contiguous slices, each stored as a corpus of its own whose
+ * words keep their positions in the whole list (so a shard's matches need no offset).
+ */
 export interface ShardManifest {
   id: string;
   size: number;
-  shards: { id: string; offset: number; size: number }[];
+  shards: { id: string; size: number }[];
 }
 
 export function parseManifest(raw: string, id: string): ShardManifest {
@@ -57,7 +73,7 @@ export function parseManifest(raw: string, id: string): ShardManifest {
   } catch {
     throw new CorruptCorpusError(`the shard manifest of corpus ${id} in Redis is not JSON`);
   }
-  if (m?.id !== id || !Array.isArray(m.shards) || m.shards.some((s) => typeof s?.id !== 'string' || !Number.isInteger(s.offset))) {
+  if (m?.id !== id || !Array.isArray(m.shards) || m.shards.some((s) => typeof s?.id !== 'string')) {
     throw new CorruptCorpusError(`the shard manifest of corpus ${id} in Redis is not one`);
   }
   return m;
@@ -75,14 +91,37 @@ export function checkShardCount(shards: unknown): number {
 export function splitShards(corpus: Corpus, count: number): { manifest: ShardManifest; parts: Corpus[] } {
   const k = Math.max(1, Math.min(count, corpus.size));
   const words = corpus.words;
+  const positions = corpusPositions(corpus);
   const parts: Corpus[] = [];
   const shards: ShardManifest['shards'] = [];
   for (let i = 0; i < k; i++) {
     const from = Math.floor((i * words.length) / k);
     const to = Math.floor(((i + 1) * words.length) / k);
-    const part = Corpus.from(words.slice(from, to), { dedupe: false });
+    const at = positions ? positions.slice(from, to) : Uint32Array.from({ length: to - from }, (_, j) => from + j);
+    const part = corpusFromParts(words.slice(from, to), at);
     parts.push(part);
-    shards.push({ id: part.id, offset: from, size: part.size });
+    shards.push({ id: part.id, size: part.size });
   }
   return { manifest: { id: corpus.id, size: corpus.size, shards }, parts };
+}
+
+/**
+ * Matches with their words: results carry positions in the caller's list (Match.index), and
+ * the corpus maps a position to its word (positions increase: a binary search).
+ */
+export function withWords(corpus: Corpus, raw: RawResult): ClosestResult {
+  const positions = corpusPositions(corpus);
+  const wordAt = (position: number): string => {
+    if (!positions) return corpus.at(position)!;
+    let lo = 0;
+    let hi = positions.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (positions[mid] < position) lo = mid + 1;
+      else hi = mid;
+    }
+    if (positions[lo] !== position) throw new Error(`a result names position ${position}, which corpus ${corpus.id} does not have`);
+    return corpus.at(lo)!;
+  };
+  return raw.map((ms) => ms.map(({ score, index }) => ({ word: wordAt(index), score, index })));
 }

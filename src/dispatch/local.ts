@@ -6,7 +6,7 @@ import { backendState } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
 import type { Corpus } from '../corpus.js';
 import { decodeResult, mergeClosest, parseTask, TASKS, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
-import { checkShardCount, splitShards, type ShardManifest } from './corpus-store.js';
+import { checkShardCount, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import { queueFor } from './redis.js';
 import {
   JobCancelledError,
@@ -236,9 +236,8 @@ export class LocalDispatcher implements Dispatcher {
       if (manifest) {
         // The same steps as a flow on the queue: one search per shard, then the merge.
         const parts: RawResult[] = [];
-        for (let i = 0; i < manifest.shards.length; i++) {
-          const shard = manifest.shards[i];
-          const shardArgs = { ...a, shardId: shard.id, offset: shard.offset };
+        for (const shard of manifest.shards) {
+          const shardArgs = { ...a, shardId: shard.id };
           parts.push(decodeResult(await TASKS.closestShard.run(shardArgs as never, ctx)));
         }
         raw = mergeClosest(parts, a.n, a.metric);
@@ -246,7 +245,7 @@ export class LocalDispatcher implements Dispatcher {
         raw = decodeResult(await def.run(args, ctx));
       }
       const corpus = this.#whole.get(a.corpus) ?? (await ctx.corpus(a.corpus));
-      job.result = raw.map((ms) => ms.map(({ score, index }) => ({ word: corpus.at(index)!, score, index }))) satisfies ClosestResult;
+      job.result = withWords(corpus, raw) satisfies ClosestResult;
       job.status = job.abort.signal.aborted ? 'cancelled' : 'completed';
     } catch (err) {
       job.status = job.abort.signal.aborted ? 'cancelled' : 'failed';

@@ -13,7 +13,7 @@ import { JobLostError, RedisUnavailableError } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
 import { decodeResult, LIMITS, parseTask, PROTOCOL_VERSION, resultCorpus, TaskArgumentError, type ClosestArgs, type ClosestResult } from '../tasks.js';
 import { CorpusCache } from './cache.js';
-import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, type ShardManifest } from './corpus-store.js';
+import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import {
   checkPrefix,
   CORPUS_MAX_INFLATED_BYTES,
@@ -414,14 +414,20 @@ export class QueueDispatcher implements Dispatcher {
         if (!data) throw new UnknownCorpusError(id);
         return decodeCorpus(id, data, CORPUS_MAX_INFLATED_BYTES);
       }
-      const { Corpus } = await import('../corpus.js');
+      const { corpusFromParts, corpusPositions } = await import('../corpus.js');
       const words: string[] = [];
+      const positions: number[] = [];
       for (const s of manifest.shards) {
         const data = await this.#redis.getBuffer(keys.shard(this.prefix, id, s.id));
         if (!data) throw new UnknownCorpusError(id);
-        words.push(...(await decodeCorpus(s.id, data, CORPUS_MAX_INFLATED_BYTES)).words);
+        const shard = await decodeCorpus(s.id, data, CORPUS_MAX_INFLATED_BYTES);
+        const at = corpusPositions(shard);
+        for (let i = 0; i < shard.size; i++) {
+          words.push(shard.at(i)!);
+          positions.push(at ? at[i] : i);
+        }
       }
-      const whole = Corpus.from(words, { dedupe: false });
+      const whole = corpusFromParts(words, Uint32Array.from(positions));
       if (whole.id !== id) throw new Error(`the shards of corpus ${id} in Redis failed their hash check`);
       return whole;
     });
@@ -433,7 +439,7 @@ export class QueueDispatcher implements Dispatcher {
     if (!id) throw new Error(`a job result in an unknown format (not protocol version ${PROTOCOL_VERSION})`);
     const raw = decodeResult(value);
     const corpus = await this.#corpus(id);
-    return raw.map((ms) => ms.map(({ score, index }) => ({ word: corpus.at(index)!, score, index })));
+    return withWords(corpus, raw);
   }
 
   // ---- jobs --------------------------------------------------------------------------------
@@ -496,7 +502,7 @@ export class QueueDispatcher implements Dispatcher {
               v: PROTOCOL_VERSION,
               kernel: KERNEL_VERSION,
               task: 'closestShard',
-              args: { ...a, corpus: a.corpus, shardId: shard.id, offset: shard.offset },
+              args: { ...a, corpus: a.corpus, shardId: shard.id },
               require,
             } satisfies JobData,
             opts: { ...opts(a, `${parent}-s${i}`), removeOnComplete: true, failParentOnFailure: true },

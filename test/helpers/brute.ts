@@ -22,7 +22,11 @@ export function refScore(metric: Metric, a: string, b: string, prefixWeight = 0.
   }
 }
 
-/** Score every word, sort (best first, ties by lower index), cut, take n. */
+/**
+ * Score every word, sort (best first, ties by lower index), cut, take n. A word that occurred
+ * earlier in the list is skipped (a corpus keeps first occurrences), and `index` is the
+ * position in the list given.
+ */
 export function bruteClosest(
   words: readonly string[],
   query: string,
@@ -30,9 +34,14 @@ export function bruteClosest(
   score: (a: string, b: string) => number = (a, b) => refScore(o.metric, a, b, o.prefixWeight),
 ) {
   const lower = o.metric === 'levenshtein';
-  const all = words.map((word, index) => ({ word, score: score(query, word), index }));
+  const seen = new Set<string>();
+  const all = words.flatMap((word, index) => {
+    if (seen.has(word)) return [];
+    seen.add(word);
+    return [{ word, score: score(query, word), index }];
+  });
   const kept = all.filter((m) =>
-    lower ? o.maxDistance === undefined || m.score <= o.maxDistance : m.score >= (o.minScore ?? 0),
+    lower ? o.maxDistance === undefined || o.maxDistance === -1 || m.score <= o.maxDistance : m.score >= (o.minScore ?? 0),
   );
   kept.sort((x, y) => (x.score === y.score ? x.index - y.index : lower ? x.score - y.score : y.score - x.score));
   return kept.slice(0, o.n);

@@ -24,7 +24,7 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
   it('stores a corpus once, by its content id', async () => {
     const d = get();
     const a = await d.putCorpus(corpus);
-    const b = await d.putCorpus(Corpus.from([...corpus]));
+    const b = await d.putCorpus(Corpus.from(words)); // the same list again, made anew
     expect(a).toEqual({ id: corpus.id, size: corpus.size, shards: 1 });
     expect(b).toEqual(a);
   });
@@ -60,17 +60,18 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
     await expect(d.call('mergeClosest' as never, { n: 1, metric: 'jaro' } as never)).rejects.toThrow(/unknown task "mergeClosest"/);
     await expect(d.call('closest', { corpus: ref.id, queries: 'bagel' } as never)).rejects.toThrow(TaskArgumentError);
     await expect(d.call('closest', { corpus: ref.id, queries: [1] } as never)).rejects.toThrow(/queries\.0: /);
-    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], n: 0 }, { require })).rejects.toThrow(/n: /);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], n: -1 }, { require })).rejects.toThrow(/n: /);
+    // cross-field rules fail on the client, at once (they once passed and were retried on the worker)
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'levenshtein', minScore: 0.5 }, { require })).rejects.toThrow(
+      /minScore is for similarity metrics; use maxDistance with levenshtein/,
+    );
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'jaro', maxDistance: 2 }, { require })).rejects.toThrow(TaskArgumentError);
+    // maxDistance: Infinity (no cutoff) survives the trip through JSON
+    const inf = await d.call('closest', { corpus: ref.id, queries: ['bagel'], metric: 'levenshtein', maxDistance: Infinity, n: 3 }, { require });
+    expect(await d.result(inf, { timeoutMs: 20_000 })).toEqual(await corpus.closestMany(['bagel'], { metric: 'levenshtein', n: 3 }));
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], indexOffset: 5 } as never, { require })).rejects.toThrow(/indexOffset/);
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'hamming' } as never)).rejects.toThrow(/metric: /);
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], extra: 1 } as never)).rejects.toThrow(/extra/);
-    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], indexOffset: 3 } as never)).rejects.toThrow(/indexOffset/);
-    // the library's cross-field rules hold on the client too (they used to fail only on the worker, retried)
-    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'levenshtein', minScore: 0.5 }, { require })).rejects.toThrow(
-      /minScore: minScore is for similarity metrics; use maxDistance with levenshtein/,
-    );
-    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'jaro', maxDistance: 2 }, { require })).rejects.toThrow(
-      /maxDistance: maxDistance is for levenshtein; use minScore with jaro/,
-    );
     // a result is bounded: queries x n per job
     const wide = Array.from({ length: 1_001 }, () => 'a');
     await expect(d.call('closest', { corpus: ref.id, queries: wide, n: 100 }, { require })).rejects.toThrow(
@@ -81,18 +82,26 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
     await expect(d.call('closest', { corpus: ref.id, queries: ['x'.repeat(LIMITS.queryLength + 1)] }, { require })).rejects.toThrow(
       /at most 1000 UTF-16 units/,
     );
-    await expect(d.call('closest', { corpus: 'sha256:nothex', queries: ['a'] }, { require })).rejects.toThrow(/must be a corpus id/);
-    const unknown = 'sha256:' + '0'.repeat(64);
+    await expect(d.call('closest', { corpus: 'v2-sha256:nothex', queries: ['a'] }, { require })).rejects.toThrow(/must be a corpus id/);
+    // ids of strdist 0.1 (words joined by newlines) are refused, never mixed up with new ones
+    await expect(d.call('closest', { corpus: 'sha256:' + '0'.repeat(64), queries: ['a'] }, { require })).rejects.toThrow(/must be a corpus id/);
+    const unknown = 'v2-sha256:' + '0'.repeat(64);
     await expect(d.call('closest', { corpus: unknown, queries: ['a'] }, { require })).rejects.toThrow(UnknownCorpusError);
-    await expect(d.call('closest', { corpus: unknown, queries: ['a'] }, { require })).rejects.toThrow(/unknown corpus sha256:0000/);
+    await expect(d.call('closest', { corpus: unknown, queries: ['a'] }, { require })).rejects.toThrow(/unknown corpus v2-sha256:0000/);
   });
 
   it('searches a corpus stored in 2, 3 and 7 shards exactly like the whole one', async () => {
     const d = get();
-    const big = Corpus.from([...words, ...Array.from({ length: 500 }, (_, i) => `bag${i}el`)]);
-    for (const shards of [2, 3, 7]) {
+    // duplicates spread over the list: Match.index is the position in the list given, remotely
+    // and across shards too
+    const extra = Array.from({ length: 500 }, (_, i) => `bag${i % 350}el`);
+    const big = Corpus.from([...words, ...extra, ...words]);
+    expect(big.size).toBeLessThan(words.length * 2 + extra.length);
+    for (const shards of [1, 2, 3, 7]) {
       const ref = await d.putCorpus(big, { shards });
       expect(ref).toEqual({ id: big.id, size: big.size, shards });
+      const positions = (await d.join<'closest'>([await d.call('closest', { corpus: ref.id, queries: ['bag349el'], n: 1 }, { require })]))[0];
+      expect(positions[0][0]).toMatchObject({ word: 'bag349el', index: words.length + 349 });
       const ids = await d.map(
         'closest',
         METRICS.map((metric) => ({ corpus: ref.id, queries, n: 7, metric })),
