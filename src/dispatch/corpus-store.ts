@@ -105,23 +105,13 @@ export function splitShards(corpus: Corpus, count: number): { manifest: ShardMan
   return { manifest: { id: corpus.id, size: corpus.size, shards }, parts };
 }
 
-/**
- * Matches with their words: results carry positions in the caller's list (Match.index), and
- * the corpus maps a position to its word (positions increase: a binary search).
- */
+/** Matches with their words: results carry positions in the caller's list, as `corpus.at` takes. */
 export function withWords(corpus: Corpus, raw: RawResult): ClosestResult {
-  const positions = corpusPositions(corpus);
-  const wordAt = (position: number): string => {
-    if (!positions) return corpus.at(position)!;
-    let lo = 0;
-    let hi = positions.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (positions[mid] < position) lo = mid + 1;
-      else hi = mid;
-    }
-    if (positions[lo] !== position) throw new Error(`a result names position ${position}, which corpus ${corpus.id} does not have`);
-    return corpus.at(lo)!;
-  };
-  return raw.map((ms) => ms.map(({ score, index }) => ({ word: wordAt(index), score, index })));
+  return raw.map((ms) =>
+    ms.map(({ score, index }) => {
+      const word = corpus.at(index);
+      if (word === undefined) throw new Error(`a result names position ${index}, which corpus ${corpus.id} does not have`);
+      return { word, score, index };
+    }),
+  );
 }

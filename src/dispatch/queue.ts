@@ -423,7 +423,7 @@ export class QueueDispatcher implements Dispatcher {
         const shard = await decodeCorpus(s.id, data, CORPUS_MAX_INFLATED_BYTES);
         const at = corpusPositions(shard);
         for (let i = 0; i < shard.size; i++) {
-          words.push(shard.at(i)!);
+          words.push(shard.words[i]);
           positions.push(at ? at[i] : i);
         }
       }
