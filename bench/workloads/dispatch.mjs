@@ -455,7 +455,8 @@ export async function run(ctx) {
       note:
         `Round trip: ${callsPerSide} sequential calls per side (1 query, n=1, 1,000-word corpus), 1 worker process per side, ` +
         `alternating blocks after ${warmCalls} warm-up calls; p50/p99 over all calls of a side; strdist = call() + result() ` +
-        `(schema check, corpus and live-worker look-ups, addBulk, Job.fromId, waitUntilFinished), raw = Queue.add() + ` +
+        `(schema check, cached corpus and live-worker look-ups, Queue.add, one state look and the client's own completed listener; ` +
+        `the worker reads the cancel mark alongside the work), raw = Queue.add() + ` +
         `job.waitUntilFinished() with a processor that returns at once. Batch: closest-${K} over ${count(corpus.size)} words, ` +
         `${count(queries.length)} queries in jobs of ${jobSize} (map + join), ${BATCH_WORKERS} worker processes (each job on ` +
         `${os.availableParallelism()} threads), against Corpus.closestMany on ${LOCAL_THREADS} threads in the bench process; ` +
