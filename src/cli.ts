@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { CORPUS_FORMATS, type CorpusFormat } from './corpus-source.js';
 import { METRICS, type Metric } from './kernel.js';
 import { packageRoot } from './root.js';
+import { OPTION_RULES, type OptionName } from './options.js';
 import type { Corpus, Match } from './corpus.js';
 
 // Loaded lazily so that a backend that cannot load (STRDIST_BACKEND=native without a binary)
@@ -24,6 +25,22 @@ function score(metric: Metric, a: string, b: string, prefixWeight?: number): num
     case 'jaroWinkler':
       return jaroWinkler(a, b, { prefixWeight });
   }
+}
+
+/**
+ * A command-line value checked by the library's own rule for that option (src/options.ts), so
+ * the CLI accepts exactly what the API accepts. `Infinity` is spelt out.
+ */
+function ruleArg(name: OptionName) {
+  return (value: string): number => {
+    const text = value.trim();
+    const v = text === 'Infinity' ? Infinity : text === '' ? NaN : Number(text);
+    try {
+      return OPTION_RULES[name].check('strdist', name, v) as number;
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message.replace(/^strdist: \w+ /, ''));
+    }
+  };
 }
 
 function parsePositiveInt(value: string): number {
@@ -61,6 +78,9 @@ interface ClosestCliOptions {
   require: 'native' | 'any';
   n: number;
   metric: Metric;
+  minScore?: number;
+  maxDistance?: number;
+  prefixWeight?: number;
   corpus?: string;
   format: CorpusFormat;
   json?: boolean;
@@ -72,7 +92,8 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
   const queries = [...words, ...(opts.queries ? await readQueries(opts.queries) : [])];
   if (queries.length === 0) throw new Error('closest: give query words, or --queries FILE');
   const corpus = await loadCorpus(opts.corpus, opts.format);
-  const search = { n: opts.n, metric: opts.metric, threads: opts.threads };
+  const cutoffs = { minScore: opts.minScore, maxDistance: opts.maxDistance, prefixWeight: opts.prefixWeight };
+  const search = { n: opts.n, metric: opts.metric, threads: opts.threads, ...cutoffs };
   const results: Pick<Match, 'word' | 'score' | 'index'>[][] = [];
   // Batches keep the progress bar moving; a bar only on a terminal and for a --queries file.
   const bar = opts.queries && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 50 }) : undefined;
@@ -85,7 +106,7 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
       const ref = await dispatcher.putCorpus(corpus);
       const argsList: import('./tasks.js').ClosestArgs[] = [];
       for (let i = 0; i < queries.length; i += batch) {
-        argsList.push({ corpus: ref.id, queries: queries.slice(i, i + batch), n: opts.n, metric: opts.metric });
+        argsList.push({ corpus: ref.id, queries: queries.slice(i, i + batch), n: opts.n, metric: opts.metric, ...cutoffs });
       }
       const ids = await dispatcher.map('closest', argsList, { require: opts.require });
       let done = 0;
@@ -122,12 +143,6 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function parseNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('not a number');
-  return n;
-}
-
 /** `--redis`, taken from STRDIST_REDIS_URL when not given (so no password needs to be in `ps`). */
 function redisOption(what = 'redis:// or rediss:// URL'): Option {
   return new Option('--redis <url>', `${what} (default: $STRDIST_REDIS_URL)`).env('STRDIST_REDIS_URL');
@@ -143,7 +158,7 @@ export function buildProgram(): Command {
     .command('distance')
     .description('print the distance or similarity of two strings')
     .addOption(new Option('-m, --metric <metric>', 'the metric').choices(METRICS).default('levenshtein'))
-    .option('-p, --prefix-weight <p>', 'Winkler prefix weight for jaroWinkler, in [0, 0.25]', parseNumber)
+    .option('-p, --prefix-weight <p>', 'Winkler prefix weight for jaroWinkler, in [0, 0.25]', ruleArg('prefixWeight'))
     .option('--json', 'print a JSON object')
     .argument('<a>', 'first string')
     .argument('<b>', 'second string')
@@ -157,11 +172,14 @@ export function buildProgram(): Command {
     .command('closest')
     .description('print the n closest corpus words to each query word, best first')
     .argument('[words...]', 'query words')
-    .option('-n, --n <n>', 'how many matches per query', parsePositiveInt, 10)
+    .option('-n, --n <n>', 'how many matches per query (a non-negative integer or Infinity)', ruleArg('n'), 10)
     .addOption(new Option('-m, --metric <metric>', 'the metric').choices(METRICS).default('jaro'))
+    .option('--min-score <s>', 'similarities: leave out matches below this, in [0, 1]', ruleArg('minScore'))
+    .option('--max-distance <d>', 'levenshtein: leave out matches farther than this', ruleArg('maxDistance'))
+    .option('-p, --prefix-weight <p>', 'Winkler prefix weight for jaroWinkler, in [0, 0.25]', ruleArg('prefixWeight'))
     .option('-c, --corpus <path|url>', 'word list file or http(s) URL (default: the bundled English list)')
     .addOption(new Option('-f, --format <format>', 'word list format').choices(CORPUS_FORMATS).default('lines'))
-    .option('-t, --threads <t>', 'threads (default: all cores)', parsePositiveInt)
+    .option('-t, --threads <t>', 'threads (default: all cores)', ruleArg('threads'))
     .option('-q, --queries <file>', 'read more queries from a file, one per line')
     .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')
     .addOption(redisOption('send the search to strdist workers through this Redis'))

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { backendState, nativeAddon } from './backend/index.js';
 import { JsCorpusIndex, type RawMatches, type SearchParams } from './backend/js/corpus.js';
 import { METRIC_IDS, type Metric } from './kernel.js';
-import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
+import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { checkString } from './metrics.js';
 import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions } from './options.js';
 import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
@@ -175,7 +175,7 @@ export class Corpus implements Iterable<string> {
   /** From any iterable of strings. */
   static from(words: Iterable<string>, options?: CorpusOptions): Corpus {
     const o = readOptions('Corpus.from', options, ['dedupe']);
-    if (words === null || typeof (words as Iterable<string>)?.[Symbol.iterator] !== 'function' || typeof words === 'string') {
+    if (typeof words === 'string' || !isIterable(words)) {
       throw typeError(ERROR_CODES.ARGUMENT, `Corpus.from: words must be an iterable of strings, got ${describe(words)}`);
     }
     const dedupe = option('Corpus.from', o, 'dedupe', true);
@@ -382,13 +382,21 @@ export class Corpus implements Iterable<string> {
 }
 
 export function checkQueries(fn: string, queries: unknown): asserts queries is string[] {
-  if (!Array.isArray(queries)) {
+  if (!isArray(queries)) {
     throw typeError(ERROR_CODES.ARGUMENT, `${fn}: queries must be an array of strings, got ${describe(queries)}`);
   }
   for (let i = 0; i < queries.length; i++) {
     if (typeof queries[i] !== 'string') {
       throw typeError(ERROR_CODES.ARGUMENT, `${fn}: queries[${i}] must be a string, got ${describe(queries[i])}`);
     }
+  }
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  try {
+    return value !== null && value !== undefined && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+  } catch {
+    return false; // a revoked proxy
   }
 }
 

@@ -100,7 +100,11 @@ export function codedError(code: ErrorCode, message: string, options?: ErrorOpti
 /** Words for a value in an error message: `the string "x"`, `number NaN`, `an array`, … */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
+  try {
+    if (Array.isArray(value)) return 'an array';
+  } catch {
+    return 'a revoked proxy'; // Array.isArray throws on one
+  }
   const t = typeof value;
   if (t === 'string') return `the string ${JSON.stringify(value).slice(0, 40)}`;
   if (t === 'number') return Object.is(value, -0) ? 'number -0' : `number ${String(value)}`;
@@ -179,5 +183,14 @@ export class RedisUnavailableError extends errorClass(Error, 'RedisUnavailableEr
 export class JobLostError extends errorClass(Error, 'JobLostError', ERROR_CODES.JOB_LOST) {
   constructor(readonly jobId: string) {
     super(`job ${jobId} is lost: Redis no longer knows it (restarted without persistence, or evicted it); queue it again`);
+  }
+}
+
+/** Array.isArray that answers false for a revoked proxy instead of throwing. */
+export function isArray(value: unknown): value is unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
   }
 }

@@ -1,6 +1,6 @@
 import type { Kernel, Metric } from './kernel.js';
 import { jsKernel } from './backend/js.js';
-import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
+import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions } from './options.js';
 
 export interface LevenshteinOptions {
@@ -91,7 +91,7 @@ export function scoreManyArgs(
 ): { weight: number; cutoff: number; rest: Record<string, unknown> } {
   checkMetric(fn, metric);
   checkString(fn, 'query', query);
-  if (!Array.isArray(choices)) {
+  if (!isArray(choices)) {
     throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices must be an array of strings, got ${describe(choices)}`);
   }
   const o = readOptions(fn, options, [...SCORE_MANY_OPTIONS, ...extra]);

@@ -73,7 +73,7 @@ export function readOptions(
   allowed: readonly string[],
 ): Record<string, unknown> {
   if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) {
+  if (typeof options !== 'object' || isArrayOrRevoked(options)) {
     throw typeError(ERROR_CODES.ARGUMENT, `${fn}: options must be an object, got ${describe(options)}`);
   }
   const out: Record<string, unknown> = {};
@@ -188,8 +188,23 @@ export function closestTaskSchema<E extends z.ZodRawShape>(extra: E) {
 /** An AbortSignal option, or undefined. */
 export function checkSignal(fn: string, value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) {
+  let ok = false;
+  try {
+    ok = value instanceof AbortSignal;
+  } catch {
+    // a revoked proxy: not a signal
+  }
+  if (!ok) {
     throw typeError(ERROR_CODES.ARGUMENT, `${fn}: signal must be an AbortSignal, got ${describe(value)}`);
   }
-  return value;
+  return value as AbortSignal;
+}
+
+/** Array.isArray, with a revoked proxy (on which it throws) counted as not an options object. */
+function isArrayOrRevoked(value: object): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return true;
+  }
 }

@@ -245,7 +245,13 @@ export function parseTask(task: unknown, args: unknown, internal = false): { def
     const known = TASK_NAMES.filter((t) => !(TASKS[t] as TaskDef).internal);
     throw new TaskArgumentError(`unknown task ${JSON.stringify(task)}; known tasks: ${known.join(', ')}`);
   }
-  const parsed = def.schema.safeParse(args);
+  let parsed: ReturnType<typeof def.schema.safeParse>;
+  try {
+    parsed = def.schema.safeParse(args);
+  } catch (err) {
+    // zod throws on what it cannot inspect (a revoked proxy)
+    throw new TaskArgumentError(`bad arguments for task ${task}: ${(err as Error).message}`);
+  }
   if (!parsed.success) {
     const detail = parsed.error.issues
       .map((i) => `${i.path.length ? i.path.join('.') : 'arguments'}: ${i.message}`)

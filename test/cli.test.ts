@@ -98,6 +98,19 @@ describe('strdist CLI (built dist/)', () => {
       expect(res.map((x) => [x.query, x.matches[0].word])).toEqual([['bagle', 'bagel'], ['chees', 'cheese']]);
     });
 
+    it('takes the cutoffs with the library rules (one table for API, tasks and CLI)', async () => {
+      const lev = await strdist(['closest', '--json', '-n', 'Infinity', '-m', 'levenshtein', '--max-distance', '1', '--corpus', lines, 'bagel']);
+      expect(lev.code).toBe(0);
+      const words = (JSON.parse(lev.stdout) as { matches: { word: string }[] }[])[0].matches.map((m) => m.word);
+      expect(words).toEqual(['bagel', 'bagels']);
+      const bad = await strdist(['closest', '--min-score', '2', '--corpus', lines, 'bagel']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/--min-score <s>' argument '2' is invalid. must be a number in \[0, 1\], got number 2/);
+      const conflict = await strdist(['closest', '-m', 'levenshtein', '--min-score', '0.5', '--corpus', lines, 'bagel']);
+      expect(conflict.code).not.toBe(0);
+      expect(conflict.stderr).toMatch(/minScore is for similarity metrics; use maxDistance with levenshtein/);
+    });
+
     it('reads a file as lines by default: house numbers stay', async () => {
       const addresses = join(dir, 'addresses.txt');
       writeFileSync(addresses, '221 Baker Street\n10 Downing Street\n');
@@ -121,9 +134,10 @@ describe('strdist CLI (built dist/)', () => {
 
     it('fails clearly without queries or with a bad -n', async () => {
       expect((await strdist(['closest', '--corpus', lines])).stderr).toMatch(/give query words, or --queries FILE/);
-      const bad = await strdist(['closest', '-n', '0', 'x']);
+      const bad = await strdist(['closest', '-n', '-1', 'x']);
       expect(bad.code).not.toBe(0);
-      expect(bad.stderr).toMatch(/not a positive integer/);
+      expect(bad.stderr).toMatch(/must be a non-negative integer or Infinity, got number -1/);
+      expect((await strdist(['closest', '-n', 'ten', 'x'])).stderr).toMatch(/got number NaN/);
     });
   });
 

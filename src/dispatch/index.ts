@@ -1,3 +1,5 @@
+import { ERROR_CODES, typeError } from '../errors.js';
+import { readOptions } from '../options.js';
 import { LocalDispatcher } from './local.js';
 import { QueueDispatcher, RedisUnavailableError } from './queue.js';
 import type { RedisConnectOptions } from './redis.js';
@@ -11,13 +13,17 @@ export interface ConnectOptions extends Partial<RedisConnectOptions> {
   concurrency?: number;
 }
 
+const CONNECT_OPTIONS = ['redis', 'prefix', 'concurrency'];
+
 /**
  * A dispatcher: with `redis`, BullMQ queues on that Redis served by `strdist worker`
  * processes; without, the embedded one that runs the same tasks in this process.
  */
-export function connect(options: ConnectOptions = {}): Dispatcher {
-  if (options.redis === undefined || options.redis === '') return new LocalDispatcher(options.concurrency);
-  return new QueueDispatcher({ redis: options.redis, prefix: options.prefix });
+export function connect(options?: ConnectOptions): Dispatcher {
+  if (options === null) throw typeError(ERROR_CODES.ARGUMENT, 'connect: options must be an object, got null');
+  const o = readOptions('connect', options, CONNECT_OPTIONS) as ConnectOptions;
+  if (o.redis === undefined || o.redis === '') return new LocalDispatcher(o.concurrency);
+  return new QueueDispatcher({ redis: o.redis, prefix: o.prefix });
 }
 
 export { QUEUE_NAMES, queueFor } from './redis.js';
