@@ -274,8 +274,9 @@ export class QueueDispatcher implements Dispatcher {
       };
       this.#inflight.add(fail);
       this.#watch();
-      this.#ready()
-        .then(run)
+      // connected and answering: straight to the work, no extra turn of the event loop
+      const ready = this.#redis.status === 'ready' && !this.#hung && !this.#closed;
+      (ready ? run() : this.#ready().then(run))
         .then(
           (v) => {
             this.#inflight.delete(fail);
@@ -461,6 +462,10 @@ export class QueueDispatcher implements Dispatcher {
     const parsed = argsList.map((a) => parseTask(task, a).args as ClosestArgs & { n: number; metric: string; queries: string[] });
     const datas = parsed.map((args) => ({ v: PROTOCOL_VERSION, kernel: KERNEL_VERSION, task, args, require }) satisfies JobData);
     for (const data of datas) {
+      // measured only when it could be near the limit (a UTF-16 unit is at most 6 bytes of JSON)
+      let bound = 1_024;
+      for (const q of data.args.queries) bound += 6 * q.length + 3;
+      if (bound <= LIMITS.jobDataBytes) continue;
       const bytes = Buffer.byteLength(JSON.stringify(data));
       if (bytes > LIMITS.jobDataBytes) {
         throw new TaskArgumentError(`bad arguments for task ${task}: the job data is ${bytes} bytes, at most ${LIMITS.jobDataBytes}; split the queries with map()`);
@@ -642,8 +647,8 @@ export class QueueDispatcher implements Dispatcher {
       this.#watch();
       const events = this.#queueEvents(w.queue);
       // Listening first, then one look at the job: a finish between the two is seen by one.
-      this.#ready()
-        .then(() => events.waitUntilReady())
+      const ready = this.#redis.status === 'ready' && !this.#hung;
+      (ready ? events.waitUntilReady() : this.#ready().then(() => events.waitUntilReady()))
         .then(() => this.#check(w))
         .catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
     });
