@@ -136,7 +136,8 @@ export class QueueDispatcher implements Dispatcher {
   readonly #redis: Redis;
   readonly #where: string;
   readonly #queues = new Map<string, Queue>();
-  readonly #events = new Map<string, QueueEvents>();
+  readonly #events = new Map<string, Promise<QueueEvents>>();
+  readonly #eventsMade: QueueEvents[] = [];
   #flows: FlowProducer | undefined;
   /** Corpus ids known to be stored, with their shard manifest (null: stored whole). */
   readonly #corpora = new Map<string, { manifest: ShardManifest | null; until: number }>();
@@ -305,21 +306,35 @@ export class QueueDispatcher implements Dispatcher {
     return q;
   }
 
-  /** The queue's event listener (one blocking connection per queue, at most two queues). */
-  #queueEvents(name: string): QueueEvents {
-    let events = this.#events.get(name);
-    if (!events) {
-      events = new QueueEvents(name, {
-        connection: { ...this.#connection, commandTimeout: undefined, maxRetriesPerRequest: null } as ConnectionOptions,
-        prefix: this.prefix,
+  /**
+   * The queue's event listener (one blocking connection per queue, at most two queues), ready.
+   * It reads the event stream from its last entry at the time of this call, so no event after
+   * that is missed, however long the listener takes to start.
+   */
+  #queueEvents(name: string): Promise<QueueEvents> {
+    let made = this.#events.get(name);
+    if (!made) {
+      made = (async () => {
+        const last = await this.#redis.xrevrange(this.#queue(name).toKey('events'), '+', '-', 'COUNT', 1);
+        const events = new QueueEvents(name, {
+          connection: { ...this.#connection, commandTimeout: undefined, maxRetriesPerRequest: null } as ConnectionOptions,
+          prefix: this.prefix,
+          lastEventId: last[0]?.[0] ?? '0-0',
+        });
+        events.on('error', (err) => (this.#lastError = err));
+        events.on('completed', ({ jobId, returnvalue }) => this.#finished(name, jobId, returnvalue));
+        events.on('failed', ({ jobId }) => this.#recheck(name, jobId));
+        events.on('removed', ({ jobId }) => this.#recheck(name, jobId));
+        this.#eventsMade.push(events);
+        await events.waitUntilReady();
+        return events;
+      })();
+      this.#events.set(name, made);
+      made.catch(() => {
+        if (this.#events.get(name) === made) this.#events.delete(name); // asked again next time
       });
-      events.on('error', (err) => (this.#lastError = err));
-      events.on('completed', ({ jobId, returnvalue }) => this.#finished(name, jobId, returnvalue));
-      events.on('failed', ({ jobId }) => this.#recheck(name, jobId));
-      events.on('removed', ({ jobId }) => this.#recheck(name, jobId));
-      this.#events.set(name, events);
     }
-    return events;
+    return made;
   }
 
   #finished(queue: string, jobId: string, value: unknown): void {
@@ -488,7 +503,7 @@ export class QueueDispatcher implements Dispatcher {
         sizeLimit: LIMITS.jobDataBytes,
       };
     };
-    this.#queueEvents(name); // listening before the first job can finish
+    await this.#queueEvents(name); // listening before the first job can finish
     const plain = datas.filter((d) => !manifests.get((d.args as ClosestArgs).corpus));
     const flows: FlowJob[] = datas
       .filter((d) => manifests.get((d.args as ClosestArgs).corpus))
@@ -645,10 +660,9 @@ export class QueueDispatcher implements Dispatcher {
       if (!set) this.#waiters.set(id, (set = new Set()));
       set.add(w);
       this.#watch();
-      const events = this.#queueEvents(w.queue);
       // Listening first, then one look at the job: a finish between the two is seen by one.
       const ready = this.#redis.status === 'ready' && !this.#hung;
-      (ready ? events.waitUntilReady() : this.#ready().then(() => events.waitUntilReady()))
+      (ready ? this.#queueEvents(w.queue) : this.#ready().then(() => this.#queueEvents(w.queue)))
         .then(() => this.#check(w))
         .catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
     });
@@ -751,11 +765,11 @@ export class QueueDispatcher implements Dispatcher {
     const bounded = (p: Promise<unknown> | undefined) =>
       Promise.race([p?.catch(() => {}), new Promise((r) => setTimeout(r, UNAVAILABLE_MS).unref())]);
     await Promise.all([
-      ...[...this.#events.values()].map((e) => bounded(e.close())),
+      ...this.#eventsMade.map((e) => bounded(e.close())),
       ...[...this.#queues.values()].map((q) => bounded(q.close())),
       bounded(this.#flows?.close()),
     ]);
-    for (const e of this.#events.values()) (e as unknown as { disconnect?: () => Promise<void> }).disconnect?.().catch(() => {});
+    for (const e of this.#eventsMade) (e as unknown as { disconnect?: () => Promise<void> }).disconnect?.().catch(() => {});
     this.#redis.disconnect();
   }
 }
