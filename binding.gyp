@@ -17,6 +17,7 @@
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
         "OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off"]
       },
+      "conditions": [["OS=='linux'", { "libraries": ["-ldl"] }]],
       "msvs_settings": {
         "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17", "/fp:precise"] }
       }

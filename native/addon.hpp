@@ -30,11 +30,13 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "pool.hpp"
 #include "text.hpp"
 
 namespace strdist_addon {
@@ -447,34 +449,83 @@ inline napi_value Double(napi_env env, double d) {
   return v;
 }
 
+// ---- per-environment state -----------------------------------------------------------
+
+// The cancel flags of this environment's in-flight jobs. When the environment shuts down (a
+// worker_thread terminated) its cleanup hook raises them all, so the jobs stop within a few
+// milliseconds instead of running on for an environment that is gone.
+struct EnvState {
+  std::mutex mu;
+  std::vector<Token> inflight;
+  bool closing = false;
+
+  void add(const Token& t) {
+    std::lock_guard<std::mutex> lock(mu);
+    inflight.push_back(t);
+    if (closing) t->store(true);
+  }
+  void remove(const Token& t) noexcept {
+    std::lock_guard<std::mutex> lock(mu);
+    for (size_t i = 0; i < inflight.size(); ++i) {
+      if (inflight[i] == t) {
+        inflight[i] = std::move(inflight.back());
+        inflight.pop_back();
+        return;
+      }
+    }
+  }
+  void cancel_all() noexcept {
+    std::lock_guard<std::mutex> lock(mu);
+    closing = true;
+    for (const Token& t : inflight) t->store(true);
+  }
+};
+
+// Set up by Init (instance data), for every export of this environment.
+inline std::shared_ptr<EnvState> StateOf(napi_env env) {
+  void* data = nullptr;
+  Check(napi_get_instance_data(env, &data));
+  if (!data) throw NapiCallFailed();
+  return *static_cast<std::shared_ptr<EnvState>*>(data);
+}
+
 // ---- async jobs --------------------------------------------------------------------------
 
-// Work on libuv's pool that settles a promise. Run() runs off the JS thread, Result() on it;
-// what either throws rejects the promise (classified as above). A job whose token was raised
-// rejects with "aborted". Nothing here can end the process, whatever state the environment is
-// in: when a worker_thread is terminated mid-search, Node waits for the job to finish and then
-// completes it in an environment that can no longer run JavaScript, where every call may fail.
+// Work off the JS thread that settles a promise. Run() runs on shared_tasks() (pool.hpp),
+// Result() on the JS thread, reached through a thread-safe function; what either throws rejects
+// the promise (classified as above), and a job whose token was raised rejects with "aborted".
+//
+// Why not napi_create_async_work: Node waits for libuv's work to finish before it runs an
+// environment's cleanup hooks, so a terminated worker_thread would wait out the whole search.
+// Here the cleanup hook raises the job's token, the thread-safe function closes, and the job
+// thread, once it notices, drops its result: nothing refers to the environment after it is gone
+// (Control::alive, under Control::mu, says whether the thread-safe function still exists).
 class AsyncJob {
  public:
   virtual ~AsyncJob() = default;
 
   static napi_value Start(napi_env env, std::unique_ptr<AsyncJob> job, const char* name) {
-    napi_value resource;
+    auto control = std::make_shared<Control>();
+    AsyncJob& j = *job;
+    control->job = std::move(job);
+    j.state_ = StateOf(env);
+    napi_value promise, resource;
+    Check(napi_create_promise(env, &j.deferred_, &promise));
     Check(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource));
-    Check(napi_create_async_work(env, nullptr, resource, Execute, Complete, job.get(), &job->work_));
-    napi_value promise;
-    try {
-      if (napi_create_promise(env, &job->deferred_, &promise) != napi_ok) throw NapiCallFailed();
-      if (napi_queue_async_work(env, job->work_) != napi_ok) {
-        napi_value e = MakeError(env, {Kind::Plain, code::kNative, "strdist: cannot queue the job"});
-        if (e) napi_reject_deferred(env, job->deferred_, e);
-        throw NapiCallFailed();
-      }
-    } catch (...) {
-      napi_delete_async_work(env, job->work_);
-      throw;
+    j.state_->add(j.token_);
+    auto* owner = new (std::nothrow) std::shared_ptr<Control>(control);  // the thread-safe function's share
+    if (!owner || napi_create_threadsafe_function(env, nullptr, nullptr, resource, 0, 1, owner, Finalize, nullptr,
+                                                  CallJs, &control->tsfn) != napi_ok) {
+      delete owner;
+      j.state_->remove(j.token_);
+      throw NapiCallFailed();
     }
-    job.release();  // Complete() owns it now
+    bool queued = false;
+    try {
+      queued = strdist::shared_tasks().post([control] { Work(control); });
+    } catch (...) {
+    }
+    if (!queued) Work(control);  // no thread to be had: run here; the result still comes back later
     return promise;
   }
 
@@ -486,31 +537,60 @@ class AsyncJob {
   Token token_;
 
  private:
-  static void Execute(napi_env, void* data) noexcept {
-    auto* job = static_cast<AsyncJob*>(data);
+  struct Control {
+    std::mutex mu;
+    napi_threadsafe_function tsfn = nullptr;
+    bool alive = true;  // false once the thread-safe function is finalized (environment gone)
+    std::unique_ptr<AsyncJob> job;
+  };
+
+  static void Work(const std::shared_ptr<Control>& control) noexcept {
+    AsyncJob& job = *control->job;
     try {
-      job->Run();
+      job.Run();
     } catch (...) {
-      job->error_ = std::current_exception();
+      job.error_ = std::current_exception();
     }
+    std::lock_guard<std::mutex> lock(control->mu);
+    if (!control->alive) return;
+    // napi_closing when the environment is shutting down: then no one is waiting for the result.
+    napi_call_threadsafe_function(control->tsfn, control.get(), napi_tsfn_nonblocking);
+    napi_release_threadsafe_function(control->tsfn, napi_tsfn_release);
   }
 
-  static void Complete(napi_env env, napi_status status, void* data) noexcept {
-    std::unique_ptr<AsyncJob> job(static_cast<AsyncJob*>(data));
-    napi_delete_async_work(env, job->work_);
+  // On the JS thread. Called with env == nullptr for calls still queued when the environment
+  // shuts down: then `data` may be gone already, and there is nothing to settle.
+  static void CallJs(napi_env env, napi_value, void*, void* data) noexcept {
+    if (env == nullptr || data == nullptr) return;
+    AsyncJob& job = *static_cast<Control*>(data)->job;
+    job.state_->remove(job.token_);
+    job.Settle(env);
+  }
+
+  // On the JS thread, when the thread-safe function goes: after CallJs, or at shutdown.
+  static void Finalize(napi_env, void* data, void*) noexcept {
+    auto* owner = static_cast<std::shared_ptr<Control>*>(data);
+    {
+      std::lock_guard<std::mutex> lock((*owner)->mu);
+      (*owner)->alive = false;
+    }
+    AsyncJob& job = *(*owner)->job;
+    job.state_->remove(job.token_);
+    delete owner;
+  }
+
+  void Settle(napi_env env) noexcept {
     napi_handle_scope scope = nullptr;
     if (napi_open_handle_scope(env, &scope) != napi_ok) scope = nullptr;
     napi_value value = nullptr;
     bool ok = false;
-    if (status != napi_ok) {
-      value = MakeError(env, {Kind::Plain, code::kNative, "strdist: the job was cancelled"});
-    } else if (job->error_) {
-      value = MakeError(env, Classify(job->error_));
-    } else if (job->token_->load()) {
+    if (error_) {
+      value = MakeError(env, Classify(error_));
+    } else if (token_->load()) {
       value = MakeError(env, {Kind::Plain, code::kNative, "aborted"});
     } else {
       try {
-        value = job->Result(env);
+        value = Result(env);
         ok = true;
       } catch (...) {
         value = MakeError(env, Classify(std::current_exception()));
@@ -522,11 +602,11 @@ class AsyncJob {
       }
     }
     // Statuses are not checked: in an environment that is shutting down there is no one to tell.
-    if (value) ok ? napi_resolve_deferred(env, job->deferred_, value) : napi_reject_deferred(env, job->deferred_, value);
+    if (value) ok ? napi_resolve_deferred(env, deferred_, value) : napi_reject_deferred(env, deferred_, value);
     if (scope) napi_close_handle_scope(env, scope);
   }
 
-  napi_async_work work_ = nullptr;
+  std::shared_ptr<EnvState> state_;
   napi_deferred deferred_ = nullptr;
   std::exception_ptr error_;
 };

@@ -7,6 +7,12 @@
 #include <string>
 #include <vector>
 
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <dlfcn.h>
+#endif
+
 #include "addon.hpp"
 #include "intrinsics.hpp"
 #include "jaro.hpp"
@@ -242,8 +248,50 @@ napi_value CpuFeatures(napi_env env) {
   return list;
 }
 
+// Keeps this library loaded for the life of the process. Node unloads an addon when the last
+// environment that loaded it (a worker_thread) goes away, but the library's threads (pool.hpp)
+// outlive any one environment: their code must stay mapped.
+void PinLibrary() {
+  static const bool pinned = [] {
+#if defined(_WIN32)
+    HMODULE self;
+    return GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                              reinterpret_cast<LPCWSTR>(&PinLibrary), &self) != 0;
+#else
+    Dl_info info;
+    return dladdr(reinterpret_cast<void*>(&PinLibrary), &info) != 0 && info.dli_fname != nullptr &&
+           dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;  // never closed, on purpose
+#endif
+  }();
+  if (!pinned) throw std::runtime_error("cannot keep the addon loaded (dlopen/GetModuleHandleEx failed)");
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   return Guard(env, [&] {
+    PinLibrary();
+    // This environment's state, kept by the instance data and by the cleanup hook, which
+    // cancels the in-flight jobs when the environment shuts down.
+    auto state = std::make_shared<EnvState>();
+    auto* for_data = new std::shared_ptr<EnvState>(state);
+    if (napi_set_instance_data(
+            env, for_data, [](napi_env, void* p, void*) { delete static_cast<std::shared_ptr<EnvState>*>(p); },
+            nullptr) != napi_ok) {
+      delete for_data;
+      throw NapiCallFailed();
+    }
+    auto* for_hook = new std::shared_ptr<EnvState>(state);
+    if (napi_add_env_cleanup_hook(
+            env,
+            [](void* p) {
+              auto* s = static_cast<std::shared_ptr<EnvState>*>(p);
+              (*s)->cancel_all();
+              delete s;
+            },
+            for_hook) != napi_ok) {
+      delete for_hook;
+      throw NapiCallFailed();
+    }
+
     SetFunction(env, exports, "levenshtein", Levenshtein);
     SetFunction(env, exports, "levenshteinSimilarity", LevenshteinSimilarity);
     SetFunction(env, exports, "jaro", Jaro);

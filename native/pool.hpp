@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -153,12 +154,72 @@ class ThreadPool {
   bool stop_ = false;
 };
 
+// Runs posted tasks in order on up to `max_threads` threads of its own, started on demand: the
+// async searches and matrices run here, not on libuv's pool, because Node waits for libuv work
+// before it shuts an environment down (a terminated worker_thread would wait for the search
+// to end), while these can be cancelled by the environment's cleanup hook.
+class TaskQueue {
+ public:
+  explicit TaskQueue(unsigned max_threads) : max_threads_(max_threads) {}
+  TaskQueue(const TaskQueue&) = delete;
+  TaskQueue& operator=(const TaskQueue&) = delete;
+
+  // False when no thread could be started for the task: then it was not queued, and the
+  // caller runs it.
+  bool post(std::function<void()> task) {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks_.push_back(std::move(task));
+    if (idle_ == 0 && threads_ < max_threads_) {
+      try {
+        std::thread([this] { loop(); }).detach();
+        ++threads_;
+      } catch (...) {
+        if (threads_ == 0) {
+          tasks_.pop_back();
+          return false;
+        }
+      }
+    }
+    ready_.notify_one();
+    return true;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      ++idle_;
+      ready_.wait(lock, [&] { return !tasks_.empty(); });
+      --idle_;
+      std::function<void()> task = std::move(tasks_.front());
+      tasks_.pop_front();
+      lock.unlock();
+      task();  // tasks catch their own exceptions
+      task = nullptr;
+      lock.lock();
+    }
+  }
+
+  const unsigned max_threads_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> tasks_;
+  unsigned threads_ = 0, idle_ = 0;
+};
+
 // The process-wide pool. Never destroyed on purpose: at exit its helpers are parked, and a
 // static destructor joining them could run while another thread (a worker_thread's search,
 // libuv's pool) still uses it.
 inline ThreadPool& shared_pool() {
   static ThreadPool* pool = new ThreadPool();
   return *pool;
+}
+
+// The process-wide queue of async jobs: four at a time, as libuv's pool would run them (each
+// spreads over shared_pool()). Never destroyed, for the same reason.
+inline TaskQueue& shared_tasks() {
+  static TaskQueue* queue = new TaskQueue(4);
+  return *queue;
 }
 
 }  // namespace strdist

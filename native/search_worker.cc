@@ -1,5 +1,5 @@
 // Corpus search and the many-to-many matrix: handles, argument reads, and the async jobs that
-// run them off the JavaScript thread (libuv's pool, and inside that the shared ThreadPool).
+// run them off the JavaScript thread (on shared_tasks(), spread over shared_pool(): pool.hpp).
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -160,7 +160,7 @@ napi_value CorpusSearchSync(const Args& a) {
 
 class SearchJob : public AsyncJob {
  public:
-  SearchJob(napi_env env, SearchArgs args, Token token) : AsyncJob(std::move(token)), args_(std::move(args)) {
+  SearchJob(SearchArgs args, Token token) : AsyncJob(std::move(token)), args_(std::move(args)) {
     args_.options.cancel = token_.get();
   }
 
@@ -178,12 +178,12 @@ class SearchJob : public AsyncJob {
 napi_value CorpusSearch(const Args& a) {
   SearchArgs s = ReadSearchArgs(a);
   Token token = TokenArg(a, 9);
-  return AsyncJob::Start(a.env, std::make_unique<SearchJob>(a.env, std::move(s), std::move(token)), "strdist:search");
+  return AsyncJob::Start(a.env, std::make_unique<SearchJob>(std::move(s), std::move(token)), "strdist:search");
 }
 
 class MatrixJob : public AsyncJob {
  public:
-  MatrixJob(napi_env env, Metric metric, std::vector<std::vector<uint32_t>> queries,
+  MatrixJob(Metric metric, std::vector<std::vector<uint32_t>> queries,
             std::vector<std::vector<uint32_t>> choices, double param, size_t max, double min, unsigned threads, Token token)
       : AsyncJob(std::move(token)),
         metric_(metric),
@@ -280,7 +280,7 @@ napi_value ScoreMatrix(const Args& a) {
     }
   }
   return AsyncJob::Start(a.env,
-                         std::make_unique<MatrixJob>(a.env, static_cast<Metric>(metric), std::move(queries), std::move(choices),
+                         std::make_unique<MatrixJob>(static_cast<Metric>(metric), std::move(queries), std::move(choices),
                                                      param, max, min, threads, std::move(token)),
                          "strdist:matrix");
 }
