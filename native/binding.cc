@@ -225,6 +225,7 @@ napi_value ScoreMany(const Args& args) {
   g_query_points.trim();
   g_joined_points.trim();
   if (g_joined_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_joined_units);
+  if (g_query_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_query_units);
   napi_value undefined;
   Check(napi_get_undefined(args.env, &undefined));
   return undefined;

@@ -168,18 +168,15 @@ class TaskQueue {
   // caller runs it.
   bool post(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mu_);
-    tasks_.push_back(std::move(task));
     if (idle_ == 0 && threads_ < max_threads_) {
       try {
         std::thread([this] { loop(); }).detach();
         ++threads_;
       } catch (...) {
-        if (threads_ == 0) {
-          tasks_.pop_back();
-          return false;
-        }
       }
     }
+    if (threads_ == 0) return false;
+    tasks_.push_back(std::move(task));
     ready_.notify_one();
     return true;
   }

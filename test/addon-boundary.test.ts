@@ -32,9 +32,10 @@ interface Case {
 }
 
 /** Runs node with `script` (a file) and arguments; returns the exit, stdout and stderr. */
-function node(args: string[], options: { prefix?: string[]; timeout?: number } = {}) {
+function node(args: string[], options: { prefix?: string[]; timeout?: number; env?: NodeJS.ProcessEnv } = {}) {
   const [cmd, ...rest] = [...(options.prefix ?? []), process.execPath, ...args];
-  const r = spawnSync(cmd, rest, { encoding: 'utf8', timeout: options.timeout ?? 120_000, maxBuffer: 64 << 20 });
+  const env = { ...process.env, ...options.env };
+  const r = spawnSync(cmd, rest, { encoding: 'utf8', timeout: options.timeout ?? 120_000, maxBuffer: 64 << 20, env });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
@@ -199,7 +200,8 @@ const results = {
 console.log(JSON.stringify(results));
 `,
     );
-    const r = node([file, join(root, 'dist/index.cjs')]);
+    // The public API on the native backend, whatever this run's backend is.
+    const r = node([file, join(root, 'dist/index.cjs')], { env: { STRDIST_BACKEND: 'native' } });
     expect(r.signal, r.stderr).toBeNull();
     expect(r.status, r.stderr).toBe(0);
     const results = JSON.parse(r.stdout);

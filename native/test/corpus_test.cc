@@ -82,6 +82,17 @@ void check_pool() {
   });
   check(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }) && on_caller && none.helpers() == 0,
         "no helpers: the caller runs every part");
+
+  // The task queue runs every posted task once; one that can start no thread says so.
+  // Leaked, as shared_tasks() is: its threads are detached and never end.
+  strdist::TaskQueue& tasks = *new strdist::TaskQueue(3);
+  static std::atomic<int> ran(0);
+  bool posted = true;
+  for (int i = 0; i < 100; ++i) posted = posted && tasks.post([] { ++ran; });
+  while (ran.load() < 100) std::this_thread::yield();
+  check(posted && ran.load() == 100, "every posted task runs once");
+  strdist::TaskQueue no_tasks(0);
+  check(!no_tasks.post([] {}), "a queue that can start no thread refuses the task");
 }
 
 }  // namespace
