@@ -193,8 +193,9 @@ class Args {
  public:
   static constexpr size_t kMax = 12;
   // The export's name comes as the function's data (see SetFunction).
-  Args(napi_env env, napi_callback_info info) : env(env), fn("strdist") {
-    size_t argc = kMax;
+  // `want`: how many to read (the pairwise calls read no more than they use).
+  Args(napi_env env, napi_callback_info info, size_t want = kMax) : env(env), fn("strdist") {
+    size_t argc = want;
     void* data = nullptr;
     Check(napi_get_cb_info(env, info, &argc, argv_, nullptr, &data));
     if (data) fn = static_cast<const char*>(data);

@@ -89,10 +89,10 @@ double PairOption(const Args& a, size_t i, const char* name, double fallback) {
   return NumberArg(a, i, name, fallback);  // undefined, or the error
 }
 
-template <class F>
+template <size_t N, class F>
 napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
   return Guard(env, [&]() -> napi_value {
-    const Args args(env, info);
+    const Args args(env, info, N);
     PairArg a, b;
     a.read(args, 0, "a");
     b.read(args, 1, "b");
@@ -112,21 +112,21 @@ napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
 
 // levenshtein(a, b, maxDistance?): maxDistance negative or undefined: no cutoff.
 napi_value Levenshtein(napi_env env, napi_callback_info info) {
-  return Pairwise(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
     const double max = PairOption(args, 2, "maxDistance", -1);
     return static_cast<double>(strdist::levenshtein(p.a, p.la, p.b, p.lb, max < 0 ? SIZE_MAX : ToSize(max)));
   });
 }
 
 napi_value LevenshteinSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise(env, info, [](const Args&, const Pair& p) {
+  return Pairwise<2>(env, info, [](const Args&, const Pair& p) {
     return strdist::levenshtein_similarity(p.a, p.la, p.b, p.lb);
   });
 }
 
 // jaro(a, b, minSimilarity?): negative or undefined: no cutoff.
 napi_value Jaro(napi_env env, napi_callback_info info) {
-  return Pairwise(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
     const double min = PairOption(args, 2, "minSimilarity", 0);
     return strdist::jaro(p.a, p.la, p.b, p.lb, min < 0 ? 0.0 : min);
   });
@@ -134,7 +134,7 @@ napi_value Jaro(napi_env env, napi_callback_info info) {
 
 // jaroWinkler(a, b, prefixWeight?, minSimilarity?): weight negative or undefined: 0.1.
 napi_value JaroWinkler(napi_env env, napi_callback_info info) {
-  return Pairwise(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
     const double weight = PairOption(args, 2, "prefixWeight", 0.1);
     if (weight > 0.25) args.OptionError(2, "prefixWeight", "at most 0.25");
     const double min = PairOption(args, 3, "minSimilarity", 0);
