@@ -195,12 +195,12 @@ class Args {
   // The export's name comes as the function's data (see SetFunction).
   // `want`: how many to read (the pairwise calls read no more than they use).
   Args(napi_env env, napi_callback_info info, size_t want = kMax) : env(env), fn("strdist") {
-    size_t argc = want;
+    size_t argc = want < kMax ? want : kMax;
     void* data = nullptr;
     Check(napi_get_cb_info(env, info, &argc, argv_, nullptr, &data));
     if (data) fn = static_cast<const char*>(data);
   }
-  napi_value operator[](size_t i) const { return argv_[i]; }
+  napi_value operator[](size_t i) const { return argv_[i]; }  // i < want
 
   [[noreturn]] void ArgumentError(size_t i, const char* name, const char* must) const {
     throw Failure(Kind::Type, code::kArgument,
