@@ -2,12 +2,38 @@ import { createRequire } from 'node:module';
 import { KERNEL_VERSION, METRIC_IDS, type Kernel, type Metric } from '../kernel.js';
 import { packageRoot } from '../root.js';
 
-/** The functions exported by native/binding.cc. */
+/** An opaque handle made by the addon (an External tagged with its kind; checked on every use). */
+declare const handleKind: unique symbol;
+export type NativeHandle<Kind extends string> = { readonly [handleKind]: Kind };
+
+/** What a native corpus search returns: `counts[q]` matches per query, then their scores and indices. */
+export interface NativeSearchResult {
+  counts: Uint32Array;
+  scores: Float64Array;
+  indices: Uint32Array;
+  visited: number;
+  scored: number;
+}
+
+/**
+ * The functions exported by native/binding.cc and native/search_worker.cc. Every one of them
+ * returns or throws, whatever it is given: a wrong type, handle or typed array is a TypeError
+ * (`ERR_STRDIST_ARGUMENT`), a bad number (NaN, a non-number, a negative count) a RangeError
+ * (`ERR_STRDIST_OPTION`), a pair over 2^36 cells `ERR_STRDIST_TOO_LARGE`, a failed allocation
+ * `ERR_STRDIST_OUT_OF_MEMORY`, anything else an Error `ERR_STRDIST_NATIVE`.
+ *
+ * Numbers: counts and cutoffs drop fractions, and Infinity or anything from 2^53 up means no
+ * limit. `maxDistance` negative (or undefined) means no cutoff; `minSimilarity`/`minScore`
+ * negative (or undefined) means 0; `prefixWeight` negative (or undefined) means 0.1, above 0.25
+ * is refused. `metric` is an id of METRIC_IDS. `threads` is 1 or more (capped at 256). Joined
+ * strings come with a Uint32Array of UTF-16 lengths that must add up to the joined length.
+ */
 export interface Addon {
-  levenshtein(a: string, b: string, max: number): number;
+  levenshtein(a: string, b: string, maxDistance?: number): number;
   levenshteinSimilarity(a: string, b: string): number;
-  jaro(a: string, b: string, minSimilarity: number): number;
-  jaroWinkler(a: string, b: string, prefixWeight: number, minSimilarity: number): number;
+  jaro(a: string, b: string, minSimilarity?: number): number;
+  jaroWinkler(a: string, b: string, prefixWeight?: number, minSimilarity?: number): number;
+  /** Writes one score per choice into `out` (a Float64Array at least `lengths.length` long). */
   scoreMany(
     metric: number,
     query: string,
@@ -17,6 +43,24 @@ export interface Addon {
     cutoff: number,
     out: Float64Array,
   ): void;
+  corpusCreate(joined: string, lengths: Uint32Array): NativeHandle<'corpus'>;
+  corpusInfo(handle: NativeHandle<'corpus'>): { size: number; width: number; bytes: number };
+  corpusSearchSync(
+    handle: NativeHandle<'corpus'>, queries: string, lengths: Uint32Array, metric: number, n: number,
+    prefixWeight: number, minScore: number, maxDistance: number, threads: number,
+  ): NativeSearchResult;
+  /** Rejects with an Error "aborted" once `token` is cancelled. */
+  corpusSearch(
+    handle: NativeHandle<'corpus'>, queries: string, lengths: Uint32Array, metric: number, n: number,
+    prefixWeight: number, minScore: number, maxDistance: number, threads: number, token?: NativeHandle<'token'>,
+  ): Promise<NativeSearchResult>;
+  /** Row-major, one row of `choices` scores per query. */
+  scoreMatrix(
+    metric: number, queries: string, queryLengths: Uint32Array, choices: string, choiceLengths: Uint32Array,
+    param: number, cutoff: number, threads: number, token?: NativeHandle<'token'>,
+  ): Promise<Float64Array>;
+  cancelToken(): NativeHandle<'token'>;
+  cancel(token: NativeHandle<'token'>): void;
   readonly kernelVersion: number;
   readonly napiVersion: number;
   readonly cpuFeatures: readonly string[];
