@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   writeFileSync(file, 'bagels\nbarge\ncheese\n');
   const d = connect();
   const ref = await d.putCorpus(await Corpus.fromFile(file));
-  const id = await d.call('closest', { corpus: ref.id, queries: ['bagel'], n: 1 });
+  // require: 'any' so that the TypeScript backend may run it (an install without the addon).
+  const id = await d.call('closest', { corpus: ref.id, queries: ['bagel'], n: 1 }, { require: 'any' });
   const [[best]]: Match[][] = await d.result(id, { timeoutMs: 10_000 });
   await d.close();
   const matrix: Float64Array = await scoreMatrix('levenshtein', ['kitten'], ['sitting']);
