@@ -9,6 +9,7 @@
 #  2. That clone packed (no prebuilds/) and installed into an empty folder with the install
 #     script allowed: the install succeeds and the package runs on the js backend.
 set -euo pipefail
+unset STRDIST_BACKEND PREBUILDS_ONLY
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -50,7 +51,7 @@ STRDIST_BACKEND=native nocc node --input-type=module -e "
   fail "STRDIST_BACKEND=native does not throw ERR_STRDIST_NATIVE_UNAVAILABLE"
 
 echo "nocompiler-test: npx vitest run ${SUBSET[*]} (js backend)"
-env -u STRDIST_BACKEND PATH="$work/bin" npx vitest run "${SUBSET[@]}"
+PATH="$work/bin" npx vitest run "${SUBSET[@]}"
 
 # 2. The packed clone in an empty folder, its install script allowed to run.
 tgz="$work/$(nocc npm pack --ignore-scripts --silent --pack-destination "$work" | tail -1)"
