@@ -6,6 +6,7 @@
 #     STRDIST_BACKEND=native fails loudly with ERR_STRDIST_NATIVE_UNAVAILABLE, and a subset of
 #     the test suite passes on the js backend (STRDIST_BACKEND unset: auto):
 #     test/matrix.test.ts test/matrix-slices.test.ts test/bundle.test.ts test/consumers.test.ts
+#     test/dispatch-local.test.ts (the other suites compare with the native kernel and need it)
 #  2. That clone packed (no prebuilds/) and installed into an empty folder with the install
 #     script allowed: the install succeeds and the package runs on the js backend.
 set -euo pipefail
@@ -14,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "nocompiler-test: FAILED: $*" >&2; exit 1; }
-SUBSET=(test/matrix.test.ts test/matrix-slices.test.ts test/bundle.test.ts test/consumers.test.ts)
+SUBSET=(test/matrix.test.ts test/matrix-slices.test.ts test/bundle.test.ts test/consumers.test.ts test/dispatch-local.test.ts)
 
 mkdir "$work/bin"
 for tool in node npm npx git sh; do ln -s "$(command -v "$tool")" "$work/bin/$tool"; done
