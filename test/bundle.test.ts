@@ -2,7 +2,7 @@
 // the package's own bundles: every error class defined once in the ESM build, and instanceof
 // and codes agreeing across the ESM and CommonJS entry points.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,25 @@ describe.each(bundles)('an application bundled with esbuild: $name', (b) => {
       error: 'ERR_STRDIST_NATIVE_UNAVAILABLE',
       message: expect.stringMatching(/^strdist: STRDIST_BACKEND=native but the native binary cannot load: strdist was bundled into/),
     });
+  });
+});
+
+describe('an application bundle beside another version of strdist', () => {
+  it('runs on the TypeScript backend and names both versions', async () => {
+    const file = await bundle(bundles[0]);
+    const dir = mkdtempSync(join(tmpdir(), 'strdist-other-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'node_modules', 'strdist'), { recursive: true });
+    writeFileSync(
+      join(dir, 'node_modules', 'strdist', 'package.json'),
+      JSON.stringify({ name: 'strdist', version: '9.9.9', exports: { './package.json': './package.json' } }),
+    );
+    copyFileSync(file, join(dir, 'app.mjs'));
+    const r = await run([join(dir, 'app.mjs')], { cwd: dir, env: { STRDIST_BACKEND: 'auto' } });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ d: 3, backend: 'js', version, binary: null });
+    expect(out.why).toMatch(new RegExp(`^strdist ${version.replace(/\./g, '\\.')} was bundled into .* but the strdist package found at .* is version 9\\.9\\.9`));
   });
 });
 
