@@ -3,7 +3,7 @@
 // says why at run time. node-gyp is replaced by a stand-in (npm_config_node_gyp, as npm passes it).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, run } from './helpers/app-dir.js';
 import { loadAddon } from '../src/backend/native.js';
@@ -66,8 +66,10 @@ describe('the install script', () => {
 
   it('keeps a binary that loads without building, unless asked to build from source', async () => {
     const c = copy('fails');
-    mkdirSync(join(c.dir, 'build', 'Release'), { recursive: true });
-    cpSync(loadAddon().path, join(c.dir, 'build', 'Release', 'strdist.node'));
+    // Where node-gyp-build finds it in this run (build/Release, or prebuilds/ with PREBUILDS_ONLY).
+    const binary = loadAddon().path;
+    mkdirSync(dirname(join(c.dir, relative(ROOT, binary))), { recursive: true });
+    cpSync(binary, join(c.dir, relative(ROOT, binary)));
     const r = await c.install();
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(c.calls()).toEqual([]);

@@ -6,7 +6,7 @@ import { jsKernel } from '../src/backend/js.js';
 import { METRICS } from '../src/kernel.js';
 import { scoreMatrixInSlices, SLICE_WORK } from '../src/matrix.js';
 
-const choices = Array.from({ length: 30_000 }, (_, i) => `w${(i * 7919) % 100_003}${'abc'.slice(i % 3)}`);
+const choices = Array.from({ length: 15_000 }, (_, i) => `w${(i * 7919) % 100_003}${'abc'.slice(i % 3)}`);
 const queries = ['bagel', 'w123abc', '', '😀x', 'a'.repeat(70), 'kitten'];
 
 /** Ticks of a 0 ms interval counted while `work` is pending. */
@@ -35,7 +35,7 @@ describe('scoreMatrix on the TypeScript kernel, in slices', () => {
 
   it('a timer ticks while a large matrix is computed (the work is several slices)', async () => {
     const work = queries.reduce((sum, q) => sum + choices.reduce((s, c) => s + (c.length + 8) * (1 + (q.length >> 5)), 0), 0);
-    expect(work).toBeGreaterThan(10 * SLICE_WORK);
+    expect(work).toBeGreaterThan(4 * SLICE_WORK);
     const { ticks, value } = await ticksDuring(() => scoreMatrixInSlices(jsKernel, 'levenshtein', queries, choices, 0.1, Infinity));
     expect(value.length).toBe(queries.length * choices.length);
     expect(ticks).toBeGreaterThan(0);
