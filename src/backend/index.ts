@@ -37,9 +37,8 @@ export function selectBackend(env: string | undefined = process.env.STRDIST_BACK
     return { kernel: nativeKernel(addon), addon, binaryPath: path };
   } catch (err) {
     if (choice === 'native') {
-      throw codedError(ERROR_CODES.NATIVE_UNAVAILABLE, `strdist: STRDIST_BACKEND=native but the native binary cannot load: ${message(err)}`, {
-        cause: err,
-      });
+      const why = `strdist: STRDIST_BACKEND=native but the native binary cannot load: ${message(err)}`;
+      throw codedError(ERROR_CODES.NATIVE_UNAVAILABLE, why, { cause: err });
     }
     if (!isMissingBinary(err)) throw err;
     return { kernel: jsKernel, reason: message(err) };

@@ -38,7 +38,8 @@ const NO_BUILD = /No native build was found/;
  * is gone from a bundled application), as opposed to a binary that exists but fails to load.
  */
 export function isMissingBinary(err: unknown): boolean {
-  return err instanceof Error && (NO_BUILD.test(err.message) || (err as { code?: unknown }).code === ERROR_CODES.NATIVE_UNAVAILABLE);
+  if (!(err instanceof Error)) return false;
+  return NO_BUILD.test(err.message) || (err as { code?: unknown }).code === ERROR_CODES.NATIVE_UNAVAILABLE;
 }
 
 /** How to get the native backend, for the messages below. */
