@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { codedError, ERROR_CODES } from '../errors.js';
 import { KERNEL_VERSION, METRIC_IDS, type Kernel, type Metric } from '../kernel.js';
-import { packageRoot } from '../root.js';
+import { packageDir, packageDirMissing } from '../root.js';
 
 /** An opaque handle made by the addon (an External tagged with its kind; checked on every use). */
 declare const handleKind: unique symbol;
@@ -72,20 +74,49 @@ export interface LoadedAddon {
   path: string;
 }
 
-/** True when node-gyp-build found no binary at all (as opposed to one that fails to load). */
+/** The message node-gyp-build throws when it finds no binary at all. */
+const NO_BUILD = /No native build was found/;
+
+/**
+ * True when there is no binary to load (none built, no prebuild matches, or the package folder
+ * is gone from a bundled application), as opposed to a binary that exists but fails to load.
+ */
 export function isMissingBinary(err: unknown): boolean {
-  return err instanceof Error && /No native build was found/.test(err.message);
+  if (!(err instanceof Error)) return false;
+  return NO_BUILD.test(err.message) || (err as { code?: unknown }).code === ERROR_CODES.NATIVE_UNAVAILABLE;
 }
 
-/** Loads the addon with node-gyp-build. Throws the loader's error unchanged. */
+/** How to get the native backend, for the messages below. */
+const HOW =
+  'To use the native backend, install a C++ toolchain (g++ or clang, make, python3) and run `npm rebuild strdist`; ' +
+  'until then strdist runs its TypeScript backend (same results, slower)';
+
+/**
+ * Loads the addon with node-gyp-build from the package folder. No binary at all is an error
+ * with code ERR_STRDIST_NATIVE_UNAVAILABLE saying why and what to do; a binary that exists but
+ * fails to load throws the loader's error unchanged.
+ */
 export function loadAddon(): LoadedAddon {
-  const require = createRequire(import.meta.url);
+  const root = packageDir();
+  if (!root) throw codedError(ERROR_CODES.NATIVE_UNAVAILABLE, packageDirMissing());
+  const require = createRequire(join(root, 'package.json'));
   const nodeGypBuild = require('node-gyp-build') as {
     (dir: string): unknown;
     resolve(dir: string): string;
   };
-  const root = packageRoot().dir;
-  const path = nodeGypBuild.resolve(root);
+  let path: string;
+  try {
+    path = nodeGypBuild.resolve(root);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!NO_BUILD.test(message)) throw err;
+    throw codedError(
+      ERROR_CODES.NATIVE_UNAVAILABLE,
+      `${message.split('\n')[0]}: no prebuild in ${join(root, 'prebuilds')} matches this platform and none was ` +
+        `built at install time (${join(root, 'build')}). ${HOW}`,
+      { cause: err },
+    );
+  }
   const addon = require(path) as Addon;
   if (addon.kernelVersion !== KERNEL_VERSION) {
     throw new Error(
