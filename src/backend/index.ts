@@ -1,4 +1,4 @@
-import { codedError, ERROR_CODES } from '../errors.js';
+import { codedError, ERROR_CODES, rangeError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { jsKernel } from './js.js';
 import { isMissingBinary, loadAddon, nativeKernel, type Addon } from './native.js';
@@ -20,7 +20,7 @@ export interface Backend {
 function parseChoice(value: string | undefined): BackendChoice {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if (value === 'native' || value === 'js') return value;
-  throw new RangeError(`STRDIST_BACKEND must be "native", "js" or "auto", got ${JSON.stringify(value)}`);
+  throw rangeError(ERROR_CODES.OPTION, `STRDIST_BACKEND must be "native", "js" or "auto", got ${JSON.stringify(value)}`);
 }
 
 /**

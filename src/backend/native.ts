@@ -119,7 +119,8 @@ export function loadAddon(): LoadedAddon {
   }
   const addon = require(path) as Addon;
   if (addon.kernelVersion !== KERNEL_VERSION) {
-    throw new Error(
+    throw codedError(
+      ERROR_CODES.NATIVE_UNAVAILABLE,
       `strdist: the native binary at ${path} implements kernel v${addon.kernelVersion}, ` +
         `this package needs v${KERNEL_VERSION}; rebuild it with \`npm rebuild strdist\``,
     );
