@@ -3,7 +3,7 @@
     {
       "target_name": "strdist",
       "sources": ["native/binding.cc", "native/search_worker.cc"],
-      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": [
         "NAPI_VERSION=8",
         "NODE_ADDON_API_DISABLE_DEPRECATED",
@@ -17,6 +17,7 @@
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
         "OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=off"]
       },
+      "conditions": [["OS=='linux'", { "libraries": ["-ldl"] }]],
       "msvs_settings": {
         "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17", "/fp:precise"] }
       }

@@ -1,48 +1,633 @@
-// Shared pieces of the N-API glue (binding.cc and search_worker.cc only).
+// The Node-API boundary of strdist, shared by binding.cc and search_worker.cc (the only files
+// that include Node headers).
+//
+// One error policy. Every export runs inside Guard(): its argument reads, the kernel call and
+// the construction of its result. Whatever they throw reaches JavaScript as an error with a
+// `code` from src/errors.ts:
+//   Failure (raised on purpose below)  TypeError ERR_STRDIST_ARGUMENT (wrong type, handle or
+//                                      typed array), RangeError ERR_STRDIST_OPTION (bad number),
+//                                      RangeError ERR_STRDIST_TOO_LARGE (over a limit)
+//   std::bad_alloc                     RangeError ERR_STRDIST_OUT_OF_MEMORY
+//   std::length_error                  RangeError ERR_STRDIST_TOO_LARGE
+//   anything else                      Error ERR_STRDIST_NATIVE
+// The async jobs classify what their worker thread threw with the same function (Classify) and
+// reject their promise with it.
+//
+// The boundary calls the C Node-API directly rather than node-addon-api's wrappers: those end
+// the process (NAPI_FATAL_IF_FAILED) when a call fails, which happens when an environment (a
+// worker_thread) shuts down while a search is in flight. Here a failed call is an exception
+// like any other. node-addon-api's except_all build settings still compile this code with C++
+// exceptions on.
 #pragma once
 
-#include <napi.h>
+#include <node_api.h>
 
+#include <atomic>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "pool.hpp"
 #include "text.hpp"
 
 namespace strdist_addon {
 
-// Copies a JS string's UTF-16 units into `units` and returns how many there are.
-inline size_t ReadUtf16(napi_env env, napi_value value, std::vector<char16_t>& units, const char* name) {
-  size_t len = 0;
-  if (napi_get_value_string_utf16(env, value, nullptr, 0, &len) != napi_ok) {
-    throw Napi::TypeError::New(env, std::string(name) + " must be a string");
+// ---- errors ------------------------------------------------------------------------------
+
+enum class Kind { Type, Range, Plain };
+
+// The codes of src/errors.ts (ERROR_CODES) that native code raises.
+namespace code {
+constexpr const char* kArgument = "ERR_STRDIST_ARGUMENT";
+constexpr const char* kOption = "ERR_STRDIST_OPTION";
+constexpr const char* kTooLarge = "ERR_STRDIST_TOO_LARGE";
+constexpr const char* kOutOfMemory = "ERR_STRDIST_OUT_OF_MEMORY";
+constexpr const char* kNative = "ERR_STRDIST_NATIVE";
+}  // namespace code
+
+// An error with a message and code, ready for JavaScript. The message is a fixed buffer so that
+// copying or reporting one never allocates (it may be reporting an allocation failure).
+struct ErrorInfo {
+  Kind kind = Kind::Plain;
+  const char* code = code::kNative;
+  char message[320] = {};
+
+  ErrorInfo() = default;
+  ErrorInfo(Kind k, const char* c, const char* m1, const char* m2 = "") : kind(k), code(c) {
+    std::snprintf(message, sizeof message, "%s%s", m1, m2);
   }
+};
+
+// An error the boundary raises on purpose.
+class Failure : public std::exception {
+ public:
+  Failure(Kind kind, const char* code, const std::string& message) : info_(kind, code, message.c_str()) {}
+  const char* what() const noexcept override { return info_.message; }
+  const ErrorInfo& info() const { return info_; }
+
+ private:
+  ErrorInfo info_;
+};
+
+// A Node-API call did not return napi_ok (an exception may be pending).
+struct NapiCallFailed : std::exception {
+  const char* what() const noexcept override { return "a Node-API call failed"; }
+};
+
+inline void Check(napi_status status) {
+  if (status != napi_ok) throw NapiCallFailed();
+}
+
+inline ErrorInfo Classify(const std::exception_ptr& e) noexcept {
+  try {
+    std::rethrow_exception(e);
+  } catch (const Failure& f) {
+    return f.info();
+  } catch (const std::bad_alloc&) {
+    return {Kind::Range, code::kOutOfMemory, "strdist: out of memory for this input"};
+  } catch (const std::length_error&) {
+    return {Kind::Range, code::kTooLarge, "strdist: input too large"};
+  } catch (const std::exception& x) {
+    return {Kind::Plain, code::kNative, "strdist: native error: ", x.what()};
+  } catch (...) {
+    return {Kind::Plain, code::kNative, "strdist: unknown native exception"};
+  }
+}
+
+// The error as a JS value (nullptr when even that fails).
+inline napi_value MakeError(napi_env env, const ErrorInfo& e) noexcept {
+  napi_value code, message, error = nullptr;
+  if (napi_create_string_utf8(env, e.code, NAPI_AUTO_LENGTH, &code) != napi_ok ||
+      napi_create_string_utf8(env, e.message, NAPI_AUTO_LENGTH, &message) != napi_ok) {
+    return nullptr;
+  }
+  switch (e.kind) {
+    case Kind::Type: napi_create_type_error(env, code, message, &error); break;
+    case Kind::Range: napi_create_range_error(env, code, message, &error); break;
+    case Kind::Plain: napi_create_error(env, code, message, &error); break;
+  }
+  return error;
+}
+
+inline void ThrowError(napi_env env, const ErrorInfo& e) noexcept {
+  switch (e.kind) {
+    case Kind::Type: napi_throw_type_error(env, e.code, e.message); break;
+    case Kind::Range: napi_throw_range_error(env, e.code, e.message); break;
+    case Kind::Plain: napi_throw_error(env, e.code, e.message); break;
+  }
+}
+
+// The one guard: runs an export's body and turns anything it throws into a JS exception.
+template <class F>
+napi_value Guard(napi_env env, F&& body) noexcept {
+  try {
+    return body();
+  } catch (const NapiCallFailed&) {
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return nullptr;  // the engine's error stands
+    ThrowError(env, {Kind::Plain, code::kNative, "strdist: a Node-API call failed"});
+  } catch (...) {
+    ThrowError(env, Classify(std::current_exception()));
+  }
+  return nullptr;
+}
+
+// ---- arguments ---------------------------------------------------------------------------
+
+// Words for a value in an error message, as src/errors.ts describe() has them.
+inline std::string Describe(napi_env env, napi_value v) {
+  napi_valuetype t = napi_undefined;
+  if (napi_typeof(env, v, &t) != napi_ok) return "a value";
+  switch (t) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "a boolean";
+    case napi_string: return "a string";
+    case napi_symbol: return "a symbol";
+    case napi_function: return "a function";
+    case napi_external: return "an external";
+    case napi_bigint: return "a bigint";
+    case napi_number: {
+      double d = 0;
+      napi_get_value_double(env, v, &d);
+      if (std::isnan(d)) return "number NaN";
+      if (std::isinf(d)) return d > 0 ? "number Infinity" : "number -Infinity";
+      if (d == 0 && std::signbit(d)) return "number -0";
+      char buf[48];
+      for (int precision = 1; precision <= 17; ++precision) {  // the shortest form that reads back
+        std::snprintf(buf, sizeof buf, "number %.*g", precision, d);
+        if (std::strtod(buf + 7, nullptr) == d) break;
+      }
+      return buf;
+    }
+    case napi_object: {
+      bool is = false;
+      if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+        napi_typedarray_type type;
+        size_t length = 0;
+        napi_get_typedarray_info(env, v, &type, &length, nullptr, nullptr, nullptr);
+        static const char* const names[] = {"Int8Array",    "Uint8Array",    "Uint8ClampedArray", "Int16Array",
+                                            "Uint16Array",  "Int32Array",    "Uint32Array",       "Float32Array",
+                                            "Float64Array", "BigInt64Array", "BigUint64Array"};
+        const char* name = static_cast<unsigned>(type) < 11 ? names[type] : "typed array";
+        return std::string("a ") + name + " of " + std::to_string(length);
+      }
+      if (napi_is_array(env, v, &is) == napi_ok && is) return "an array";
+      return "an object";
+    }
+  }
+  return "a value";
+}
+
+// An export's arguments; the missing ones read as undefined.
+class Args {
+ public:
+  static constexpr size_t kMax = 12;
+  // The export's name comes as the function's data (see SetFunction).
+  // `want`: how many to read (the pairwise calls read no more than they use).
+  Args(napi_env env, napi_callback_info info, size_t want = kMax) : env(env), fn("strdist") {
+    size_t argc = want < kMax ? want : kMax;
+    void* data = nullptr;
+    Check(napi_get_cb_info(env, info, &argc, argv_, nullptr, &data));
+    if (data) fn = static_cast<const char*>(data);
+  }
+  napi_value operator[](size_t i) const { return argv_[i]; }  // i < want
+
+  [[noreturn]] void ArgumentError(size_t i, const char* name, const char* must) const {
+    throw Failure(Kind::Type, code::kArgument,
+                  std::string(fn) + ": " + name + " must be " + must + ", got " + Describe(env, argv_[i]));
+  }
+  [[noreturn]] void OptionError(size_t i, const char* name, const char* must) const {
+    throw Failure(Kind::Range, code::kOption,
+                  std::string(fn) + ": " + name + " must be " + must + ", got " + Describe(env, argv_[i]));
+  }
+
+  napi_env env;
+  const char* fn;
+
+ private:
+  napi_value argv_[kMax];
+};
+
+inline bool IsUndefined(napi_env env, napi_value v) {
+  napi_valuetype t;
+  return napi_typeof(env, v, &t) == napi_ok && t == napi_undefined;
+}
+
+// A JS string's UTF-16 units into `units`; returns their count. False when v is not a string.
+inline bool ReadUtf16(napi_env env, napi_value v, std::vector<char16_t>& units, size_t* length) {
+  size_t len = 0;
+  const napi_status s = napi_get_value_string_utf16(env, v, nullptr, 0, &len);
+  if (s == napi_string_expected) return false;
+  Check(s);
   if (units.size() < len + 1) units.resize(len + 1);
-  size_t copied = 0;
-  napi_get_value_string_utf16(env, value, units.data(), len + 1, &copied);
-  return copied;
+  Check(napi_get_value_string_utf16(env, v, units.data(), len + 1, length));
+  return true;
+}
+
+inline size_t StringArg(const Args& a, size_t i, const char* name, std::vector<char16_t>& units) {
+  size_t length = 0;
+  if (!ReadUtf16(a.env, a[i], units, &length)) a.ArgumentError(i, name, "a string");
+  return length;
+}
+
+// A number, `fallback` when undefined. Anything else, NaN included, is a RangeError.
+inline double NumberArg(const Args& a, size_t i, const char* name, double fallback) {
+  double d = 0;
+  const napi_status s = napi_get_value_double(a.env, a[i], &d);
+  if (s == napi_number_expected) {
+    if (IsUndefined(a.env, a[i])) return fallback;
+    a.OptionError(i, name, "a number");
+  }
+  Check(s);
+  if (std::isnan(d)) a.OptionError(i, name, "a number");
+  return d;
+}
+
+// The one conversion from a JS number (not NaN, not negative) to a size: fractions drop,
+// Infinity and anything from 2^53 up (where doubles stop being whole numbers one apart)
+// saturate at SIZE_MAX, which every caller reads as "no limit".
+inline size_t ToSize(double d) {
+  if (d >= 9007199254740992.0 || d >= static_cast<double>(SIZE_MAX)) return SIZE_MAX;
+  return static_cast<size_t>(d);
+}
+
+enum class Negative { Refused, MeansNone };
+
+// A count or a cutoff. A negative number is refused, or for a cutoff means none (SIZE_MAX).
+inline size_t SizeArg(const Args& a, size_t i, const char* name, Negative negative, size_t fallback) {
+  const double d = NumberArg(a, i, name, std::nan(""));
+  if (std::isnan(d)) return fallback;  // undefined
+  if (d < 0) {
+    if (negative == Negative::MeansNone) return SIZE_MAX;
+    a.OptionError(i, name, "a non-negative number");
+  }
+  return ToSize(d);
+}
+
+// A similarity cutoff: negative or undefined mean none (0).
+inline double SimilarityArg(const Args& a, size_t i, const char* name) {
+  const double d = NumberArg(a, i, name, 0.0);
+  return d < 0 ? 0.0 : d;
+}
+
+// Winkler's prefix weight: negative or undefined mean the default, 0.1; at most 0.25.
+inline double WeightArg(const Args& a, size_t i, const char* name) {
+  const double d = NumberArg(a, i, name, 0.1);
+  if (d > 0.25) a.OptionError(i, name, "at most 0.25");
+  return d < 0 ? 0.1 : d;
+}
+
+// Threads for one call: 1 .. 256.
+inline unsigned ThreadsArg(const Args& a, size_t i) {
+  const size_t t = SizeArg(a, i, "threads", Negative::Refused, 1);
+  if (t == 0) a.OptionError(i, "threads", "at least 1");
+  return t > 256 ? 256u : static_cast<unsigned>(t);
+}
+
+enum MetricId : int { kLevenshtein = 0, kLevenshteinSimilarity = 1, kJaro = 2, kJaroWinkler = 3 };
+
+inline MetricId MetricArg(const Args& a, size_t i) {
+  const double d = NumberArg(a, i, "metric", -1);
+  if (!(d == 0 || d == 1 || d == 2 || d == 3)) {
+    a.OptionError(i, "metric", "0 (levenshtein), 1 (levenshteinSimilarity), 2 (jaro) or 3 (jaroWinkler)");
+  }
+  return static_cast<MetricId>(static_cast<int>(d));
+}
+
+template <class T> struct TypedArrayKind;
+template <> struct TypedArrayKind<uint16_t> {
+  static constexpr napi_typedarray_type type = napi_uint16_array;
+  static constexpr const char* name = "a Uint16Array";
+};
+template <> struct TypedArrayKind<uint32_t> {
+  static constexpr napi_typedarray_type type = napi_uint32_array;
+  static constexpr const char* name = "a Uint32Array";
+};
+template <> struct TypedArrayKind<double> {
+  static constexpr napi_typedarray_type type = napi_float64_array;
+  static constexpr const char* name = "a Float64Array";
+};
+
+template <class T>
+struct Span {
+  T* data;
+  size_t length;
+};
+
+inline bool IsTypedArray(napi_env env, napi_value v) {
+  bool is = false;
+  Check(napi_is_typedarray(env, v, &is));
+  return is;
+}
+
+// A typed array of exactly element type T (a Uint8Array where a Float64Array belongs would be
+// written eight times past its end).
+template <class T>
+Span<T> TypedArrayArg(const Args& a, size_t i, const char* name) {
+  if (!IsTypedArray(a.env, a[i])) a.ArgumentError(i, name, TypedArrayKind<T>::name);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  Check(napi_get_typedarray_info(a.env, a[i], &type, &length, &data, nullptr, nullptr));
+  if (type != TypedArrayKind<T>::type) a.ArgumentError(i, name, TypedArrayKind<T>::name);
+  if (data == nullptr) length = 0;  // a detached buffer
+  return {static_cast<T*>(data), length};
 }
 
 // Strings that travel as one joined string plus each one's UTF-16 length, decoded to code
-// points one by one (so a surrogate pair never spans two strings).
-inline std::vector<std::vector<uint32_t>> SplitCodePoints(Napi::Env env, Napi::Value joined,
-                                                          Napi::Value lengths_value, const char* name) {
+// points one by one (so a surrogate pair never spans two strings). The lengths must add up to
+// the joined string's length.
+inline std::vector<std::vector<uint32_t>> SplitCodePoints(const Args& a, size_t joined_at, size_t lengths_at,
+                                                          const char* name, std::vector<uint32_t>* utf16_lengths = nullptr) {
   std::vector<char16_t> units;
-  const size_t total = ReadUtf16(env, joined, units, name);
-  if (!lengths_value.IsTypedArray()) throw Napi::TypeError::New(env, std::string(name) + " lengths must be a Uint32Array");
-  Napi::Uint32Array lengths = lengths_value.As<Napi::Uint32Array>();
-  std::vector<std::vector<uint32_t>> out(lengths.ElementLength());
+  const size_t total = StringArg(a, joined_at, name, units);
+  const Span<uint32_t> lengths = TypedArrayArg<uint32_t>(a, lengths_at, "lengths");
+  size_t sum = 0;
+  for (size_t i = 0; i < lengths.length; ++i) sum += lengths.data[i];
+  if (sum != total) a.OptionError(lengths_at, "lengths", "UTF-16 lengths adding up to the joined string's length");
+  std::vector<std::vector<uint32_t>> out(lengths.length);
   size_t off = 0;
   for (size_t i = 0; i < out.size(); ++i) {
-    const size_t len = lengths[i];
-    if (off + len > total) throw Napi::RangeError::New(env, std::string(name) + " lengths exceed the joined string");
+    const size_t len = lengths.data[i];
     out[i].resize(len);
     out[i].resize(strdist::decode_utf16(units.data() + off, len, out[i].data()));
     off += len;
   }
+  if (utf16_lengths) utf16_lengths->assign(lengths.data, lengths.data + lengths.length);
   return out;
 }
 
-void InitSearch(Napi::Env env, Napi::Object exports);
+// Pairs whose UTF-16 lengths multiply past this are refused unless identical, as the public
+// wrapper does (MAX_CELLS in src/metrics.ts): hours of work are not an answer.
+constexpr double kMaxCells = 68719476736.0;  // 2^36
+
+inline bool OverCellLimit(size_t la, size_t lb) { return static_cast<double>(la) * static_cast<double>(lb) > kMaxCells; }
+
+[[noreturn]] inline void ThrowTooLarge(const char* fn, size_t la, size_t lb) {
+  throw Failure(Kind::Range, code::kTooLarge,
+                std::string(fn) + ": strings too long: " + std::to_string(la) + " x " + std::to_string(lb) +
+                    " UTF-16 units is over the limit of 2^36 cells");
+}
+
+// ---- handles -----------------------------------------------------------------------------
+
+// A cancel flag shared by a search and its JS token.
+using Token = std::shared_ptr<std::atomic<bool>>;
+
+// Handles are Externals tagged with their kind, so a token passed for a corpus, or any other
+// external, is a TypeError rather than a wild pointer.
+constexpr napi_type_tag kCorpusTag = {0x5d1f3c2a9b7e4e01ull, 0x8c6a4f0e2d13b7a9ull};
+constexpr napi_type_tag kTokenTag = {0x2b8e61d4c0a94f37ull, 0xa31f5c7e9d4b8e62ull};
+
+template <class T>
+napi_value NewHandle(napi_env env, std::unique_ptr<T> object, const napi_type_tag& tag, napi_finalize finalize,
+                     void* hint) {
+  napi_value v;
+  Check(napi_create_external(env, object.get(), finalize, hint, &v));
+  object.release();  // the finalizer owns it now
+  Check(napi_type_tag_object(env, v, &tag));
+  return v;
+}
+
+template <class T>
+T* HandleArg(const Args& a, size_t i, const napi_type_tag& tag, const char* name, const char* what) {
+  napi_valuetype t;
+  Check(napi_typeof(a.env, a[i], &t));
+  bool tagged = false;
+  if (t == napi_external && napi_check_object_type_tag(a.env, a[i], &tag, &tagged) != napi_ok) tagged = false;
+  if (!tagged) a.ArgumentError(i, name, what);
+  void* p = nullptr;
+  Check(napi_get_value_external(a.env, a[i], &p));
+  return static_cast<T*>(p);
+}
+
+// ---- results -----------------------------------------------------------------------------
+
+// A typed array over memory allocated here (where a failed allocation is a std::bad_alloc):
+// V8 ends the process when it cannot allocate an ArrayBuffer itself.
+template <class T>
+napi_value TypedArrayOf(napi_env env, std::vector<T>&& values, napi_typedarray_type type) {
+  const size_t n = values.size();
+  napi_value buffer, array;
+  if (n == 0) {
+    void* data;
+    Check(napi_create_arraybuffer(env, 0, &data, &buffer));
+  } else {
+    auto* owned = new std::vector<T>(std::move(values));
+    const napi_status s = napi_create_external_arraybuffer(
+        env, owned->data(), n * sizeof(T), [](napi_env, void*, void* hint) { delete static_cast<std::vector<T>*>(hint); },
+        owned, &buffer);
+    if (s != napi_ok) {
+      values = std::move(*owned);
+      delete owned;
+      if (s != napi_no_external_buffers_allowed || n * sizeof(T) > (size_t(1) << 28)) throw std::bad_alloc();
+      void* data;  // a runtime without external buffers: copy (small results only, see above)
+      Check(napi_create_arraybuffer(env, n * sizeof(T), &data, &buffer));
+      std::memcpy(data, values.data(), n * sizeof(T));
+    }
+  }
+  Check(napi_create_typedarray(env, type, n, buffer, 0, &array));
+  return array;
+}
+
+inline void SetNamed(napi_env env, napi_value object, const char* name, napi_value value) {
+  Check(napi_set_named_property(env, object, name, value));
+}
+
+inline napi_value Double(napi_env env, double d) {
+  napi_value v;
+  Check(napi_create_double(env, d, &v));
+  return v;
+}
+
+// ---- per-environment state -----------------------------------------------------------
+
+// The cancel flags of this environment's in-flight jobs. When the environment shuts down (a
+// worker_thread terminated) its cleanup hook raises them all, so the jobs stop within a few
+// milliseconds instead of running on for an environment that is gone.
+struct EnvState {
+  std::mutex mu;
+  std::vector<Token> inflight;
+  bool closing = false;
+
+  void add(const Token& t) {
+    std::lock_guard<std::mutex> lock(mu);
+    inflight.push_back(t);
+    if (closing) t->store(true);
+  }
+  void remove(const Token& t) noexcept {
+    std::lock_guard<std::mutex> lock(mu);
+    for (size_t i = 0; i < inflight.size(); ++i) {
+      if (inflight[i] == t) {
+        inflight[i] = std::move(inflight.back());
+        inflight.pop_back();
+        return;
+      }
+    }
+  }
+  void cancel_all() noexcept {
+    std::lock_guard<std::mutex> lock(mu);
+    closing = true;
+    for (const Token& t : inflight) t->store(true);
+  }
+};
+
+// Set up by Init (instance data), for every export of this environment.
+inline std::shared_ptr<EnvState> StateOf(napi_env env) {
+  void* data = nullptr;
+  Check(napi_get_instance_data(env, &data));
+  if (!data) throw NapiCallFailed();
+  return *static_cast<std::shared_ptr<EnvState>*>(data);
+}
+
+// ---- async jobs --------------------------------------------------------------------------
+
+// Work off the JS thread that settles a promise. Run() runs on shared_tasks() (pool.hpp),
+// Result() on the JS thread, reached through a thread-safe function; what either throws rejects
+// the promise (classified as above), and a job whose token was raised rejects with "aborted".
+//
+// Why not napi_create_async_work: Node waits for libuv's work to finish before it runs an
+// environment's cleanup hooks, so a terminated worker_thread would wait out the whole search.
+// Here the cleanup hook raises the job's token, the thread-safe function closes, and the job
+// thread, once it notices, drops its result: nothing refers to the environment after it is gone
+// (Control::alive, under Control::mu, says whether the thread-safe function still exists).
+class AsyncJob {
+ public:
+  virtual ~AsyncJob() = default;
+
+  static napi_value Start(napi_env env, std::unique_ptr<AsyncJob> job, const char* name) {
+    auto control = std::make_shared<Control>();
+    AsyncJob& j = *job;
+    control->job = std::move(job);
+    j.state_ = StateOf(env);
+    napi_value promise, resource;
+    Check(napi_create_promise(env, &j.deferred_, &promise));
+    Check(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource));
+    j.state_->add(j.token_);
+    auto* owner = new (std::nothrow) std::shared_ptr<Control>(control);  // the thread-safe function's share
+    if (!owner || napi_create_threadsafe_function(env, nullptr, nullptr, resource, 0, 1, owner, Finalize, nullptr,
+                                                  CallJs, &control->tsfn) != napi_ok) {
+      delete owner;
+      j.state_->remove(j.token_);
+      throw NapiCallFailed();
+    }
+    bool queued = false;
+    try {
+      queued = strdist::shared_tasks().post([control] { Work(control); });
+    } catch (...) {
+    }
+    if (!queued) Work(control);  // no thread to be had: run here; the result still comes back later
+    return promise;
+  }
+
+ protected:
+  explicit AsyncJob(Token token) : token_(std::move(token)) {}
+  virtual void Run() = 0;
+  virtual napi_value Result(napi_env env) = 0;
+
+  Token token_;
+
+ private:
+  struct Control {
+    std::mutex mu;
+    napi_threadsafe_function tsfn = nullptr;
+    bool alive = true;  // false once the thread-safe function is finalized (environment gone)
+    std::unique_ptr<AsyncJob> job;
+  };
+
+  static void Work(const std::shared_ptr<Control>& control) noexcept {
+    AsyncJob& job = *control->job;
+    try {
+      job.Run();
+    } catch (...) {
+      job.error_ = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lock(control->mu);
+    if (!control->alive) return;
+    // napi_closing when the environment is shutting down: then no one is waiting for the result.
+    napi_call_threadsafe_function(control->tsfn, control.get(), napi_tsfn_nonblocking);
+    napi_release_threadsafe_function(control->tsfn, napi_tsfn_release);
+  }
+
+  // On the JS thread. Called with env == nullptr for calls still queued when the environment
+  // shuts down: then `data` may be gone already, and there is nothing to settle.
+  static void CallJs(napi_env env, napi_value, void*, void* data) noexcept {
+    if (env == nullptr || data == nullptr) return;
+    AsyncJob& job = *static_cast<Control*>(data)->job;
+    job.state_->remove(job.token_);
+    job.Settle(env);
+  }
+
+  // On the JS thread, when the thread-safe function goes: after CallJs, or at shutdown.
+  static void Finalize(napi_env, void* data, void*) noexcept {
+    auto* owner = static_cast<std::shared_ptr<Control>*>(data);
+    {
+      std::lock_guard<std::mutex> lock((*owner)->mu);
+      (*owner)->alive = false;
+    }
+    AsyncJob& job = *(*owner)->job;
+    job.state_->remove(job.token_);
+    delete owner;
+  }
+
+  void Settle(napi_env env) noexcept {
+    napi_handle_scope scope = nullptr;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) scope = nullptr;
+    napi_value value = nullptr;
+    bool ok = false;
+    if (error_) {
+      value = MakeError(env, Classify(error_));
+    } else if (token_->load()) {
+      value = MakeError(env, {Kind::Plain, code::kNative, "aborted"});
+    } else {
+      try {
+        value = Result(env);
+        ok = true;
+      } catch (...) {
+        value = MakeError(env, Classify(std::current_exception()));
+      }
+      bool pending = false;
+      if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+        ok = false;
+        if (napi_get_and_clear_last_exception(env, &value) != napi_ok) value = nullptr;
+      }
+    }
+    // Statuses are not checked: in an environment that is shutting down there is no one to tell.
+    if (value) ok ? napi_resolve_deferred(env, deferred_, value) : napi_reject_deferred(env, deferred_, value);
+    if (scope) napi_close_handle_scope(env, scope);
+  }
+
+  std::shared_ptr<EnvState> state_;
+  napi_deferred deferred_ = nullptr;
+  std::exception_ptr error_;
+};
+
+// ---- exports -----------------------------------------------------------------------------
+
+// Every Napi-style export: a raw Node-API callback whose whole body (arguments included) runs
+// inside Guard().
+template <napi_value (*Body)(const Args&)>
+napi_value Export(napi_env env, napi_callback_info info) {
+  return Guard(env, [&] { return Body(Args(env, info)); });
+}
+
+// `name` must be a string literal: it is the function's data, for error messages.
+inline void SetFunction(napi_env env, napi_value exports, const char* name, napi_callback cb) {
+  napi_value fn;
+  Check(napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, const_cast<char*>(name), &fn));
+  SetNamed(env, exports, name, fn);
+}
+
+void InitSearch(napi_env env, napi_value exports);
 
 }  // namespace strdist_addon

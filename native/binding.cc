@@ -1,15 +1,20 @@
 // N-API glue for strdist. The algorithms live in the plain headers beside this file; this file
-// only moves strings and numbers across the boundary. Arguments are validated in TypeScript
-// (src/metrics.ts) before they get here; the checks below only keep a misuse from crashing.
-#include <napi.h>
-
+// only moves strings and numbers across the boundary. The public wrapper (src/metrics.ts)
+// checks arguments before they get here; the checks below hold on their own, so that a direct
+// call with anything at all returns or throws a coded error (see addon.hpp), never crashes.
 #include <cstdint>
-#include <exception>
-#include <new>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <dlfcn.h>
+#endif
+
 #include "addon.hpp"
+#include "intrinsics.hpp"
 #include "jaro.hpp"
 #include "levenshtein.hpp"
 #include "text.hpp"
@@ -18,53 +23,34 @@
 #define STRDIST_KERNEL_VERSION 1
 #endif
 
+namespace strdist_addon {
 namespace {
 
 using strdist::decode_utf16;
 
-// A JS string read as UTF-16 and decoded to code points, into buffers reused across calls.
-// thread_local: each worker_thread that loads the addon gets its own buffers.
-struct CodePointArg {
-  std::vector<char16_t> units;
-  std::vector<uint32_t> points;
-  size_t size = 0;
-
-  void read(napi_env env, napi_value value, const char* name) {
-    const size_t len = strdist_addon::ReadUtf16(env, value, units, name);
-    if (points.size() < len + 1) points.resize(len + 1);
-    size = decode_utf16(units.data(), len, points.data());
-  }
-  const uint32_t* data() const { return points.data(); }
-};
-
-thread_local CodePointArg g_query;
-thread_local std::vector<char16_t> g_joined_units;
-thread_local std::vector<uint32_t> g_joined_points;
-
-double NumberArg(const Napi::CallbackInfo& info, size_t i, double fallback) {
-  if (info.Length() <= i || info[i].IsUndefined()) return fallback;
-  return info[i].As<Napi::Number>().DoubleValue();
-}
-
-template <typename F>
-Napi::Value Guard(const Napi::CallbackInfo& info, F&& body) {
-  try {
-    return body();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::bad_alloc&) {
-    throw Napi::RangeError::New(info.Env(), "strdist: out of memory for these strings");
-  } catch (const std::length_error&) {
-    throw Napi::RangeError::New(info.Env(), "strdist: strings too long");
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), std::string("strdist: ") + e.what());
-  }
-}
-
 // The pairwise calls are raw Node-API callbacks: for two short strings the boundary costs
 // more than the bit-parallel work, so they read the arguments with as few calls as possible
-// (each string copied once into a stack buffer when it fits).
+// (each string copied once into a stack buffer when it fits, into buffers reused across calls
+// on this thread otherwise).
 constexpr size_t kStackUnits = 256;
+// A reused buffer grown past this is given back after the call, so one huge pair does not
+// hold its memory for the life of the thread.
+constexpr size_t kKeepUnits = size_t(1) << 20;
+
+template <class T>
+struct Scratch {
+  std::vector<T> v;
+  T* get(size_t n) {
+    if (v.size() < n) v.resize(n);
+    return v.data();
+  }
+  void trim() {
+    if (v.size() > kKeepUnits) std::vector<T>().swap(v);
+  }
+};
+
+// thread_local: each worker_thread that loads the addon gets its own buffers.
+thread_local Scratch<uint32_t> g_points_a, g_points_b;
 
 struct PairArg {
   char16_t stack[kStackUnits];
@@ -72,25 +58,23 @@ struct PairArg {
   const char16_t* units = nullptr;
   size_t length = 0;
 
-  bool read(napi_env env, napi_value v, const char* name) {
+  void read(const Args& a, size_t i, const char* name) {
     size_t copied = 0;
-    if (napi_get_value_string_utf16(env, v, stack, kStackUnits, &copied) != napi_ok) {
-      napi_throw_type_error(env, nullptr, (std::string(name) + " must be a string").c_str());
-      return false;
-    }
+    const napi_status s = napi_get_value_string_utf16(a.env, a[i], stack, kStackUnits, &copied);
+    if (s == napi_string_expected) a.ArgumentError(i, name, "a string");
+    Check(s);
     if (copied < kStackUnits - 1) {
       units = stack;
       length = copied;
-      return true;
+      return;
     }
     // It may have been cut at the buffer: read it whole.
-    length = strdist_addon::ReadUtf16(env, v, heap, name);
+    length = StringArg(a, i, name, heap);
     units = heap.data();
-    return true;
   }
 };
 
-// Decoded code points of both arguments, in buffers reused across calls on this thread.
+// Decoded code points of both arguments.
 struct Pair {
   const uint32_t* a;
   size_t la;
@@ -98,189 +82,234 @@ struct Pair {
   size_t lb;
 };
 
-thread_local std::vector<uint32_t> g_points_a(kStackUnits), g_points_b(kStackUnits);
+// The pairwise option reads: one napi call for a number; the rest only on the error path.
+double PairOption(const Args& a, size_t i, const char* name, double fallback) {
+  double d;
+  if (napi_get_value_double(a.env, a[i], &d) == napi_ok && d == d) return d;
+  return NumberArg(a, i, name, fallback);  // undefined, or the error
+}
 
-template <size_t N, typename F>
+template <size_t N, class F>
 napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
-  size_t argc = N;
-  napi_value argv[N];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 2) {
-    napi_throw_type_error(env, nullptr, "expected two strings");
-    return nullptr;
-  }
-  PairArg a, b;
-  if (!a.read(env, argv[0], "a") || !b.read(env, argv[1], "b")) return nullptr;
-  try {
-    if (g_points_a.size() < a.length) g_points_a.resize(a.length);
-    if (g_points_b.size() < b.length) g_points_b.resize(b.length);
-    Pair p{g_points_a.data(), decode_utf16(a.units, a.length, g_points_a.data()), g_points_b.data(),
-           decode_utf16(b.units, b.length, g_points_b.data())};
-    double opt[N > 2 ? N - 2 : 1] = {};
-    for (size_t i = 2; i < N; ++i) {
-      if (i >= argc || napi_get_value_double(env, argv[i], &opt[i - 2]) != napi_ok) opt[i - 2] = -1;
+  return Guard(env, [&]() -> napi_value {
+    const Args args(env, info, N);
+    PairArg a, b;
+    a.read(args, 0, "a");
+    b.read(args, 1, "b");
+    if (OverCellLimit(a.length, b.length) &&
+        !(a.length == b.length && std::memcmp(a.units, b.units, a.length * sizeof(char16_t)) == 0)) {
+      ThrowTooLarge(args.fn, a.length, b.length);
     }
-    napi_value result;
-    napi_create_double(env, body(p, opt), &result);
-    return result;
-  } catch (const std::bad_alloc&) {
-    napi_throw_range_error(env, nullptr, "strdist: out of memory for these strings");
-  } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, (std::string("strdist: ") + e.what()).c_str());
-  }
-  return nullptr;
+    uint32_t* pa = g_points_a.get(a.length + 1);
+    uint32_t* pb = g_points_b.get(b.length + 1);
+    const Pair p{pa, decode_utf16(a.units, a.length, pa), pb, decode_utf16(b.units, b.length, pb)};
+    const double result = body(args, p);
+    g_points_a.trim();
+    g_points_b.trim();
+    return Double(env, result);
+  });
 }
 
-size_t MaxArg(double max) {
-  // -1 (or anything negative / non-finite) means "no cutoff".
-  if (!(max >= 0) || max >= 9007199254740992.0) return SIZE_MAX;
-  return static_cast<size_t>(max);
-}
-
+// levenshtein(a, b, maxDistance?): maxDistance negative or undefined: no cutoff.
 napi_value Levenshtein(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Pair& p, const double* o) {
-    return static_cast<double>(strdist::levenshtein(p.a, p.la, p.b, p.lb, MaxArg(o[0])));
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    const double max = PairOption(args, 2, "maxDistance", -1);
+    return static_cast<double>(strdist::levenshtein(p.a, p.la, p.b, p.lb, max < 0 ? SIZE_MAX : ToSize(max)));
   });
 }
 
 napi_value LevenshteinSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<2>(env, info, [](const Pair& p, const double*) {
+  return Pairwise<2>(env, info, [](const Args&, const Pair& p) {
     return strdist::levenshtein_similarity(p.a, p.la, p.b, p.lb);
   });
 }
 
+// jaro(a, b, minSimilarity?): negative or undefined: no cutoff.
 napi_value Jaro(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Pair& p, const double* o) {
-    return strdist::jaro(p.a, p.la, p.b, p.lb, o[0] < 0 ? 0.0 : o[0]);
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    const double min = PairOption(args, 2, "minSimilarity", 0);
+    return strdist::jaro(p.a, p.la, p.b, p.lb, min < 0 ? 0.0 : min);
   });
 }
 
+// jaroWinkler(a, b, prefixWeight?, minSimilarity?): weight negative or undefined: 0.1.
 napi_value JaroWinkler(napi_env env, napi_callback_info info) {
-  return Pairwise<4>(env, info, [](const Pair& p, const double* o) {
-    return strdist::jaro_winkler(p.a, p.la, p.b, p.lb, o[0] < 0 ? 0.1 : o[0], o[1] < 0 ? 0.0 : o[1]);
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+    const double weight = PairOption(args, 2, "prefixWeight", 0.1);
+    if (weight > 0.25) args.OptionError(2, "prefixWeight", "at most 0.25");
+    const double min = PairOption(args, 3, "minSimilarity", 0);
+    return strdist::jaro_winkler(p.a, p.la, p.b, p.lb, weight < 0 ? 0.1 : weight, min < 0 ? 0.0 : min);
   });
 }
 
-enum Metric : int { kLevenshtein = 0, kLevenshteinSimilarity = 1, kJaro = 2, kJaroWinkler = 3 };
+thread_local std::vector<char16_t> g_query_units, g_joined_units;
+thread_local Scratch<uint32_t> g_query_points, g_joined_points;
 
 // scoreMany(metric, query, units, lengths: Uint32Array, param, cutoff, out: Float64Array)
 // `units` is every choice's UTF-16 units back to back (a Uint16Array, or a joined string);
-// lengths[i] is the UTF-16 length of choice i.
-// param: prefix weight for jaroWinkler; cutoff: maxDistance (levenshtein, -1 for none) or
-// minSimilarity (similarities).
-Napi::Value ScoreMany(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value {
-    Napi::Env env = info.Env();
-    int metric = info[0].As<Napi::Number>().Int32Value();
-    g_query.read(env, info[1], "query");
-    if (!info[3].IsTypedArray() || !info[6].IsTypedArray()) {
-      throw Napi::TypeError::New(env, "lengths and out must be typed arrays");
+// lengths[i] is the UTF-16 length of choice i, and they add up to the units' length.
+// param: prefix weight for jaroWinkler; cutoff: maxDistance (levenshtein, negative for none)
+// or minSimilarity (similarities). out needs room for one score per choice.
+napi_value ScoreMany(const Args& args) {
+  const MetricId metric = MetricArg(args, 0);
+  const size_t query_units = StringArg(args, 1, "query", g_query_units);
+  const char16_t* units;
+  size_t copied;
+  if (IsTypedArray(args.env, args[2])) {
+    const Span<uint16_t> u = TypedArrayArg<uint16_t>(args, 2, "units");
+    units = reinterpret_cast<const char16_t*>(u.data);
+    copied = u.length;
+  } else {
+    if (!ReadUtf16(args.env, args[2], g_joined_units, &copied)) args.ArgumentError(2, "units", "a Uint16Array or a string");
+    units = g_joined_units.data();
+  }
+  const Span<uint32_t> lengths = TypedArrayArg<uint32_t>(args, 3, "lengths");
+  const double param = metric == kJaroWinkler ? WeightArg(args, 4, "prefixWeight") : NumberArg(args, 4, "param", 0);
+  size_t max = SIZE_MAX;
+  double min = 0;
+  if (metric == kLevenshtein) max = SizeArg(args, 5, "maxDistance", Negative::MeansNone, SIZE_MAX);
+  else min = SimilarityArg(args, 5, "minSimilarity");
+  const Span<double> out = TypedArrayArg<double>(args, 6, "out");
+  const size_t count = lengths.length;
+  if (out.length < count) args.ArgumentError(6, "out", ("a Float64Array of at least " + std::to_string(count)).c_str());
+
+  // Every check before any score is written.
+  size_t total = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t len = lengths.data[i];
+    if (OverCellLimit(query_units, len) &&
+        !(len == query_units && std::memcmp(units + total, g_query_units.data(), len * sizeof(char16_t)) == 0)) {
+      ThrowTooLarge(args.fn, query_units, len);
     }
-    Napi::Uint32Array lengths = info[3].As<Napi::Uint32Array>();
-    double param = NumberArg(info, 4, 0.1);
-    double cutoff = NumberArg(info, 5, -1);
-    Napi::Float64Array out = info[6].As<Napi::Float64Array>();
-    const size_t count = lengths.ElementLength();
-    if (out.ElementLength() < count) throw Napi::RangeError::New(env, "out is too short");
+    total += len;
+  }
+  if (total != copied) args.OptionError(3, "lengths", "UTF-16 lengths adding up to the units' length");
 
-    // The choices arrive as UTF-16 units in a Uint16Array (read in place) or a joined string.
-    const char16_t* units;
-    size_t copied;
-    if (info[2].IsTypedArray()) {
-      Napi::Uint16Array u = info[2].As<Napi::Uint16Array>();
-      units = reinterpret_cast<const char16_t*>(u.Data());
-      copied = u.ElementLength();
-    } else {
-      copied = strdist_addon::ReadUtf16(env, info[2], g_joined_units, "joined");
-      units = g_joined_units.data();
+  uint32_t* q = g_query_points.get(query_units + 1);
+  const size_t ql = decode_utf16(g_query_units.data(), query_units, q);
+  uint32_t* points = g_joined_points.get(copied + 1);
+  double* res = out.data;
+
+  // Decode each choice on its own so a surrogate pair never spans two choices.
+  auto each = [&](auto&& score) {
+    size_t off = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t len = lengths.data[i];
+      res[i] = score(points, decode_utf16(units + off, len, points));
+      off += len;
     }
-    if (g_joined_points.size() < copied + 1) g_joined_points.resize(copied + 1);
+  };
 
-    uint32_t* points = g_joined_points.data();
-    const uint32_t* q = g_query.data();
-    const size_t ql = g_query.size;
-    double* res = out.Data();
-
-    // Decode each choice on its own so a surrogate pair never spans two choices.
-    auto each = [&](auto&& score) {
-      size_t off = 0;
-      for (size_t i = 0; i < count; ++i) {
-        size_t len = lengths[i];
-        if (off + len > copied) throw Napi::RangeError::New(env, "lengths exceed joined");
-        size_t n = decode_utf16(units + off, len, points);
-        res[i] = score(points, n);
-        off += len;
-      }
-    };
-
-    switch (metric) {
-      case kLevenshtein: {
-        strdist::CachedLevenshtein scorer(q, ql);
-        size_t max = MaxArg(cutoff);
-        each([&](const uint32_t* p, size_t n) {
-          return static_cast<double>(scorer.distance(p, n, max));
-        });
-        break;
-      }
-      case kLevenshteinSimilarity: {
-        strdist::CachedLevenshtein scorer(q, ql);
-        each([&](const uint32_t* p, size_t n) { return scorer.similarity(p, n); });
-        break;
-      }
-      case kJaro: {
-        strdist::CachedJaro scorer(q, ql);
-        double min = cutoff < 0 ? 0.0 : cutoff;
-        each([&](const uint32_t* p, size_t n) { return scorer.similarity(p, n, min); });
-        break;
-      }
-      case kJaroWinkler: {
-        strdist::CachedJaroWinkler scorer(q, ql, param);
-        double min = cutoff < 0 ? 0.0 : cutoff;
-        each([&](const uint32_t* p, size_t n) { return scorer.similarity(p, n, min); });
-        break;
-      }
-      default:
-        throw Napi::RangeError::New(env, "unknown metric id " + std::to_string(metric));
+  switch (metric) {
+    case kLevenshtein: {
+      strdist::CachedLevenshtein scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) { return static_cast<double>(scorer.distance(p, n, max)); });
+      break;
     }
-    return env.Undefined();
-  });
+    case kLevenshteinSimilarity: {
+      strdist::CachedLevenshtein scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) { return scorer.similarity(p, n); });
+      break;
+    }
+    case kJaro: {
+      strdist::CachedJaro scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) { return scorer.similarity(p, n, min); });
+      break;
+    }
+    case kJaroWinkler: {
+      strdist::CachedJaroWinkler scorer(q, ql, param);
+      each([&](const uint32_t* p, size_t n) { return scorer.similarity(p, n, min); });
+      break;
+    }
+  }
+  g_query_points.trim();
+  g_joined_points.trim();
+  if (g_joined_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_joined_units);
+  if (g_query_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_query_units);
+  napi_value undefined;
+  Check(napi_get_undefined(args.env, &undefined));
+  return undefined;
 }
 
-Napi::Array CpuFeatures(Napi::Env env) {
-  Napi::Array list = Napi::Array::New(env);
+napi_value CpuFeatures(napi_env env) {
+  const strdist::CpuFeatures& f = strdist::cpu_features();
+  const std::pair<bool, const char*> all[] = {{f.popcnt, "popcnt"},   {f.sse42, "sse4.2"},
+                                              {f.avx2, "avx2"},       {f.bmi2, "bmi2"},
+                                              {f.avx512f, "avx512f"}, {f.avx512bw, "avx512bw"},
+                                              {f.neon, "neon"}};
+  napi_value list;
+  Check(napi_create_array(env, &list));
   uint32_t i = 0;
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("popcnt")) list.Set(i++, "popcnt");
-  if (__builtin_cpu_supports("sse4.2")) list.Set(i++, "sse4.2");
-  if (__builtin_cpu_supports("avx2")) list.Set(i++, "avx2");
-  if (__builtin_cpu_supports("bmi2")) list.Set(i++, "bmi2");
-  if (__builtin_cpu_supports("avx512f")) list.Set(i++, "avx512f");
-  if (__builtin_cpu_supports("avx512bw")) list.Set(i++, "avx512bw");
-#elif defined(__aarch64__)
-  list.Set(i++, "neon");
-#endif
+  for (const auto& [has, name] : all) {
+    if (!has) continue;
+    napi_value s;
+    Check(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &s));
+    Check(napi_set_element(env, list, i++, s));
+  }
   return list;
 }
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  auto raw = [&](const char* name, napi_callback cb) {
-    napi_value fn;
-    NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn));
-    exports.Set(name, Napi::Value(env, fn));
-  };
-  raw("levenshtein", Levenshtein);
-  raw("levenshteinSimilarity", LevenshteinSimilarity);
-  raw("jaro", Jaro);
-  raw("jaroWinkler", JaroWinkler);
-  exports.Set("scoreMany", Napi::Function::New(env, ScoreMany, "scoreMany"));
-  exports.Set("kernelVersion", Napi::Number::New(env, STRDIST_KERNEL_VERSION));
-  exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
-  exports.Set("cpuFeatures", CpuFeatures(env));
-  strdist_addon::InitSearch(env, exports);
-  return exports;
+// Keeps this library loaded for the life of the process. Node unloads an addon when the last
+// environment that loaded it (a worker_thread) goes away, but the library's threads (pool.hpp)
+// outlive any one environment: their code must stay mapped.
+void PinLibrary() {
+  static const bool pinned = [] {
+#if defined(_WIN32)
+    HMODULE self;
+    return GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                              reinterpret_cast<LPCWSTR>(&PinLibrary), &self) != 0;
+#else
+    Dl_info info;
+    return dladdr(reinterpret_cast<void*>(&PinLibrary), &info) != 0 && info.dli_fname != nullptr &&
+           dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;  // never closed, on purpose
+#endif
+  }();
+  if (!pinned) throw std::runtime_error("cannot keep the addon loaded (dlopen/GetModuleHandleEx failed)");
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  return Guard(env, [&] {
+    PinLibrary();
+    // This environment's state, kept by the instance data and by the cleanup hook, which
+    // cancels the in-flight jobs when the environment shuts down.
+    auto state = std::make_shared<EnvState>();
+    auto* for_data = new std::shared_ptr<EnvState>(state);
+    if (napi_set_instance_data(
+            env, for_data, [](napi_env, void* p, void*) { delete static_cast<std::shared_ptr<EnvState>*>(p); },
+            nullptr) != napi_ok) {
+      delete for_data;
+      throw NapiCallFailed();
+    }
+    auto* for_hook = new std::shared_ptr<EnvState>(state);
+    if (napi_add_env_cleanup_hook(
+            env,
+            [](void* p) {
+              auto* s = static_cast<std::shared_ptr<EnvState>*>(p);
+              (*s)->cancel_all();
+              delete s;
+            },
+            for_hook) != napi_ok) {
+      delete for_hook;
+      throw NapiCallFailed();
+    }
+
+    SetFunction(env, exports, "levenshtein", Levenshtein);
+    SetFunction(env, exports, "levenshteinSimilarity", LevenshteinSimilarity);
+    SetFunction(env, exports, "jaro", Jaro);
+    SetFunction(env, exports, "jaroWinkler", JaroWinkler);
+    SetFunction(env, exports, "scoreMany", Export<ScoreMany>);
+    napi_value v;
+    Check(napi_create_int32(env, STRDIST_KERNEL_VERSION, &v));
+    SetNamed(env, exports, "kernelVersion", v);
+    Check(napi_create_int32(env, NAPI_VERSION, &v));
+    SetNamed(env, exports, "napiVersion", v);
+    SetNamed(env, exports, "cpuFeatures", CpuFeatures(env));
+    InitSearch(env, exports);
+    return exports;
+  });
 }
 
 }  // namespace
+}  // namespace strdist_addon
 
-NODE_API_MODULE(strdist, Init)
+NAPI_MODULE_INIT() { return strdist_addon::Init(env, exports); }

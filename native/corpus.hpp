@@ -22,12 +22,12 @@
 #include <cstring>
 #include <limits>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "filter.hpp"
 #include "jaro.hpp"
 #include "levenshtein.hpp"
+#include "pool.hpp"
 
 namespace strdist {
 
@@ -96,7 +96,7 @@ struct QuerySignature {
     uint32_t c = static_cast<uint32_t>(popcount64(sig.lo & w.lo) + popcount64(sig.hi & w.hi));
     uint32_t sat = excess_mask & static_cast<uint32_t>(w.hi >> 32);
     while (sat) {
-      c += excess[__builtin_ctz(sat)];
+      c += excess[ctz64(sat)];
       sat &= sat - 1;
     }
     return c;
@@ -161,6 +161,7 @@ struct SearchOptions {
   size_t max_distance = SIZE_MAX;
   unsigned threads = 1;
   const std::atomic<bool>* cancel = nullptr;
+  ThreadPool* pool = nullptr;  // where the threads come from; nullptr: shared_pool()
 };
 
 struct SearchStats {
@@ -284,8 +285,12 @@ class CorpusIndex {
   // search on the cutoff): a limit lets the length and character bounds discard nearly every
   // word before any scoring, and once a limited search finds n words, those are the answer
   // (every word within the limit was seen, and n of them beat anything beyond it).
-  std::vector<Match> search(const uint32_t* q, size_t ql, const SearchOptions& opt,
+  std::vector<Match> search(const uint32_t* q, size_t ql, const SearchOptions& options,
                             SearchStats* stats = nullptr) const {
+    // No more results than words: n may be anything up to SIZE_MAX, and nothing below may
+    // allocate by it.
+    SearchOptions opt = options;
+    opt.n = std::min(opt.n, count_);
     if (opt.metric == Metric::Levenshtein && opt.n > 0) {
       for (size_t limit = 2; limit < opt.max_distance && limit <= 16; limit *= 2) {
         SearchOptions o = opt;
@@ -311,12 +316,7 @@ class CorpusIndex {
     if (threads == 1 || count_ < 4096) {
       scan(query, opt, 0, 1, tops[0], shared, st[0]);
     } else {
-      std::vector<std::thread> pool;
-      for (unsigned t = 1; t < threads; ++t) {
-        pool.emplace_back([&, t] { scan(query, opt, t, threads, tops[t], shared, st[t]); });
-      }
-      scan(query, opt, 0, threads, tops[0], shared, st[0]);
-      for (auto& th : pool) th.join();
+      pool_of(opt).run(threads, [&](unsigned t) { scan(query, opt, t, threads, tops[t], shared, st[t]); });
     }
     std::vector<detail::Entry> all;
     for (auto& t : tops) all.insert(all.end(), t.entries().begin(), t.entries().end());
@@ -358,15 +358,14 @@ class CorpusIndex {
         out[i] = search(queries[i].data(), queries[i].size(), one, &st[t]);
       }
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
+    pool_of(opt).run(threads, work);
     add_stats(stats, st);
     return out;
   }
 
  private:
+  static ThreadPool& pool_of(const SearchOptions& opt) { return opt.pool ? *opt.pool : shared_pool(); }
+
   struct Group {
     uint32_t length = 0;
     size_t first = 0;  // first slot

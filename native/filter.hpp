@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "intrinsics.hpp"
+
 namespace strdist {
 namespace detail {
 
@@ -22,18 +24,12 @@ struct FilterQuery {
   uint32_t excess_total = 0;  // the sum of (count - 4) over those buckets
 };
 
-#if defined(__GNUC__) || defined(__clang__)
-#define STRDIST_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define STRDIST_ALWAYS_INLINE inline
-#endif
-
 STRDIST_ALWAYS_INLINE size_t filter_body(const Signature* sigs, size_t n, const FilterQuery& q, uint32_t need,
                                          uint32_t* out) {
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {
     const Signature s = sigs[i];
-    uint32_t c = static_cast<uint32_t>(__builtin_popcountll(q.lo & s.lo) + __builtin_popcountll(q.hi & s.hi));
+    uint32_t c = popcount64(q.lo & s.lo) + popcount64(q.hi & s.hi);
     // Where the word is saturated (4 or more) and the query has more, the query's excess may
     // match too: adding all of it keeps the bound an upper bound.
     c += (static_cast<uint32_t>(s.hi >> 32) & q.excess_mask) ? q.excess_total : 0u;
@@ -55,10 +51,7 @@ __attribute__((target("popcnt"))) inline size_t filter_popcnt(const Signature* s
   return filter_body(s, n, q, need, out);
 }
 inline FilterFn pick_filter() {
-  static const FilterFn fn = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("popcnt") ? &filter_popcnt : &filter_generic;
-  }();
+  static const FilterFn fn = cpu_features().popcnt ? &filter_popcnt : &filter_generic;
   return fn;
 }
 #else

@@ -17,35 +17,14 @@
 #include <memory>
 #include <vector>
 
-#if defined(_MSC_VER) && !defined(__clang__)
-#include <intrin.h>
-#endif
+#include "intrinsics.hpp"
 
 namespace strdist {
 namespace detail {
 
 // ---- bit helpers ------------------------------------------------------------
 
-inline unsigned ctz64(uint64_t x) {  // x != 0
-#if defined(_MSC_VER) && !defined(__clang__)
-  unsigned long i;
-  _BitScanForward64(&i, x);
-  return static_cast<unsigned>(i);
-#else
-  return static_cast<unsigned>(__builtin_ctzll(x));
-#endif
-}
-
-inline unsigned popcount64(uint64_t x) {
-#if defined(_MSC_VER) && !defined(__clang__)
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return static_cast<unsigned>((x * 0x0101010101010101ull) >> 56);
-#else
-  return static_cast<unsigned>(__builtin_popcountll(x));
-#endif
-}
+// ctz64 and popcount64 live in intrinsics.hpp.
 
 // Lowest set bit (0 when x == 0).
 inline uint64_t lowest_bit(uint64_t x) { return x & (0 - x); }

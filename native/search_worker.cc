@@ -1,14 +1,15 @@
-// Corpus search and the many-to-many matrix, run off the JavaScript thread on Napi::AsyncWorker
-// (which runs Execute on libuv's pool) and, inside that, on the kernel's own threads.
+// Corpus search and the many-to-many matrix: handles, argument reads, and the async jobs that
+// run them off the JavaScript thread (on shared_tasks(), spread over shared_pool(): pool.hpp).
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <memory>
-#include <new>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "addon.hpp"
 #include "corpus.hpp"
+#include "pool.hpp"
 
 namespace strdist_addon {
 namespace {
@@ -18,240 +19,202 @@ using strdist::Match;
 using strdist::Metric;
 using strdist::SearchOptions;
 using strdist::SearchStats;
-using Token = std::shared_ptr<std::atomic<bool>>;
 
-Metric MetricArg(Napi::Env env, Napi::Value v) {
-  const int m = v.As<Napi::Number>().Int32Value();
-  if (m < 0 || m > 3) throw Napi::RangeError::New(env, "unknown metric id " + std::to_string(m));
-  return static_cast<Metric>(m);
+// A corpus handle owns a shared reference, and every job copies it: the index lives until the
+// last search using it is done, whatever happens to the handle.
+using Corpus = std::shared_ptr<const CorpusIndex>;
+
+Corpus CorpusArg(const Args& a, size_t i) {
+  return *HandleArg<Corpus>(a, i, kCorpusTag, "handle", "a corpus handle (from corpusCreate)");
 }
 
-unsigned ThreadsArg(Napi::Value v) {
-  const double t = v.As<Napi::Number>().DoubleValue();
-  if (!(t >= 1)) return 1;
-  return t > 256 ? 256u : static_cast<unsigned>(t);
+// The token argument: undefined for none (a fresh flag no one raises), else a token.
+Token TokenArg(const Args& a, size_t i) {
+  if (IsUndefined(a.env, a[i])) return std::make_shared<std::atomic<bool>>(false);
+  return *HandleArg<Token>(a, i, kTokenTag, "token", "a cancel token (from cancelToken) or undefined");
 }
 
-CorpusIndex* IndexArg(Napi::Env env, Napi::Value v) {
-  if (!v.IsExternal()) throw Napi::TypeError::New(env, "not a corpus handle");
-  return v.As<Napi::External<CorpusIndex>>().Data();
-}
-
-Token TokenArg(Napi::Value v) {
-  if (v.IsExternal()) return *v.As<Napi::External<Token>>().Data();
-  return std::make_shared<std::atomic<bool>>(false);
-}
-
-// corpusCreate(joined, lengths) -> handle
-Napi::Value CorpusCreate(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    std::vector<char16_t> units;
-    const size_t total = ReadUtf16(env, info[0], units, "words");
-    Napi::Uint32Array lengths = info[1].As<Napi::Uint32Array>();
-    const size_t count = lengths.ElementLength();
-    std::vector<uint32_t> points(total + 1);
-    std::vector<uint32_t> cp_lengths(count);
-    size_t off = 0, at = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const size_t len = lengths[i];
-      if (off + len > total) throw Napi::RangeError::New(env, "word lengths exceed the joined string");
-      const size_t n = strdist::decode_utf16(units.data() + off, len, points.data() + at);
-      cp_lengths[i] = static_cast<uint32_t>(n);
-      off += len;
-      at += n;
-    }
-    auto* index = new CorpusIndex(points.data(), cp_lengths.data(), count);
-    const int64_t bytes = static_cast<int64_t>(index->memory_bytes());
-    Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
-    return Napi::External<CorpusIndex>::New(env, index, [bytes](Napi::Env e, CorpusIndex* p) {
-      Napi::MemoryManagement::AdjustExternalMemory(e, -bytes);
-      delete p;
-    });
-  } catch (const std::bad_alloc&) {
-    throw Napi::RangeError::New(env, "strdist: out of memory building the corpus index");
+// corpusCreate(joined, lengths: Uint32Array) -> handle
+napi_value CorpusCreate(const Args& a) {
+  std::vector<char16_t> units;
+  const size_t total = StringArg(a, 0, "words", units);
+  const Span<uint32_t> lengths = TypedArrayArg<uint32_t>(a, 1, "lengths");
+  const size_t count = lengths.length;
+  if (count > UINT32_MAX) {
+    throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": a corpus holds at most 2^32 - 1 words");
   }
+  size_t sum = 0;
+  for (size_t i = 0; i < count; ++i) sum += lengths.data[i];
+  if (sum != total) a.OptionError(1, "lengths", "UTF-16 lengths adding up to the joined string's length");
+  std::vector<uint32_t> points(total + 1);
+  std::vector<uint32_t> cp_lengths(count);
+  size_t off = 0, at = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t len = lengths.data[i];
+    const size_t n = strdist::decode_utf16(units.data() + off, len, points.data() + at);
+    cp_lengths[i] = static_cast<uint32_t>(n);
+    off += len;
+    at += n;
+  }
+  auto index = std::make_unique<Corpus>(std::make_shared<const CorpusIndex>(points.data(), cp_lengths.data(), count));
+  const int64_t bytes = static_cast<int64_t>((*index)->memory_bytes());
+  napi_value handle = NewHandle(
+      a.env, std::move(index), kCorpusTag,
+      [](napi_env env, void* data, void* hint) {
+        int64_t ignored;
+        napi_adjust_external_memory(env, -static_cast<int64_t>(reinterpret_cast<intptr_t>(hint)), &ignored);
+        delete static_cast<Corpus*>(data);
+      },
+      reinterpret_cast<void*>(static_cast<intptr_t>(bytes)));
+  int64_t ignored;
+  napi_adjust_external_memory(a.env, bytes, &ignored);
+  return handle;
 }
 
-Napi::Value CorpusInfo(const Napi::CallbackInfo& info) {
-  CorpusIndex* index = IndexArg(info.Env(), info[0]);
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("size", static_cast<double>(index->size()));
-  o.Set("width", index->width());
-  o.Set("bytes", static_cast<double>(index->memory_bytes()));
+napi_value CorpusInfo(const Args& a) {
+  const Corpus index = CorpusArg(a, 0);
+  napi_value o, width;
+  Check(napi_create_object(a.env, &o));
+  SetNamed(a.env, o, "size", Double(a.env, static_cast<double>(index->size())));
+  Check(napi_create_int32(a.env, index->width(), &width));
+  SetNamed(a.env, o, "width", width);
+  SetNamed(a.env, o, "bytes", Double(a.env, static_cast<double>(index->memory_bytes())));
   return o;
 }
 
-Napi::Value CancelToken(const Napi::CallbackInfo& info) {
-  return Napi::External<Token>::New(info.Env(), new Token(std::make_shared<std::atomic<bool>>(false)),
-                                    [](Napi::Env, Token* t) { delete t; });
+napi_value CancelToken(const Args& a) {
+  return NewHandle(a.env, std::make_unique<Token>(std::make_shared<std::atomic<bool>>(false)), kTokenTag,
+                   [](napi_env, void* data, void*) { delete static_cast<Token*>(data); }, nullptr);
 }
 
-Napi::Value Cancel(const Napi::CallbackInfo& info) {
-  TokenArg(info[0])->store(true);
-  return info.Env().Undefined();
+napi_value Cancel(const Args& a) {
+  (*HandleArg<Token>(a, 0, kTokenTag, "token", "a cancel token (from cancelToken)"))->store(true);
+  napi_value undefined;
+  Check(napi_get_undefined(a.env, &undefined));
+  return undefined;
 }
 
 struct SearchArgs {
+  Corpus index;
   std::vector<std::vector<uint32_t>> queries;
   SearchOptions options;
 };
 
-SearchArgs ReadSearchArgs(const Napi::CallbackInfo& info) {
-  // (handle, queriesJoined, queryLengths, metric, n, prefixWeight, minScore, maxDistance, threads)
-  Napi::Env env = info.Env();
-  SearchArgs a;
-  a.queries = SplitCodePoints(env, info[1], info[2], "queries");
-  a.options.metric = MetricArg(env, info[3]);
-  a.options.n = static_cast<size_t>(info[4].As<Napi::Number>().DoubleValue());
-  a.options.prefix_weight = info[5].As<Napi::Number>().DoubleValue();
-  a.options.min_score = info[6].As<Napi::Number>().DoubleValue();
-  const double maxd = info[7].As<Napi::Number>().DoubleValue();
-  a.options.max_distance = maxd < 0 ? SIZE_MAX : static_cast<size_t>(maxd);
-  a.options.threads = ThreadsArg(info[8]);
-  return a;
+// (handle, queriesJoined, queryLengths, metric, n, prefixWeight, minScore, maxDistance, threads)
+SearchArgs ReadSearchArgs(const Args& a) {
+  SearchArgs s;
+  s.index = CorpusArg(a, 0);
+  s.queries = SplitCodePoints(a, 1, 2, "queries");
+  s.options.metric = static_cast<Metric>(MetricArg(a, 3));
+  s.options.n = SizeArg(a, 4, "n", Negative::Refused, 10);
+  s.options.prefix_weight = WeightArg(a, 5, "prefixWeight");
+  s.options.min_score = SimilarityArg(a, 6, "minScore");
+  s.options.max_distance = SizeArg(a, 7, "maxDistance", Negative::MeansNone, SIZE_MAX);
+  s.options.threads = ThreadsArg(a, 8);
+  return s;
 }
 
-Napi::Object ResultObject(Napi::Env env, const std::vector<std::vector<Match>>& results, const SearchStats& st) {
+// The matches of every query, flattened: counts[q] matches per query, then their scores and
+// corpus indices in order. Built off the JS thread, handed to JS without a copy.
+struct SearchResult {
+  std::vector<uint32_t> counts, indices;
+  std::vector<double> scores;
+  SearchStats stats;
+};
+
+SearchResult RunSearch(const SearchArgs& s) {
+  SearchResult r;
+  const std::vector<std::vector<Match>> results = s.index->search_many(s.queries, s.options, &r.stats);
   size_t total = 0;
-  for (const auto& r : results) total += r.size();
-  Napi::Uint32Array counts = Napi::Uint32Array::New(env, results.size());
-  Napi::Float64Array scores = Napi::Float64Array::New(env, total);
-  Napi::Uint32Array indices = Napi::Uint32Array::New(env, total);
-  size_t k = 0;
-  for (size_t i = 0; i < results.size(); ++i) {
-    counts[i] = static_cast<uint32_t>(results[i].size());
-    for (const Match& m : results[i]) {
-      scores[k] = m.score;
-      indices[k] = m.index;
-      ++k;
+  for (const auto& m : results) total += m.size();
+  r.counts.reserve(results.size());
+  r.scores.reserve(total);
+  r.indices.reserve(total);
+  for (const auto& matches : results) {
+    r.counts.push_back(static_cast<uint32_t>(matches.size()));
+    for (const Match& m : matches) {
+      r.scores.push_back(m.score);
+      r.indices.push_back(m.index);
     }
   }
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("counts", counts);
-  o.Set("scores", scores);
-  o.Set("indices", indices);
-  o.Set("visited", static_cast<double>(st.visited));
-  o.Set("scored", static_cast<double>(st.scored));
+  return r;
+}
+
+napi_value ResultObject(napi_env env, SearchResult&& r) {
+  napi_value o;
+  Check(napi_create_object(env, &o));
+  SetNamed(env, o, "counts", TypedArrayOf(env, std::move(r.counts), napi_uint32_array));
+  SetNamed(env, o, "scores", TypedArrayOf(env, std::move(r.scores), napi_float64_array));
+  SetNamed(env, o, "indices", TypedArrayOf(env, std::move(r.indices), napi_uint32_array));
+  SetNamed(env, o, "visited", Double(env, static_cast<double>(r.stats.visited)));
+  SetNamed(env, o, "scored", Double(env, static_cast<double>(r.stats.scored)));
   return o;
 }
 
-Napi::Value CorpusSearchSync(const Napi::CallbackInfo& info) {
-  CorpusIndex* index = IndexArg(info.Env(), info[0]);
-  SearchArgs a = ReadSearchArgs(info);
-  SearchStats st;
-  auto results = index->search_many(a.queries, a.options, &st);
-  return ResultObject(info.Env(), results, st);
+// corpusSearchSync(handle, queriesJoined, queryLengths, metric, n, prefixWeight, minScore,
+//                  maxDistance, threads) -> result
+napi_value CorpusSearchSync(const Args& a) {
+  const SearchArgs s = ReadSearchArgs(a);
+  return ResultObject(a.env, RunSearch(s));
 }
 
-class SearchWorker : public Napi::AsyncWorker {
+class SearchJob : public AsyncJob {
  public:
-  SearchWorker(Napi::Env env, Napi::Value handle, SearchArgs args, Token token)
-      : Napi::AsyncWorker(env, "strdist:search"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        handle_(Napi::Reference<Napi::Value>::New(handle, 1)),
-        index_(IndexArg(env, handle)),
-        args_(std::move(args)),
-        token_(std::move(token)) {
+  SearchJob(SearchArgs args, Token token) : AsyncJob(std::move(token)), args_(std::move(args)) {
     args_.options.cancel = token_.get();
   }
-  Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    try {
-      results_ = index_->search_many(args_.queries, args_.options, &stats_);
-    } catch (const std::bad_alloc&) {
-      SetError("out of memory during the search");
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (token_->load()) {
-      deferred_.Reject(Napi::Error::New(env, "aborted").Value());
-      return;
-    }
-    deferred_.Resolve(ResultObject(env, results_, stats_));
-  }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void Run() override { result_ = RunSearch(args_); }
+  napi_value Result(napi_env env) override { return ResultObject(env, std::move(result_)); }
 
  private:
-  Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::Value> handle_;  // keeps the corpus alive while the search runs
-  const CorpusIndex* index_;
   SearchArgs args_;
-  Token token_;
-  std::vector<std::vector<Match>> results_;
-  SearchStats stats_;
+  SearchResult result_;
 };
 
 // corpusSearch(handle, queriesJoined, queryLengths, metric, n, prefixWeight, minScore,
-//              maxDistance, threads, token) -> Promise<result>
-Napi::Value CorpusSearch(const Napi::CallbackInfo& info) {
-  IndexArg(info.Env(), info[0]);
-  SearchArgs a = ReadSearchArgs(info);
-  auto* worker = new SearchWorker(info.Env(), info[0], std::move(a), TokenArg(info[9]));
-  Napi::Promise p = worker->Promise();
-  worker->Queue();
-  return p;
+//              maxDistance, threads, token?) -> Promise<result>
+napi_value CorpusSearch(const Args& a) {
+  SearchArgs s = ReadSearchArgs(a);
+  Token token = TokenArg(a, 9);
+  return AsyncJob::Start(a.env, std::make_unique<SearchJob>(std::move(s), std::move(token)), "strdist:search");
 }
 
-class MatrixWorker : public Napi::AsyncWorker {
+class MatrixJob : public AsyncJob {
  public:
-  MatrixWorker(Napi::Env env, Metric metric, std::vector<std::vector<uint32_t>> queries,
-               std::vector<std::vector<uint32_t>> choices, double param, double cutoff, unsigned threads,
-               Token token)
-      : Napi::AsyncWorker(env, "strdist:matrix"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+  MatrixJob(Metric metric, std::vector<std::vector<uint32_t>> queries,
+            std::vector<std::vector<uint32_t>> choices, double param, size_t max, double min, unsigned threads, Token token)
+      : AsyncJob(std::move(token)),
         metric_(metric),
         queries_(std::move(queries)),
         choices_(std::move(choices)),
         param_(param),
-        cutoff_(cutoff),
-        threads_(threads),
-        token_(std::move(token)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
+        max_(max),
+        min_(min),
+        threads_(threads) {}
 
  protected:
-  void Execute() override {
-    try {
-      const size_t nq = queries_.size(), nc = choices_.size();
-      out_.assign(nq * nc, 0.0);
-      // tasks: (row, block of columns), taken from a shared counter
-      const size_t block = std::max<size_t>(256, nc / (threads_ * 4) + 1);
-      const size_t per_row = nc == 0 ? 0 : (nc + block - 1) / block;
-      const size_t tasks = nq * per_row;
-      std::atomic<size_t> next(0);
-      auto work = [&]() {
-        for (;;) {
-          const size_t t = next.fetch_add(1, std::memory_order_relaxed);
-          if (t >= tasks || token_->load(std::memory_order_relaxed)) return;
-          const size_t row = t / per_row, from = (t % per_row) * block, to = std::min(nc, from + block);
-          Row(row, from, to);
-        }
-      };
-      std::vector<std::thread> pool;
-      const unsigned n = static_cast<unsigned>(std::min<size_t>(threads_, std::max<size_t>(tasks, 1)));
-      for (unsigned i = 1; i < n; ++i) pool.emplace_back(work);
-      work();
-      for (auto& th : pool) th.join();
-    } catch (const std::bad_alloc&) {
-      SetError("out of memory for the score matrix");
-    }
+  void Run() override {
+    const size_t nq = queries_.size(), nc = choices_.size();
+    out_.assign(nq * nc, 0.0);  // nq * nc was checked against overflow
+    // tasks: (row, block of columns), taken from a shared counter by every thread
+    const size_t block = std::max<size_t>(256, nc / (size_t(threads_) * 4) + 1);
+    const size_t per_row = nc == 0 ? 0 : (nc + block - 1) / block;
+    const size_t tasks = nq * per_row;
+    std::atomic<size_t> next(0);
+    const std::atomic<bool>& cancel = *token_;
+    const unsigned parts = static_cast<unsigned>(std::min<size_t>(threads_, std::max<size_t>(tasks, 1)));
+    strdist::shared_pool().run(parts, [&](unsigned) {
+      for (;;) {
+        const size_t t = next.fetch_add(1, std::memory_order_relaxed);
+        if (t >= tasks || cancel.load(std::memory_order_relaxed)) return;
+        const size_t row = t / per_row, from = (t % per_row) * block, to = std::min(nc, from + block);
+        Row(row, from, to);
+      }
+    });
   }
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (token_->load()) {
-      deferred_.Reject(Napi::Error::New(env, "aborted").Value());
-      return;
-    }
-    Napi::Float64Array arr = Napi::Float64Array::New(env, out_.size());
-    if (!out_.empty()) std::memcpy(arr.Data(), out_.data(), out_.size() * sizeof(double));
-    deferred_.Resolve(arr);
-  }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  napi_value Result(napi_env env) override { return TypedArrayOf(env, std::move(out_), napi_float64_array); }
 
  private:
   void Row(size_t row, size_t from, size_t to) {
@@ -260,8 +223,7 @@ class MatrixWorker : public Napi::AsyncWorker {
     switch (metric_) {
       case Metric::Levenshtein: {
         strdist::CachedLevenshtein s(q.data(), q.size());
-        const size_t max = cutoff_ < 0 ? SIZE_MAX : static_cast<size_t>(cutoff_);
-        for (size_t c = from; c < to; ++c) out[c] = static_cast<double>(s.distance(choices_[c].data(), choices_[c].size(), max));
+        for (size_t c = from; c < to; ++c) out[c] = static_cast<double>(s.distance(choices_[c].data(), choices_[c].size(), max_));
         break;
       }
       case Metric::LevenshteinSimilarity: {
@@ -271,53 +233,68 @@ class MatrixWorker : public Napi::AsyncWorker {
       }
       case Metric::Jaro: {
         strdist::CachedJaro s(q.data(), q.size());
-        const double min = cutoff_ < 0 ? 0.0 : cutoff_;
-        for (size_t c = from; c < to; ++c) out[c] = s.similarity(choices_[c].data(), choices_[c].size(), min);
+        for (size_t c = from; c < to; ++c) out[c] = s.similarity(choices_[c].data(), choices_[c].size(), min_);
         break;
       }
       case Metric::JaroWinkler: {
         strdist::CachedJaroWinkler s(q.data(), q.size(), param_);
-        const double min = cutoff_ < 0 ? 0.0 : cutoff_;
-        for (size_t c = from; c < to; ++c) out[c] = s.similarity(choices_[c].data(), choices_[c].size(), min);
+        for (size_t c = from; c < to; ++c) out[c] = s.similarity(choices_[c].data(), choices_[c].size(), min_);
         break;
       }
     }
   }
 
-  Napi::Promise::Deferred deferred_;
   Metric metric_;
   std::vector<std::vector<uint32_t>> queries_, choices_;
-  double param_, cutoff_;
+  double param_;
+  size_t max_;
+  double min_;
   unsigned threads_;
-  Token token_;
   std::vector<double> out_;
 };
 
 // scoreMatrix(metric, queriesJoined, queryLengths, choicesJoined, choiceLengths, param, cutoff,
-//             threads, token) -> Promise<Float64Array> (row-major, one row per query)
-Napi::Value ScoreMatrix(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Metric metric = MetricArg(env, info[0]);
-  auto queries = SplitCodePoints(env, info[1], info[2], "queries");
-  auto choices = SplitCodePoints(env, info[3], info[4], "choices");
-  auto* worker = new MatrixWorker(env, metric, std::move(queries), std::move(choices),
-                                  info[5].As<Napi::Number>().DoubleValue(),
-                                  info[6].As<Napi::Number>().DoubleValue(), ThreadsArg(info[7]), TokenArg(info[8]));
-  Napi::Promise p = worker->Promise();
-  worker->Queue();
-  return p;
+//             threads, token?) -> Promise<Float64Array> (row-major, one row per query)
+napi_value ScoreMatrix(const Args& a) {
+  const MetricId metric = MetricArg(a, 0);
+  std::vector<uint32_t> qlen, clen;
+  auto queries = SplitCodePoints(a, 1, 2, "queries", &qlen);
+  auto choices = SplitCodePoints(a, 3, 4, "choices", &clen);
+  const double param = metric == kJaroWinkler ? WeightArg(a, 5, "prefixWeight") : NumberArg(a, 5, "param", 0);
+  size_t max = SIZE_MAX;
+  double min = 0;
+  if (metric == kLevenshtein) max = SizeArg(a, 6, "maxDistance", Negative::MeansNone, SIZE_MAX);
+  else min = SimilarityArg(a, 6, "minSimilarity");
+  const unsigned threads = ThreadsArg(a, 7);
+  Token token = TokenArg(a, 8);
+  const size_t nq = queries.size(), nc = choices.size();
+  if (nc != 0 && nq > SIZE_MAX / sizeof(double) / nc) {
+    throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": too many cells for one matrix");
+  }
+  // The pair-size limit of the pairwise calls, for every (query, choice) over it.
+  const uint32_t longest = clen.empty() ? 0 : *std::max_element(clen.begin(), clen.end());
+  for (size_t i = 0; i < nq; ++i) {
+    if (!OverCellLimit(qlen[i], longest)) continue;
+    for (size_t j = 0; j < nc; ++j) {
+      if (OverCellLimit(qlen[i], clen[j]) && queries[i] != choices[j]) ThrowTooLarge(a.fn, qlen[i], clen[j]);
+    }
+  }
+  return AsyncJob::Start(a.env,
+                         std::make_unique<MatrixJob>(static_cast<Metric>(metric), std::move(queries), std::move(choices),
+                                                     param, max, min, threads, std::move(token)),
+                         "strdist:matrix");
 }
 
 }  // namespace
 
-void InitSearch(Napi::Env env, Napi::Object exports) {
-  exports.Set("corpusCreate", Napi::Function::New(env, CorpusCreate, "corpusCreate"));
-  exports.Set("corpusInfo", Napi::Function::New(env, CorpusInfo, "corpusInfo"));
-  exports.Set("corpusSearch", Napi::Function::New(env, CorpusSearch, "corpusSearch"));
-  exports.Set("corpusSearchSync", Napi::Function::New(env, CorpusSearchSync, "corpusSearchSync"));
-  exports.Set("scoreMatrix", Napi::Function::New(env, ScoreMatrix, "scoreMatrix"));
-  exports.Set("cancelToken", Napi::Function::New(env, CancelToken, "cancelToken"));
-  exports.Set("cancel", Napi::Function::New(env, Cancel, "cancel"));
+void InitSearch(napi_env env, napi_value exports) {
+  SetFunction(env, exports, "corpusCreate", Export<CorpusCreate>);
+  SetFunction(env, exports, "corpusInfo", Export<CorpusInfo>);
+  SetFunction(env, exports, "corpusSearch", Export<CorpusSearch>);
+  SetFunction(env, exports, "corpusSearchSync", Export<CorpusSearchSync>);
+  SetFunction(env, exports, "scoreMatrix", Export<ScoreMatrix>);
+  SetFunction(env, exports, "cancelToken", Export<CancelToken>);
+  SetFunction(env, exports, "cancel", Export<Cancel>);
 }
 
 }  // namespace strdist_addon

@@ -1,13 +1,16 @@
 // Builds dist/: ESM and CJS bundles with esbuild, declarations with tsc (.d.ts and .d.cts).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
+const require = createRequire(import.meta.url);
+const ts = require('typescript');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 rmSync(dist, { recursive: true, force: true });
 
 const common = {
@@ -18,42 +21,76 @@ const common = {
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
+  // The version travels inside the code, so a bundled copy knows it without a package.json.
+  define: { __STRDIST_VERSION__: JSON.stringify(version) },
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { index: 'src/index.ts', internal: 'src/internal.ts' }, format: 'esm', outExtension: { '.js': '.mjs' }, outdir: dist }),
+  // One ESM build for the public entry, the internals and the CLI: what they share (the error
+  // classes, the backend, the corpus) lives in shared chunks, loaded once per process.
+  build({
+    ...common,
+    entryPoints: { index: 'src/index.ts', internal: 'src/internal.ts', cli: 'src/cli.ts' },
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    outdir: dist,
+  }),
   build({
     ...common,
     entryPoints: { index: 'src/index.ts' },
     format: 'cjs',
     outExtension: { '.js': '.cjs' },
     outdir: dist,
-    // import.meta.url does not exist in CommonJS: give it the file's own URL.
-    define: { 'import.meta.url': '__strdist_import_meta_url' },
-    banner: { js: "const __strdist_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  }),
-  build({
-    ...common,
-    entryPoints: { cli: 'src/cli.ts' },
-    format: 'esm',
-    outExtension: { '.js': '.mjs' },
-    outdir: dist,
-    banner: { js: '#!/usr/bin/env node' },
+    // CommonJS has no import.meta: src/root.ts then uses __filename.
+    define: { ...common.define, 'import.meta.url': 'undefined' },
   }),
 ]);
 
-const require = createRequire(import.meta.url);
+// The CLI is run as a program: a shebang line, and the source map moved down one line with it.
+const cli = join(dist, 'cli.mjs');
+writeFileSync(cli, '#!/usr/bin/env node\n' + readFileSync(cli, 'utf8'));
+const map = JSON.parse(readFileSync(cli + '.map', 'utf8'));
+map.mappings = ';' + map.mappings;
+writeFileSync(cli + '.map', JSON.stringify(map));
+chmodSync(cli, 0o755);
+
 const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 
-// CommonJS consumers get .d.cts twins whose relative imports point at .cjs names.
+/**
+ * The .d.cts twin of a .d.ts file: every relative module specifier that names a .js file is
+ * renamed to .cjs, wherever it appears (import and export declarations, and inline
+ * `import('...')` types), so a CommonJS consumer's types resolve to .d.cts files only.
+ */
+function cjsDeclaration(text, fileName = 'index.d.ts') {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
+  const edits = [];
+  const visit = (node) => {
+    let spec;
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) spec = node.moduleSpecifier;
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) spec = node.argument.literal;
+    else if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) spec = node.name;
+    if (spec && ts.isStringLiteral(spec) && /^\.{1,2}\/.*\.js$/.test(spec.text)) {
+      // The literal's text without its quotes ends with ".js": replace those three characters.
+      const end = spec.getEnd() - 1;
+      edits.push([end - 3, end]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  let out = text;
+  for (const [start, end] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + '.cjs' + out.slice(end);
+  return out;
+}
+
 function twin(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const file = join(dir, entry.name);
     if (entry.isDirectory()) twin(file);
     else if (entry.name.endsWith('.d.ts')) {
-      const text = readFileSync(file, 'utf8').replace(/(from\s+['"]\.{1,2}\/[^'"]*?)\.js(['"])/g, '$1.cjs$2');
-      writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), text);
+      writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), cjsDeclaration(readFileSync(file, 'utf8'), file));
     }
   }
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { KERNEL_VERSION } from './kernel.js';
 import type { Backend } from './backend/index.js';
-import { packageRoot } from './root.js';
+import { VERSION } from './root.js';
 
 /** What this process can compute, and with what: published by workers, printed by `strdist info`. */
 export interface Capability {
@@ -23,7 +23,11 @@ export interface Capability {
   binary: { path: string; sha256: string } | null;
   cpuFeatures: string[];
   threads: number;
-  /** Why the native backend is not in use, when it is not. */
+  /**
+   * Why the native backend is not in use, when it is not, and how to get it: `STRDIST_BACKEND=js`,
+   * no binary for this platform (install a C++ toolchain and `npm rebuild strdist`), or the
+   * package folder not found from a bundled application.
+   */
   nativeUnavailable?: string;
 }
 
@@ -43,7 +47,7 @@ function sha256(path: string): string {
 export function describeCapability(state: Backend): Capability {
   const cap: Capability = {
     package: 'strdist',
-    version: packageRoot().version,
+    version: VERSION,
     kernelVersion: state.addon?.kernelVersion ?? KERNEL_VERSION,
     backend: state.kernel.name,
     platform: process.platform,

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { backendState } from './backend/index.js';
 import { checkQueries, withCancel } from './corpus.js';
-import { METRIC_IDS, type Metric } from './kernel.js';
+import { METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { scoreManyArgs, type ScoreManyOptions } from './metrics.js';
 import { checkSignal, option } from './options.js';
 
@@ -22,7 +22,9 @@ const lengths = (s: readonly string[]) => Uint32Array.from(s, (x) => x.length);
 
 /**
  * Every query against every choice: a row-major `Float64Array` of `queries.length` rows and
- * `choices.length` columns, computed off the main thread on `threads` threads.
+ * `choices.length` columns. On the native backend it is computed off the main thread on
+ * `threads` threads; on the TypeScript backend on the main thread, in slices of a few
+ * milliseconds that yield to the event loop between them (see scoreMatrixInSlices).
  */
 export async function scoreMatrix(
   metric: Metric,
@@ -37,20 +39,55 @@ export async function scoreMatrix(
   const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
   const signal = checkSignal('scoreMatrix', rest.signal);
   const state = backendState();
-  if (!state.addon) {
-    const out = new Float64Array(queries.length * choices.length);
-    const row = new Float64Array(choices.length);
-    for (let i = 0; i < queries.length; i++) {
-      if (signal?.aborted) throw signal.reason;
-      if (choices.length > 0) state.kernel.scoreMany(metric, queries[i], choices, weight, cutoff, row);
-      out.set(row, i * choices.length);
-      if (i % 64 === 63) await new Promise<void>((r) => setImmediate(r));
-    }
-    if (signal?.aborted) throw signal.reason;
-    return out;
-  }
+  if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, choices, weight, cutoff, signal);
   const addon = state.addon as unknown as MatrixAddon;
   return withCancel(signal, (token) =>
     addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), choices.join(''), lengths(choices), weight, cutoff, threads, token),
   );
+}
+
+/**
+ * The work in one slice of scoreMatrixInSlices, in the bit-parallel kernels' cost units: a cell
+ * costs (choice length + 8) times the query's 32-unit words. 2^18 units take 2-5 ms on the
+ * TypeScript kernels here, for short words and for 1000-character strings alike.
+ */
+export const SLICE_WORK = 1 << 18;
+
+/**
+ * scoreMatrix on a kernel that runs on the calling thread (the TypeScript one): the cells are
+ * computed in slices of about SLICE_WORK, row by row, and the event loop turns between two
+ * slices (setImmediate), so timers, I/O and other requests keep being served; `signal` is
+ * checked there too. A worker_threads pool would move the work off the main thread, but needs
+ * a worker file beside the code, which an application bundle does not keep.
+ */
+export async function scoreMatrixInSlices(
+  kernel: Kernel,
+  metric: Metric,
+  queries: readonly string[],
+  choices: readonly string[],
+  weight: number,
+  cutoff: number,
+  signal?: AbortSignal,
+): Promise<Float64Array> {
+  const cols = choices.length;
+  const out = new Float64Array(queries.length * cols);
+  let work = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const query = queries[i];
+    const words = 1 + (query.length >> 5);
+    for (let start = 0; start < cols; ) {
+      if (work >= SLICE_WORK) {
+        work = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (signal?.aborted) throw signal.reason;
+      let end = start;
+      while (end < cols && work < SLICE_WORK) work += (choices[end++].length + 8) * words;
+      const part = start === 0 && end === cols ? choices : choices.slice(start, end);
+      kernel.scoreMany(metric, query, part, weight, cutoff, out.subarray(i * cols + start, i * cols + end));
+      start = end;
+    }
+  }
+  if (signal?.aborted) throw signal.reason;
+  return out;
 }

@@ -1,44 +1,98 @@
 // Standalone differential test of the corpus search (native/corpus.hpp): on random corpora
 // (repeated letters, empty words, long words, astral code points), every metric, n, cutoff and
-// thread count must give exactly the brute-force answer. Built by run.sh, also under ASan/UBSan.
+// thread count must give exactly the brute-force answer, also with a pool that could start no
+// thread and with n far beyond the corpus size. Then the ThreadPool on its own: every part runs
+// once, from many callers at once, and an exception in a part comes back to the caller.
+// Built by run.sh, also under ASan/UBSan.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "../corpus.hpp"
+#include "reference.hpp"
 
 namespace {
 
 using strdist::Match;
 using strdist::Metric;
 using Word = std::vector<uint32_t>;
+using strdist_test::brute;
 
-double score(Metric m, const Word& q, const Word& w, double pw) {
-  switch (m) {
-    case Metric::Levenshtein: return static_cast<double>(strdist::levenshtein(q.data(), q.size(), w.data(), w.size()));
-    case Metric::LevenshteinSimilarity: return strdist::levenshtein_similarity(q.data(), q.size(), w.data(), w.size());
-    case Metric::Jaro: return strdist::jaro(q.data(), q.size(), w.data(), w.size());
-    case Metric::JaroWinkler: return strdist::jaro_winkler(q.data(), q.size(), w.data(), w.size(), pw);
+long g_passed = 0, g_failed = 0;
+
+void check(bool ok, const char* what) {
+  if (ok) {
+    ++g_passed;
+  } else if (++g_failed <= 20) {
+    std::fprintf(stderr, "pool: FAIL %s\n", what);
   }
-  return 0;
 }
 
-std::vector<Match> brute(const std::vector<Word>& words, const Word& q, const strdist::SearchOptions& o) {
-  const bool lower = o.metric == Metric::Levenshtein;
-  std::vector<Match> all;
-  for (size_t i = 0; i < words.size(); ++i) {
-    const double s = score(o.metric, q, words[i], o.prefix_weight);
-    if (lower ? (o.max_distance != SIZE_MAX && s > static_cast<double>(o.max_distance)) : s < o.min_score) continue;
-    all.push_back({s, static_cast<uint32_t>(i)});
+void check_pool() {
+  strdist::ThreadPool pool(7);
+  // Every part exactly once, for many sizes, from four callers at once.
+  std::vector<std::thread> callers;
+  std::atomic<bool> all_ok(true);
+  for (int c = 0; c < 4; ++c) {
+    callers.emplace_back([&, c] {
+      for (unsigned parts = 0; parts < 40; ++parts) {
+        std::vector<std::atomic<int>> hits(parts);
+        pool.run(parts, [&](unsigned p) { hits[p].fetch_add(1); });
+        for (auto& h : hits) all_ok = all_ok && h.load() == 1;
+      }
+    });
   }
-  std::sort(all.begin(), all.end(), [&](const Match& a, const Match& b) {
-    if (a.score != b.score) return lower ? a.score < b.score : a.score > b.score;
-    return a.index < b.index;
+  for (auto& t : callers) t.join();
+  check(all_ok, "every part runs exactly once");
+  check(pool.helpers() <= 7, "at most max_helpers threads");
+
+  // An exception in a part: rethrown on the caller after the run, the pool still works.
+  for (unsigned bad : {0u, 3u, 9u}) {
+    std::atomic<int> ran(0);
+    std::string caught;
+    try {
+      pool.run(10, [&](unsigned p) {
+        ++ran;
+        if (p == bad) throw std::runtime_error("part " + std::to_string(p));
+      });
+    } catch (const std::runtime_error& e) {
+      caught = e.what();
+    }
+    check(caught == "part " + std::to_string(bad), "the part's exception reaches the caller");
+    check(ran.load() >= 1 && ran.load() <= 10, "no part runs twice");
+  }
+  std::atomic<int> after(0);
+  pool.run(5, [&](unsigned) { ++after; });
+  check(after == 5, "the pool works after an exception");
+
+  // A pool that can start no thread runs everything on the caller.
+  strdist::ThreadPool none(0);
+  std::vector<int> hits(12, 0);
+  const auto caller = std::this_thread::get_id();
+  bool on_caller = true;
+  none.run(12, [&](unsigned p) {
+    ++hits[p];
+    on_caller = on_caller && std::this_thread::get_id() == caller;
   });
-  if (all.size() > o.n) all.resize(o.n);
-  return all;
+  check(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }) && on_caller && none.helpers() == 0,
+        "no helpers: the caller runs every part");
+
+  // The task queue runs every posted task once; one that can start no thread says so.
+  // Leaked, as shared_tasks() is: its threads are detached and never end.
+  strdist::TaskQueue& tasks = *new strdist::TaskQueue(3);
+  static std::atomic<int> ran(0);
+  bool posted = true;
+  for (int i = 0; i < 100; ++i) posted = posted && tasks.post([] { ++ran; });
+  while (ran.load() < 100) std::this_thread::yield();
+  check(posted && ran.load() == 100, "every posted task runs once");
+  strdist::TaskQueue no_tasks(0);
+  check(!no_tasks.post([] {}), "a queue that can start no thread refuses the task");
 }
 
 }  // namespace
@@ -49,6 +103,7 @@ int main(int argc, char** argv) {
   auto pick = [&](uint64_t n) { return static_cast<uint32_t>(rng() % n); };
   const uint32_t alphabets[][2] = {{'a', 'c'}, {'a', 'z'}, {0xe0, 0x2ff}, {0x1f600, 0x1f60f}, {0xd800, 0xd805}};
   long passed = 0, failed = 0;
+  strdist::ThreadPool no_threads(0);
   for (int r = 0; r < rounds; ++r) {
     const auto& al = alphabets[pick(5)];
     auto word = [&](size_t maxlen) {
@@ -74,9 +129,14 @@ int main(int argc, char** argv) {
       if (pick(3) == 0) o.min_score = (pick(100)) / 100.0;
       if (pick(3) == 0) o.max_distance = pick(6);
       const std::vector<Match> want = brute(words, q, o);
-      for (unsigned threads : {1u, 2u, 3u}) {
-        o.threads = threads;
+      for (unsigned threads : {1u, 2u, 3u, 4u, 5u}) {
+        // 4: a pool that could start no thread; 5: n far past the corpus size, on 2 threads
+        o.threads = threads == 4 ? 3 : threads == 5 ? 2 : threads;
+        o.pool = threads == 4 ? &no_threads : nullptr;
+        const size_t n = o.n;
+        if (threads == 5 && want.size() < n) o.n = SIZE_MAX - pick(3);
         const std::vector<Match> got = index.search(q.data(), q.size(), o);
+        o.n = n;
         bool same = got.size() == want.size();
         for (size_t i = 0; same && i < got.size(); ++i) same = got[i].score == want[i].score && got[i].index == want[i].index;
         if (same) {
@@ -89,5 +149,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("corpus: %ld passed, %ld failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  check_pool();
+  std::printf("pool: %ld passed, %ld failed\n", g_passed, g_failed);
+  return failed == 0 && g_failed == 0 ? 0 : 1;
 }

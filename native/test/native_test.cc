@@ -25,12 +25,17 @@
 
 #include "../jaro.hpp"
 #include "../levenshtein.hpp"
+#include "../intrinsics.hpp"
 #include "../text.hpp"
+#include "reference.hpp"
 
 using strdist::CachedJaro;
 using strdist::CachedJaroWinkler;
 using strdist::CachedLevenshtein;
 using Seq = std::vector<uint32_t>;
+using strdist_test::naive_jaro;
+using strdist_test::naive_jaro_winkler;
+using strdist_test::naive_levenshtein;
 
 // ---- bookkeeping ---------------------------------------------------------------
 
@@ -82,71 +87,6 @@ static void check_close(const char* what, double got, double want, double tol) {
   char buf[128];
   std::snprintf(buf, sizeof buf, "got %.17g, want %.17g (tolerance %g)", got, want, tol);
   report_failure(what, buf);
-}
-
-// ---- naive references, written plainly ---------------------------------------------
-
-// Full dynamic-programming matrix.
-static size_t naive_levenshtein(const Seq& a, const Seq& b) {
-  const size_t n = a.size(), m = b.size();
-  std::vector<uint32_t> D((n + 1) * (m + 1));
-  auto at = [&](size_t i, size_t j) -> uint32_t& { return D[i * (m + 1) + j]; };
-  for (size_t i = 0; i <= n; ++i) at(i, 0) = static_cast<uint32_t>(i);
-  for (size_t j = 0; j <= m; ++j) at(0, j) = static_cast<uint32_t>(j);
-  for (size_t i = 1; i <= n; ++i) {
-    for (size_t j = 1; j <= m; ++j) {
-      uint32_t best = at(i - 1, j) + 1;
-      best = std::min(best, at(i, j - 1) + 1);
-      best = std::min(best, at(i - 1, j - 1) + (a[i - 1] != b[j - 1] ? 1u : 0u));
-      at(i, j) = best;
-    }
-  }
-  return at(n, m);
-}
-
-// jellyfish-style O(n * m) Jaro: each character of a, in order, flags the first
-// unflagged equal character of b within the window.
-static double naive_jaro(const Seq& a, const Seq& b) {
-  const size_t la = a.size(), lb = b.size();
-  if (la == 0 && lb == 0) return 1.0;
-  if (la == 0 || lb == 0) return 0.0;
-  size_t range = std::max(la, lb) / 2;
-  range = range > 0 ? range - 1 : 0;
-  std::vector<bool> fa(la, false), fb(lb, false);
-  size_t common = 0;
-  for (size_t i = 0; i < la; ++i) {
-    const size_t lo = i > range ? i - range : 0;
-    const size_t hi = std::min(i + range, lb - 1);
-    for (size_t j = lo; j <= hi && j < lb; ++j) {
-      if (!fb[j] && b[j] == a[i]) {
-        fa[i] = true;
-        fb[j] = true;
-        ++common;
-        break;
-      }
-    }
-  }
-  if (common == 0) return 0.0;
-  size_t k = 0, trans = 0;
-  for (size_t i = 0; i < la; ++i) {
-    if (!fa[i]) continue;
-    size_t j = k;
-    while (!fb[j]) ++j;
-    k = j + 1;
-    if (a[i] != b[j]) ++trans;
-  }
-  const size_t t = trans / 2;
-  double md = static_cast<double>(common);
-  return (md / static_cast<double>(la) + md / static_cast<double>(lb) + (md - static_cast<double>(t)) / md) /
-         3.0;
-}
-
-static double naive_jaro_winkler(const Seq& a, const Seq& b, double p) {
-  double sim = naive_jaro(a, b);
-  size_t l = 0;
-  while (l < 4 && l < a.size() && l < b.size() && a[l] == b[l]) ++l;
-  if (sim > 0.7) sim = sim + static_cast<double>(l) * p * (1.0 - sim);
-  return sim;
 }
 
 static size_t naive_decode(const std::vector<char16_t>& s, Seq& out) {
@@ -704,6 +644,22 @@ static void check_threads(uint64_t seed) {
   for (const auto& g : got) check_size("threads agree", g == want ? 1 : 0, 1);
 }
 
+// The portable CPUID reading of intrinsics.hpp (the one MSVC builds use) against GCC's and
+// Clang's own detection, where both exist.
+static void check_cpu_features() {
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  const strdist::CpuFeatures& f = strdist::cpu_features();
+  g_context = "cpu features";
+  check_size("popcnt", f.popcnt, __builtin_cpu_supports("popcnt") != 0);
+  check_size("sse4.2", f.sse42, __builtin_cpu_supports("sse4.2") != 0);
+  check_size("avx2", f.avx2, __builtin_cpu_supports("avx2") != 0);
+  check_size("bmi2", f.bmi2, __builtin_cpu_supports("bmi2") != 0);
+  check_size("avx512f", f.avx512f, __builtin_cpu_supports("avx512f") != 0);
+  check_size("avx512bw", f.avx512bw, __builtin_cpu_supports("avx512bw") != 0);
+#endif
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s <metrics.jsonl> [random_pairs] [seed]\n", argv[0]);
@@ -713,6 +669,7 @@ int main(int argc, char** argv) {
   const uint64_t seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 20240601;
 
   check_vectors(argv[1]);
+  check_cpu_features();
   check_fixed();
   check_decode(20000, seed);
   check_threads(seed);

@@ -1,3 +1,4 @@
+import { ERROR_CODES, rangeError } from '../errors.js';
 import type { Kernel, Metric } from '../kernel.js';
 import {
   CachedJaro,
@@ -44,12 +45,53 @@ function scoreMany(
   }
 }
 
+/**
+ * A typed array the kernel cannot allocate is V8's RangeError ("Array buffer allocation
+ * failed"), without a code: it becomes the same coded error the native kernel throws.
+ */
+function outOfMemory(err: unknown): unknown {
+  if (!(err instanceof RangeError) || 'code' in err) return err;
+  const e = rangeError(ERROR_CODES.OUT_OF_MEMORY, 'strdist: out of memory for this input');
+  e.cause = err;
+  return e;
+}
+
 /** The pure-TypeScript kernel: the same algorithms as the addon, the same results to the bit. */
 export const jsKernel: Kernel = Object.freeze({
   name: 'js' as const,
-  levenshtein,
-  levenshteinSimilarity,
-  jaro,
-  jaroWinkler,
-  scoreMany,
+  levenshtein(a: string, b: string, max: number): number {
+    try {
+      return levenshtein(a, b, max);
+    } catch (err) {
+      throw outOfMemory(err);
+    }
+  },
+  levenshteinSimilarity(a: string, b: string): number {
+    try {
+      return levenshteinSimilarity(a, b);
+    } catch (err) {
+      throw outOfMemory(err);
+    }
+  },
+  jaro(a: string, b: string, min: number): number {
+    try {
+      return jaro(a, b, min);
+    } catch (err) {
+      throw outOfMemory(err);
+    }
+  },
+  jaroWinkler(a: string, b: string, weight: number, min: number): number {
+    try {
+      return jaroWinkler(a, b, weight, min);
+    } catch (err) {
+      throw outOfMemory(err);
+    }
+  },
+  scoreMany(metric: Metric, query: string, choices: readonly string[], param: number, cutoff: number, out: Float64Array): void {
+    try {
+      scoreMany(metric, query, choices, param, cutoff, out);
+    } catch (err) {
+      throw outOfMemory(err);
+    }
+  },
 });

@@ -1,13 +1,41 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { codedError, ERROR_CODES } from '../errors.js';
 import { KERNEL_VERSION, METRIC_IDS, type Kernel, type Metric } from '../kernel.js';
-import { packageRoot } from '../root.js';
+import { packageDir, packageDirMissing } from '../root.js';
 
-/** The functions exported by native/binding.cc. */
+/** An opaque handle made by the addon (an External tagged with its kind; checked on every use). */
+declare const handleKind: unique symbol;
+export type NativeHandle<Kind extends string> = { readonly [handleKind]: Kind };
+
+/** What a native corpus search returns: `counts[q]` matches per query, then their scores and indices. */
+export interface NativeSearchResult {
+  counts: Uint32Array;
+  scores: Float64Array;
+  indices: Uint32Array;
+  visited: number;
+  scored: number;
+}
+
+/**
+ * The functions exported by native/binding.cc and native/search_worker.cc. Every one of them
+ * returns or throws, whatever it is given: a wrong type, handle or typed array is a TypeError
+ * (`ERR_STRDIST_ARGUMENT`), a bad number (NaN, a non-number, a negative count) a RangeError
+ * (`ERR_STRDIST_OPTION`), a pair over 2^36 cells `ERR_STRDIST_TOO_LARGE`, a failed allocation
+ * `ERR_STRDIST_OUT_OF_MEMORY`, anything else an Error `ERR_STRDIST_NATIVE`.
+ *
+ * Numbers: counts and cutoffs drop fractions, and Infinity or anything from 2^53 up means no
+ * limit. `maxDistance` negative (or undefined) means no cutoff; `minSimilarity`/`minScore`
+ * negative (or undefined) means 0; `prefixWeight` negative (or undefined) means 0.1, above 0.25
+ * is refused. `metric` is an id of METRIC_IDS. `threads` is 1 or more (capped at 256). Joined
+ * strings come with a Uint32Array of UTF-16 lengths that must add up to the joined length.
+ */
 export interface Addon {
-  levenshtein(a: string, b: string, max: number): number;
+  levenshtein(a: string, b: string, maxDistance?: number): number;
   levenshteinSimilarity(a: string, b: string): number;
-  jaro(a: string, b: string, minSimilarity: number): number;
-  jaroWinkler(a: string, b: string, prefixWeight: number, minSimilarity: number): number;
+  jaro(a: string, b: string, minSimilarity?: number): number;
+  jaroWinkler(a: string, b: string, prefixWeight?: number, minSimilarity?: number): number;
+  /** Writes one score per choice into `out` (a Float64Array at least `lengths.length` long). */
   scoreMany(
     metric: number,
     query: string,
@@ -17,6 +45,24 @@ export interface Addon {
     cutoff: number,
     out: Float64Array,
   ): void;
+  corpusCreate(joined: string, lengths: Uint32Array): NativeHandle<'corpus'>;
+  corpusInfo(handle: NativeHandle<'corpus'>): { size: number; width: number; bytes: number };
+  corpusSearchSync(
+    handle: NativeHandle<'corpus'>, queries: string, lengths: Uint32Array, metric: number, n: number,
+    prefixWeight: number, minScore: number, maxDistance: number, threads: number,
+  ): NativeSearchResult;
+  /** Rejects with an Error "aborted" once `token` is cancelled. */
+  corpusSearch(
+    handle: NativeHandle<'corpus'>, queries: string, lengths: Uint32Array, metric: number, n: number,
+    prefixWeight: number, minScore: number, maxDistance: number, threads: number, token?: NativeHandle<'token'>,
+  ): Promise<NativeSearchResult>;
+  /** Row-major, one row of `choices` scores per query. */
+  scoreMatrix(
+    metric: number, queries: string, queryLengths: Uint32Array, choices: string, choiceLengths: Uint32Array,
+    param: number, cutoff: number, threads: number, token?: NativeHandle<'token'>,
+  ): Promise<Float64Array>;
+  cancelToken(): NativeHandle<'token'>;
+  cancel(token: NativeHandle<'token'>): void;
   readonly kernelVersion: number;
   readonly napiVersion: number;
   readonly cpuFeatures: readonly string[];
@@ -28,23 +74,53 @@ export interface LoadedAddon {
   path: string;
 }
 
-/** True when node-gyp-build found no binary at all (as opposed to one that fails to load). */
+/** The message node-gyp-build throws when it finds no binary at all. */
+const NO_BUILD = /No native build was found/;
+
+/**
+ * True when there is no binary to load (none built, no prebuild matches, or the package folder
+ * is gone from a bundled application), as opposed to a binary that exists but fails to load.
+ */
 export function isMissingBinary(err: unknown): boolean {
-  return err instanceof Error && /No native build was found/.test(err.message);
+  if (!(err instanceof Error)) return false;
+  return NO_BUILD.test(err.message) || (err as { code?: unknown }).code === ERROR_CODES.NATIVE_UNAVAILABLE;
 }
 
-/** Loads the addon with node-gyp-build. Throws the loader's error unchanged. */
+/** How to get the native backend, for the messages below. */
+const HOW =
+  'To use the native backend, install a C++ toolchain (g++ or clang, make, python3) and run `npm rebuild strdist`; ' +
+  'until then strdist runs its TypeScript backend (same results, slower)';
+
+/**
+ * Loads the addon with node-gyp-build from the package folder. No binary at all is an error
+ * with code ERR_STRDIST_NATIVE_UNAVAILABLE saying why and what to do; a binary that exists but
+ * fails to load throws the loader's error unchanged.
+ */
 export function loadAddon(): LoadedAddon {
-  const require = createRequire(import.meta.url);
+  const root = packageDir();
+  if (!root) throw codedError(ERROR_CODES.NATIVE_UNAVAILABLE, packageDirMissing());
+  const require = createRequire(join(root, 'package.json'));
   const nodeGypBuild = require('node-gyp-build') as {
     (dir: string): unknown;
     resolve(dir: string): string;
   };
-  const root = packageRoot().dir;
-  const path = nodeGypBuild.resolve(root);
+  let path: string;
+  try {
+    path = nodeGypBuild.resolve(root);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!NO_BUILD.test(message)) throw err;
+    throw codedError(
+      ERROR_CODES.NATIVE_UNAVAILABLE,
+      `${message.split('\n')[0]}: no prebuild in ${join(root, 'prebuilds')} matches this platform and none was ` +
+        `built at install time (${join(root, 'build')}). ${HOW}`,
+      { cause: err },
+    );
+  }
   const addon = require(path) as Addon;
   if (addon.kernelVersion !== KERNEL_VERSION) {
-    throw new Error(
+    throw codedError(
+      ERROR_CODES.NATIVE_UNAVAILABLE,
       `strdist: the native binary at ${path} implements kernel v${addon.kernelVersion}, ` +
         `this package needs v${KERNEL_VERSION}; rebuild it with \`npm rebuild strdist\``,
     );

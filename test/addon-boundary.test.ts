@@ -1,0 +1,303 @@
+// The native boundary never crashes and never lies (issue 9, part 1). Every call that could
+// crash runs in a child process, so an abort or a segfault fails a test instead of ending the run.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Corpus } from '../src/corpus.js';
+import { ERROR_CODES } from '../src/errors.js';
+import { loadAddon } from '../src/internal.js';
+// @ts-expect-error: a plain-JS helper (it also runs as a child process)
+import { calls, cases } from './helpers/hostile-addon.mjs';
+
+const addonPath = loadAddon().path;
+const root = resolve(import.meta.dirname, '..');
+const CODES = new Set<string>(Object.values(ERROR_CODES));
+const CLASSES = new Set(['TypeError', 'RangeError', 'Error']);
+
+interface Outcome {
+  i: number;
+  outcome?: 'return' | 'throw' | 'crash';
+  ctor?: string;
+  code?: string;
+  message?: string;
+  problem?: string;
+  exit?: string;
+}
+interface Case {
+  fn: string;
+  arg: number;
+  value: string;
+}
+
+/** Runs node with `script` (a file) and arguments; returns the exit, stdout and stderr. */
+function node(args: string[], options: { prefix?: string[]; timeout?: number; env?: NodeJS.ProcessEnv } = {}) {
+  const [cmd, ...rest] = [...(options.prefix ?? []), process.execPath, ...args];
+  const env = { ...process.env, ...options.env };
+  const r = spawnSync(cmd, rest, { encoding: 'utf8', timeout: options.timeout ?? 120_000, maxBuffer: 64 << 20, env });
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** A problem with one outcome, or undefined when it is a value or a coded error. */
+function problemOf(o: Outcome | undefined): string | undefined {
+  if (!o) return 'never ran';
+  if (o.outcome === 'crash') return `the child died (${o.exit})`;
+  if (o.problem) return o.problem;
+  if (o.outcome === 'throw') {
+    if (!CLASSES.has(o.ctor ?? '')) return `threw a ${o.ctor}: ${o.message}`;
+    if (!CODES.has(o.code ?? '')) return `threw a ${o.ctor} without a strdist code: ${o.message}`;
+  }
+  return undefined;
+}
+
+describe('hostile arguments to every addon export (each call in a child process)', () => {
+  const all = cases() as Case[];
+  const outcomes = new Map<number, Outcome>();
+
+  beforeAll(() => {
+    // One child runs the cases in order; when one kills it, it is recorded as a crash and a new
+    // child goes on from the next case.
+    let next = 0;
+    while (next < all.length) {
+      const r = node([join(root, 'test/helpers/hostile-addon.mjs'), addonPath, String(next)]);
+      let last = next - 1;
+      for (const line of r.stdout.split('\n')) {
+        if (!line) continue;
+        const o = JSON.parse(line) as Outcome & { start?: boolean };
+        last = o.i;
+        if (!o.start) outcomes.set(o.i, o);
+      }
+      if (r.status === 0 && last === all.length - 1 && outcomes.has(last)) break;
+      const crashed = outcomes.has(last) ? last + 1 : last;
+      outcomes.set(crashed, { i: crashed, outcome: 'crash', exit: r.signal ?? `exit code ${r.status}: ${r.stderr.slice(-300)}` });
+      next = crashed + 1;
+    }
+  }, 600_000);
+
+  const groups = new Map<string, number[]>();
+  all.forEach((c, i) => {
+    const key = c.arg < 0 ? `${c.fn}()` : `${c.fn} argument ${c.arg}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+
+  it.each([...groups.keys()])('%s: every hostile value returns or throws a coded TypeError/RangeError/Error', (key) => {
+    const bad = groups
+      .get(key)!
+      .map((i) => [all[i].value, problemOf(outcomes.get(i))] as const)
+      .filter(([, p]) => p !== undefined)
+      .map(([value, p]) => `${value}: ${p}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('covers every function the addon exports', () => {
+    const exported = Object.entries(loadAddon().addon)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .sort();
+    expect(Object.keys(calls).sort()).toEqual(exported);
+  });
+
+  // The reproductions of the issue, among the cases above, with the exact error expected.
+  const outcomeOf = (fn: string, arg: number, value: string) =>
+    outcomes.get(all.findIndex((c) => c.fn === fn && c.arg === arg && c.value === value));
+
+  it('cancel(corpus handle) is a TypeError (it segfaulted)', () => {
+    expect(outcomeOf('cancel', 0, 'a corpus handle')).toMatchObject({ outcome: 'throw', ctor: 'TypeError', code: 'ERR_STRDIST_ARGUMENT' });
+    expect(outcomeOf('corpusInfo', 0, 'a cancel token')).toMatchObject({ outcome: 'throw', ctor: 'TypeError', code: 'ERR_STRDIST_ARGUMENT' });
+    expect(outcomeOf('corpusSearch', 9, 'a corpus handle')).toMatchObject({ outcome: 'throw', ctor: 'TypeError' });
+  });
+
+  it('a Uint8Array where the Float64Array out belongs is a TypeError, nothing written (it was written 8x past its end)', () => {
+    expect(outcomeOf('scoreMany', 6, 'a Uint8Array')).toMatchObject({ outcome: 'throw', ctor: 'TypeError', code: 'ERR_STRDIST_ARGUMENT' });
+    expect(outcomeOf('scoreMany', 6, 'an empty Float64Array')).toMatchObject({ outcome: 'throw', ctor: 'TypeError' });
+    expect(outcomeOf('scoreMany', 3, 'an Int32Array')).toMatchObject({ outcome: 'throw', ctor: 'TypeError' });
+  });
+
+  it('NaN for a count is a RangeError naming it; 1e20, Infinity and 2**53 are "no limit"', () => {
+    expect(outcomeOf('corpusSearchSync', 4, 'NaN')).toMatchObject({ outcome: 'throw', ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });
+    expect(outcomeOf('corpusSearchSync', 4, 'NaN')?.message).toMatch(/\bn must be/);
+    expect(outcomeOf('corpusSearchSync', 8, '0')).toMatchObject({ outcome: 'throw', ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });
+    for (const v of ['1e20', 'Infinity', '2**53']) {
+      expect(outcomeOf('corpusSearchSync', 4, v)).toMatchObject({ outcome: 'return' });
+      expect(outcomeOf('corpusSearchSync', 7, v)).toMatchObject({ outcome: 'return' });
+      expect(outcomeOf('levenshtein', 2, v)).toMatchObject({ outcome: 'return' });
+    }
+  });
+});
+
+describe('huge counts and cutoffs give the TypeScript answer on the native backend', () => {
+  // Words at distances 0..4 from "helo"
+  const words = ['helo', 'hello', 'help', 'halo', 'hero', 'held', 'helot', 'hotel', 'yellow', 'below', 'xylophone', 'h'];
+  const corpus = Corpus.from(words);
+
+  it.each([
+    ['maxDistance: 1e20', { maxDistance: 1e20 }],
+    ['maxDistance: 2**53', { maxDistance: 2 ** 53 }],
+    ['n: 1e20', { n: 1e20 }],
+    ['n: 2**53', { n: 2 ** 53 }],
+    ['n: 2**32 + 1', { n: 2 ** 32 + 1 }],
+  ])('closestSync with %s', (_, options) => {
+    const o = { metric: 'levenshtein' as const, ...options };
+    const js = corpus.closestSync('helo', { ...o, backend: 'js' });
+    expect(js.length).toBeGreaterThan(5);
+    expect(corpus.closestSync('helo', { ...o, backend: 'native' })).toEqual(js);
+  });
+
+  it('addon: n and maxDistance saturate instead of wrapping', () => {
+    const a = loadAddon().addon as unknown as Record<string, (...args: unknown[]) => { counts: Uint32Array }>;
+    const h = a.corpusCreate(words.join(''), Uint32Array.from(words, (w) => w.length));
+    const count = (n: number, max: number) => a.corpusSearchSync(h, 'helo', Uint32Array.of(4), 0, n, 0.1, 0, max, 1).counts[0];
+    expect(count(1e20, -1)).toBe(words.length);
+    expect(count(10, 1e20)).toBe(10);
+    expect(count(Infinity, Infinity)).toBe(words.length);
+    expect(count(10, 0)).toBe(1);
+  });
+});
+
+// A script for the child processes below: a small CommonJS file in a temporary directory that
+// any user can read, next to a copy of the addon (the thread-limit child runs as `nobody`).
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'strdist-boundary-'));
+  chmodSync(dir, 0o755);
+  copyFileSync(addonPath, join(dir, 'strdist.node'));
+  chmodSync(join(dir, 'strdist.node'), 0o755);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function script(name: string, body: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, body);
+  chmodSync(file, 0o644);
+  return file;
+}
+
+const childHelpers = `
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const status = (key) => Number(new RegExp(key + ':\\\\s+(\\\\d+)').exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]);
+const outcome = (f) => { try { const v = f(); return { value: typeof v === 'number' ? v : typeof v }; } catch (e) { return { ctor: e.constructor.name, code: e.code, message: e.message }; } };
+`;
+
+describe('under a memory limit (child process limited with prlimit --as)', () => {
+  it("levenshtein('x'.repeat(3e8), 'y') throws a RangeError with a code, addon and public API, and the child exits normally (it aborted)", () => {
+    const file = script(
+      'memory.cjs',
+      `${childHelpers}
+const a = require('./strdist.node');
+const huge = 'x'.repeat(3e8);
+huge.charCodeAt(1e8); // flat before the limit: the engine's own copy is not what is measured
+const api = process.argv[2] ? require(process.argv[2]) : undefined;
+// Room for small allocations, not for a copy of the string (600 MB as UTF-16).
+const limit = status('VmSize') * 1024 + 256 * 1024 * 1024;
+execFileSync('prlimit', ['--pid', String(process.pid), '--as=' + limit]);
+const results = {
+  addon: outcome(() => a.levenshtein(huge, 'y', -1)),
+  addonJaro: outcome(() => a.jaro(huge, 'y', 0)),
+  api: api && outcome(() => api.levenshtein(huge, 'y')),
+};
+console.log(JSON.stringify(results));
+`,
+    );
+    // The public API on the native backend, whatever this run's backend is.
+    const r = node([file, join(root, 'dist/index.cjs')], { env: { STRDIST_BACKEND: 'native' } });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const results = JSON.parse(r.stdout);
+    for (const k of ['addon', 'addonJaro', 'api']) {
+      // Either it computed the answer within the limit, or it says it could not.
+      if ('value' in results[k]) expect(results[k].value).toBe(k === 'addonJaro' ? 0 : 3e8);
+      else expect(results[k]).toMatchObject({ ctor: 'RangeError', code: 'ERR_STRDIST_OUT_OF_MEMORY' });
+    }
+  });
+});
+
+describe('under a thread limit (child process as nobody, RLIMIT_NPROC at its own thread count)', () => {
+  // Root ignores RLIMIT_NPROC: the child drops to nobody, and then no new thread can start.
+  const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+
+  it('searches and matrices on 8 and 256 threads return the exact single-thread answers (they aborted)', () => {
+    const file = script(
+      'threads.cjs',
+      `${childHelpers}
+const a = require('./strdist.node');
+const words = [];
+for (let i = 0; i < 30000; i++) words.push((i * 2654435761 % 1000003).toString(36) + 'abcdefg'[i % 7]);
+const h = a.corpusCreate(words.join(''), Uint32Array.from(words, (w) => w.length));
+const queries = ['abc', 'xyzq', 'k2j3a', 'zzzz', 'q1', 'hello'];
+const qJoined = queries.join(''), qLengths = Uint32Array.from(queries, (q) => q.length);
+const search = (threads, metric) => Array.from(a.corpusSearchSync(h, qJoined, qLengths, metric, 7, 0.1, 0, -1, threads).indices).join();
+const one = search(1, 2) + '|' + search(1, 0);
+const choices = words.slice(0, 3000);
+const matrix = (threads) => a.scoreMatrix(2, qJoined, qLengths, choices.join(''), Uint32Array.from(choices, (w) => w.length), 0.1, -1, threads);
+// The matrix row by row on this thread (no async call before the limit: the addon's task
+// threads must be refused too, not started beforehand).
+const units = Uint16Array.from(choices.join(''), (c) => c.charCodeAt(0));
+const matrixOne = queries.map((q) => {
+  const row = new Float64Array(choices.length);
+  a.scoreMany(2, q, units, Uint32Array.from(choices, (w) => w.length), 0.1, -1, row);
+  return Array.from(row).join();
+}).join();
+(async () => {
+  const threadsNow = status('Threads');
+  execFileSync('prlimit', ['--pid', String(process.pid), '--nproc=' + threadsNow]);
+  const spawned = spawnSync('true');
+  const out = {
+    limitBites: spawned.error?.code === 'EAGAIN',
+    same: [8, 256].map((t) => search(t, 2) + '|' + search(t, 0) === one),
+    async: (await Promise.all([8, 256].map((t) => a.corpusSearch(h, qJoined, qLengths, 2, 7, 0.1, 0, -1, t)))).map((r) => Array.from(r.indices).join() === search(1, 2)),
+    matrix: await Promise.all([8, 256].map(async (t) => Array.from(await matrix(t)).join() === matrixOne)),
+  };
+  console.log(JSON.stringify(out));
+})();
+`,
+    );
+    const r = node([file], { prefix: asNobody });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ limitBites: true, same: [true, true], async: [true, true], matrix: [true, true] });
+  });
+});
+
+describe('a worker_thread terminated mid-search', () => {
+  // The search would run for minutes: the environment's cleanup hook must cancel it, or the
+  // termination (and this test) waits it out.
+  it('the search is cancelled, the process stays alive and a new search works (it aborted)', () => {
+    const file = script(
+      'worker.cjs',
+      `
+const { Worker } = require('node:worker_threads');
+const path = require('node:path');
+const addon = path.join(__dirname, 'strdist.node');
+const worker = new Worker(\`
+  const a = require(\${JSON.stringify(addon)});
+  const { parentPort } = require('node:worker_threads');
+  const words = [];
+  for (let i = 0; i < 200000; i++) words.push((i * 2654435761 % 1000003).toString(36) + 'abcdefgh'.slice(i % 8));
+  const h = a.corpusCreate(words.join(''), Uint32Array.from(words, (w) => w.length));
+  const queries = [...words, ...words, ...words];
+  a.corpusSearch(h, queries.join(''), Uint32Array.from(queries, (q) => q.length), 2, 10, 0.1, 0, -1, 2).then(() => parentPort.postMessage('finished'));
+  parentPort.postMessage('started');
+\`, { eval: true });
+const events = [];
+worker.on('message', (m) => {
+  events.push(m);
+  if (m === 'started') setTimeout(() => worker.terminate().then(() => {
+    events.push('terminated');
+    const a = require(addon);
+    const h = a.corpusCreate('helohello', Uint32Array.of(4, 5));
+    const r = a.corpusSearchSync(h, 'helo', Uint32Array.of(4), 0, 2, 0.1, 0, -1, 2);
+    console.log(JSON.stringify({ events, indices: Array.from(r.indices) }));
+  }), 100);
+});
+`,
+    );
+    const r = node([file], { timeout: 100_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.events).toEqual(['started', 'terminated']);
+    expect(out.indices).toEqual([0, 1]);
+  });
+});
