@@ -41,7 +41,7 @@ async function childThrough(redis: TestRedis, stop: () => Promise<void> | void, 
 describe('with Redis down (killed), in a client process without handlers', () => {
   let redis: TestRedis;
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis({ own: true });
   });
   afterAll(async () => redis?.stop());
 
@@ -65,7 +65,7 @@ describe('with Redis down (killed), in a client process without handlers', () =>
 describe('with Redis hung (SIGSTOP), in a client process without handlers', () => {
   let redis: TestRedis;
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis({ own: true });
   });
   afterAll(async () => redis?.stop());
 
@@ -115,7 +115,7 @@ describe('Redis restarted without persistence while a job waits', () => {
   let redis: TestRedis;
   let d: Dispatcher;
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis({ own: true });
   });
   afterAll(async () => {
     await d?.close();
@@ -160,7 +160,7 @@ describe('Redis restarted without persistence while a job waits', () => {
 describe('job ids name only the queues of this version', () => {
   let redis: TestRedis;
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis({ own: true });
   });
   afterAll(async () => redis?.stop());
 

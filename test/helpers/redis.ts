@@ -48,9 +48,12 @@ export async function waitForRedis(url: string, timeoutMs = 10_000): Promise<voi
   }
 }
 
-/** Starts redis-server (AOF on when `aof`), or uses REDIS_URL. */
-export async function startRedis(options: { aof?: boolean } = {}): Promise<TestRedis> {
-  if (process.env.REDIS_URL && !options.aof) {
+/**
+ * Starts redis-server (AOF on when `aof`), or uses REDIS_URL, unless the test stops, kills or
+ * restarts its server (`own`, or `aof`): those always get one of their own.
+ */
+export async function startRedis(options: { aof?: boolean; own?: boolean } = {}): Promise<TestRedis> {
+  if (process.env.REDIS_URL && !options.aof && !options.own) {
     const url = process.env.REDIS_URL;
     return { url, port: Number(new URL(url).port || 6379), stop: async () => {} };
   }
