@@ -123,6 +123,46 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     expect(await d.status(id)).toBe('failed');
   });
 
+  it('results travel compactly (positions and scores, no words), the event stream is trimmed, job data is capped', async () => {
+    const ref = await d.putCorpus(corpus);
+    const id = await d.call('closest', { corpus: ref.id, queries: ['bagel', 'chese'], n: 3 });
+    expect(await d.result(id, { timeoutMs: 20_000 })).toEqual(await corpus.closestMany(['bagel', 'chese'], { n: 3 }));
+    const raw = new Redis(redis.url);
+    try {
+      const stored = JSON.parse((await raw.hget(`${prefix}:native-v1:${id.split('/')[1]}`, 'returnvalue'))!) as Record<string, unknown>;
+      expect(Object.keys(stored).sort()).toEqual(['corpus', 'counts', 'indices', 'scores', 'v']);
+      expect(JSON.stringify(stored)).not.toMatch(/bagel/);
+      // the bound holds even after a foreign BullMQ Queue (the test's, above) reset it to 10,000
+      await until('the event stream bound', async () => (await raw.hget(`${prefix}:native-v1:meta`, 'opts.maxLenEvents')) === '2000', 5_000);
+    } finally {
+      raw.disconnect();
+    }
+    // 5,000 queries of 1,000 units: within the query limits, over the job-data limit
+    const big = Array.from({ length: 5_000 }, (_, i) => `${i}`.padEnd(1_000, 'x'));
+    await expect(d.call('closest', { corpus: ref.id, queries: big, n: 1 })).rejects.toThrow(
+      /bad arguments for task closest: the job data is \d+ bytes, at most 4194304; split the queries with map\(\)/,
+    );
+  });
+
+  it('a malformed or foreign record in the worker registry is ignored, not fatal', async () => {
+    const raw = new Redis(redis.url);
+    try {
+      const until = Date.now() + 60_000;
+      await raw.zadd(`${prefix}:workers`, until, 'junk', until, 'foreign');
+      await raw.hset(`${prefix}:workers:records`, 'junk', '{not json', 'foreign', JSON.stringify({ id: 'foreign', hello: 1 }));
+      const list = await d.workers();
+      expect(list.map((w) => w.id)).not.toContain('junk');
+      expect(list.map((w) => w.id)).not.toContain('foreign');
+      expect(list).toHaveLength(2);
+      const ok = await d.call('closest', { corpus: (await d.putCorpus(corpus)).id, queries: ['bagel'], n: 1 });
+      expect(await d.result(ok, { timeoutMs: 20_000 })).toHaveLength(1);
+    } finally {
+      await raw.zrem(`${prefix}:workers`, 'junk', 'foreign');
+      await raw.hdel(`${prefix}:workers:records`, 'junk', 'foreign');
+      raw.disconnect();
+    }
+  });
+
   it('deletes a corpus', async () => {
     const c = Corpus.from(['to', 'delete']);
     const ref = await d.putCorpus(c);

@@ -155,6 +155,8 @@ export class QueueDispatcher implements Dispatcher {
   #watchdog: NodeJS.Timeout | undefined;
   /** Redis did not answer a ping in time: calls fail until one is answered. */
   #hung = false;
+  /** Corpus uploads in flight. */
+  #uploads = 0;
   #readyWait: Promise<void> | undefined;
   #closed = false;
 
@@ -217,6 +219,7 @@ export class QueueDispatcher implements Dispatcher {
         return;
       }
       if (this.#redis.status !== 'ready') return; // the close handler decides
+      if (this.#uploads > 0) return; // a PING would wait behind a large SET: no verdict then
       void this.#ping().then(
         () => (this.#hung = false),
         (err) => {
@@ -367,7 +370,13 @@ export class QueueDispatcher implements Dispatcher {
   async #store(key: string, corpus: Corpus): Promise<void> {
     // Stored once: an id names its content, so a second put only refreshes the expiry.
     if (!(await this.#redis.expire(key, CORPUS_TTL_SECONDS))) {
-      await this.#redis.set(key, await encodeCorpus(corpus), 'EX', CORPUS_TTL_SECONDS, 'NX');
+      const data = await encodeCorpus(corpus);
+      this.#uploads++;
+      try {
+        await this.#redis.set(key, data, 'EX', CORPUS_TTL_SECONDS, 'NX');
+      } finally {
+        this.#uploads--;
+      }
     }
   }
 

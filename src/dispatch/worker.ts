@@ -148,7 +148,10 @@ function unrecoverable(err: Error): UnrecoverableError {
 /** Runs at least this long read the cancel mark when they end. */
 const RECHECK_AFTER_MS = 20;
 
-/** Refreshes this worker's registry entry and drops expired ones, on Redis's clock. */
+/**
+ * Refreshes this worker's registry entry and drops expired ones, on Redis's clock; keeps each
+ * queue's event stream bounded (any other BullMQ Queue on it would reset the bound to 10,000).
+ */
 const BEAT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -158,6 +161,9 @@ local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
 for _, id in ipairs(dead) do
   redis.call('ZREM', KEYS[1], id)
   redis.call('HDEL', KEYS[2], id)
+end
+for i = 3, #KEYS do
+  redis.call('HSET', KEYS[i], 'opts.maxLenEvents', ARGV[4])
 end
 return now`;
 
@@ -302,8 +308,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  // Every queue's event stream is trimmed (the clients set the same).
-  await Promise.all(queues.map((name) => redis.hset(`${prefix}:${name}:meta`, 'opts.maxLenEvents', EVENTS_MAX_LEN)));
 
   // Cancel messages: BullMQ aborts the job's processor through its signal.
   await subscriber.subscribe(keys.killChannel(prefix));
@@ -318,7 +322,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const beat = async () => {
     info0.heartbeatAt = Date.now();
     try {
-      await redis.eval(BEAT, 2, keys.workerSet(prefix), keys.workerRecords(prefix), id, WORKER_TTL_MS, JSON.stringify(info0));
+      const metas = queues.map((name) => `${prefix}:${name}:meta`);
+      await redis.eval(BEAT, 2 + metas.length, keys.workerSet(prefix), keys.workerRecords(prefix), ...metas, id, WORKER_TTL_MS, JSON.stringify(info0), EVENTS_MAX_LEN);
       if (beatFailing) log.info({}, 'heartbeat recovered');
       beatFailing = false;
     } catch (err) {
