@@ -53,6 +53,18 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
     }
   });
 
+  it('join waits for every job; with settled: true it reports each outcome', async () => {
+    const d = get();
+    const ref = await d.putCorpus(corpus);
+    const ok = await d.call('closest', { corpus: ref.id, queries: ['bagle'], n: 2 }, { require });
+    const missing = `native-v1/${'1'.repeat(8)}-1111-4111-8111-${'1'.repeat(12)}`;
+    const settled = await d.join<'closest'>([ok, missing], { timeoutMs: 20_000, settled: true });
+    expect(settled[0]).toEqual({ status: 'fulfilled', value: await corpus.closestMany(['bagle'], { n: 2 }) });
+    expect(settled[1].status).toBe('rejected');
+    expect((settled[1] as { reason: Error }).reason).toBeInstanceOf(UnknownJobError);
+    await expect(d.join([ok, missing], { timeoutMs: 20_000 })).rejects.toThrow(UnknownJobError);
+  });
+
   it('rejects bad payloads at once, before anything is queued', async () => {
     const d = get();
     const ref = await d.putCorpus(corpus);
