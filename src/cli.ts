@@ -145,7 +145,7 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
 
 /** `--redis`, taken from STRDIST_REDIS_URL when not given (so no password needs to be in `ps`). */
 function redisOption(what = 'redis:// or rediss:// URL'): Option {
-  return new Option('--redis <url>', `${what} (default: $STRDIST_REDIS_URL)`).env('STRDIST_REDIS_URL');
+  return new Option('--redis <url>', what).env('STRDIST_REDIS_URL');
 }
 
 export function buildProgram(): Command {
