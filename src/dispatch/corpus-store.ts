@@ -8,6 +8,8 @@ import type { ClosestResult, RawResult } from '../tasks.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+/** Lets timers (a job's lock renewal among them) run between the long steps of a decode. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A stored corpus that cannot be used: corrupt, over the limits, or not what its id says. */
 export class CorruptCorpusError extends Error {
@@ -33,6 +35,7 @@ export async function decodeCorpus(id: string, data: Buffer, maxInflated: number
     const why = e.code === 'ERR_BUFFER_TOO_LARGE' ? `it inflates to more than ${maxInflated} bytes` : e.message;
     throw new CorruptCorpusError(`corpus ${id} in Redis is not readable: ${why}`);
   }
+  await yieldToLoop();
   let stored: { words?: unknown; positions?: unknown };
   try {
     stored = JSON.parse(text);
@@ -46,12 +49,14 @@ export async function decodeCorpus(id: string, data: Buffer, maxInflated: number
   if (positions !== undefined && !(Array.isArray(positions) && positions.every((p) => Number.isInteger(p) && p >= 0 && p <= 0xffffffff))) {
     throw new CorruptCorpusError(`corpus ${id} in Redis has bad positions`);
   }
+  await yieldToLoop();
   let corpus: Corpus;
   try {
     corpus = corpusFromParts(words, positions && Uint32Array.from(positions));
   } catch (err) {
     throw new CorruptCorpusError(`corpus ${id} in Redis is not a corpus: ${(err as Error).message}`);
   }
+  await yieldToLoop();
   if (corpus.id !== id) throw new CorruptCorpusError(`corpus ${id} in Redis failed its hash check (the words hash to ${corpus.id})`);
   return corpus;
 }
