@@ -3,24 +3,38 @@
 # compiler, make or python3 on the PATH (a PATH of links to node, npm, git and a shell only).
 #  1. A git clone of this repository (its HEAD commit): `npm ci` succeeds (the install script
 #     warns and exits 0), `strdist info` reports the js backend with the reason and the remedy,
-#     STRDIST_BACKEND=native fails loudly with ERR_STRDIST_NATIVE_UNAVAILABLE, and a subset of
-#     the test suite passes on the js backend (STRDIST_BACKEND unset: auto):
-#     test/matrix.test.ts test/matrix-slices.test.ts test/bundle.test.ts test/consumers.test.ts
-#     test/dispatch-local.test.ts (the other suites compare with the native kernel and need it)
+#     STRDIST_BACKEND=native fails loudly with ERR_STRDIST_NATIVE_UNAVAILABLE, and `npm test`
+#     passes on the js backend (STRDIST_BACKEND unset: auto; STRDIST_EXPECT_NATIVE unset, so each
+#     native-only suite is one test that the absence is explained). The tests get the usual tools
+#     (bash, redis-server, prlimit...) on a PATH with every compiler, make and python taken out.
 #  2. That clone packed (no prebuilds/) and installed into an empty folder with the install
 #     script allowed: the install succeeds and the package runs on the js backend.
 set -euo pipefail
-unset STRDIST_BACKEND PREBUILDS_ONLY
+unset STRDIST_BACKEND PREBUILDS_ONLY STRDIST_EXPECT_NATIVE
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "nocompiler-test: FAILED: $*" >&2; exit 1; }
-SUBSET=(test/matrix.test.ts test/matrix-slices.test.ts test/bundle.test.ts test/consumers.test.ts test/dispatch-local.test.ts)
+# Not yet run here: the Redis dispatch suites start native workers and require the native kernel;
+# drop this once they use js workers and `require: 'any'` on an install without the addon.
+EXCLUDE=(--exclude test/dispatch-redis.test.ts --exclude test/faults.test.ts)
 
 mkdir "$work/bin"
 for tool in node npm npx git sh; do ln -s "$(command -v "$tool")" "$work/bin/$tool"; done
-for tool in cc c++ gcc g++ clang clang++ make python3 python; do
+# For the test run: every command on the PATH except the toolchain (compilers, make, python).
+mkdir "$work/testbin"
+IFS=: read -ra dirs <<<"$PATH"
+for d in "${dirs[@]}"; do
+  for f in "$d"/*; do
+    name=${f##*/}
+    [[ -x $f && ! -d $f && ! -e $work/testbin/$name ]] || continue
+    [[ $name =~ (gcc|g\+\+|clang|^python|^pyenv|^(cc|c\+\+|cpp|c89|c99|make|gmake)([-.][0-9.]+)?$) ]] && continue
+    ln -s "$f" "$work/testbin/$name"
+  done
+done
+for tool in cc c++ cpp gcc g++ gcc-12 g++-12 clang clang++ make python3 python x86_64-linux-gnu-g++; do
   PATH="$work/bin" command -v "$tool" >/dev/null 2>&1 && fail "$tool is still on the restricted PATH"
+  PATH="$work/testbin" command -v "$tool" >/dev/null 2>&1 && fail "$tool is still on the test PATH"
 done
 nocc() { PATH="$work/bin" "$@"; }
 
@@ -51,8 +65,8 @@ STRDIST_BACKEND=native nocc node --input-type=module -e "
   catch (e) { if (e.code !== 'ERR_STRDIST_NATIVE_UNAVAILABLE') { console.error(e); process.exit(1); } }" ||
   fail "STRDIST_BACKEND=native does not throw ERR_STRDIST_NATIVE_UNAVAILABLE"
 
-echo "nocompiler-test: npx vitest run ${SUBSET[*]} (js backend)"
-PATH="$work/bin" npx vitest run "${SUBSET[@]}"
+echo "nocompiler-test: npm test ${EXCLUDE[*]} (js backend, no addon)"
+PATH="$work/testbin" npm test -- "${EXCLUDE[@]}"
 
 # 2. The packed clone in an empty folder, its install script allowed to run.
 tgz="$work/$(nocc npm pack --ignore-scripts --silent --pack-destination "$work" | tail -1)"

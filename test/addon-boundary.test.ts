@@ -7,11 +7,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Corpus } from '../src/corpus.js';
 import { ERROR_CODES } from '../src/errors.js';
-import { loadAddon } from '../src/internal.js';
 // @ts-expect-error: a plain-JS helper (it also runs as a child process)
 import { calls, cases } from './helpers/hostile-addon.mjs';
+import { addon, nativeOnly } from './helpers/backends.js';
 
-const addonPath = loadAddon().path;
+// Every suite here is about the addon; an install without it has one test saying why instead.
+const describeNative = nativeOnly('the native boundary (hostile addon calls, saturation, memory and thread limits, terminated workers)');
 const root = resolve(import.meta.dirname, '..');
 const CODES = new Set<string>(Object.values(ERROR_CODES));
 const CLASSES = new Set(['TypeError', 'RangeError', 'Error']);
@@ -51,7 +52,7 @@ function problemOf(o: Outcome | undefined): string | undefined {
   return undefined;
 }
 
-describe('hostile arguments to every addon export (each call in a child process)', () => {
+describeNative('hostile arguments to every addon export (each call in a child process)', (loaded) => {
   const all = cases() as Case[];
   const outcomes = new Map<number, Outcome>();
 
@@ -60,7 +61,7 @@ describe('hostile arguments to every addon export (each call in a child process)
     // child goes on from the next case.
     let next = 0;
     while (next < all.length) {
-      const r = node([join(root, 'test/helpers/hostile-addon.mjs'), addonPath, String(next)]);
+      const r = node([join(root, 'test/helpers/hostile-addon.mjs'), loaded.path, String(next)]);
       let last = next - 1;
       for (const line of r.stdout.split('\n')) {
         if (!line) continue;
@@ -91,7 +92,7 @@ describe('hostile arguments to every addon export (each call in a child process)
   });
 
   it('covers every function the addon exports', () => {
-    const exported = Object.entries(loadAddon().addon)
+    const exported = Object.entries(loaded.addon)
       .filter(([, v]) => typeof v === 'function')
       .map(([k]) => k)
       .sort();
@@ -126,7 +127,7 @@ describe('hostile arguments to every addon export (each call in a child process)
   });
 });
 
-describe('huge counts and cutoffs give the TypeScript answer on the native backend', () => {
+describeNative('huge counts and cutoffs give the TypeScript answer on the native backend', (loaded) => {
   // Words at distances 0..4 from "helo"
   const words = ['helo', 'hello', 'help', 'halo', 'hero', 'held', 'helot', 'hotel', 'yellow', 'below', 'xylophone', 'h'];
   const corpus = Corpus.from(words);
@@ -145,7 +146,7 @@ describe('huge counts and cutoffs give the TypeScript answer on the native backe
   });
 
   it('addon: n and maxDistance saturate instead of wrapping', () => {
-    const a = loadAddon().addon as unknown as Record<string, (...args: unknown[]) => { counts: Uint32Array }>;
+    const a = loaded.addon as unknown as Record<string, (...args: unknown[]) => { counts: Uint32Array }>;
     const h = a.corpusCreate(words.join(''), Uint32Array.from(words, (w) => w.length));
     const count = (n: number, max: number) => a.corpusSearchSync(h, 'helo', Uint32Array.of(4), 0, n, 0.1, 0, max, 1).counts[0];
     expect(count(1e20, -1)).toBe(words.length);
@@ -158,13 +159,16 @@ describe('huge counts and cutoffs give the TypeScript answer on the native backe
 // A script for the child processes below: a small CommonJS file in a temporary directory that
 // any user can read, next to a copy of the addon (the thread-limit child runs as `nobody`).
 let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'strdist-boundary-'));
-  chmodSync(dir, 0o755);
-  copyFileSync(addonPath, join(dir, 'strdist.node'));
-  chmodSync(join(dir, 'strdist.node'), 0o755);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+if (addon) {
+  const binary = addon.path;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'strdist-boundary-'));
+    chmodSync(dir, 0o755);
+    copyFileSync(binary, join(dir, 'strdist.node'));
+    chmodSync(join(dir, 'strdist.node'), 0o755);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+}
 
 function script(name: string, body: string): string {
   const file = join(dir, name);
@@ -180,7 +184,7 @@ const status = (key) => Number(new RegExp(key + ':\\\\s+(\\\\d+)').exec(fs.readF
 const outcome = (f) => { try { const v = f(); return { value: typeof v === 'number' ? v : typeof v }; } catch (e) { return { ctor: e.constructor.name, code: e.code, message: e.message }; } };
 `;
 
-describe('under a memory limit (child process limited with prlimit --as)', () => {
+describeNative('under a memory limit (child process limited with prlimit --as)', () => {
   it("levenshtein('x'.repeat(3e8), 'y') throws a RangeError with a code, addon and public API, and the child exits normally (it aborted)", () => {
     const file = script(
       'memory.cjs',
@@ -213,7 +217,7 @@ console.log(JSON.stringify(results));
   });
 });
 
-describe('under a thread limit (child process as nobody, RLIMIT_NPROC at its own thread count)', () => {
+describeNative('under a thread limit (child process as nobody, RLIMIT_NPROC at its own thread count)', () => {
   // Root ignores RLIMIT_NPROC: the child drops to nobody, and then no new thread can start.
   const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
 
@@ -260,7 +264,7 @@ const matrixOne = queries.map((q) => {
   });
 });
 
-describe('a worker_thread terminated mid-search', () => {
+describeNative('a worker_thread terminated mid-search', () => {
   // The search would run for minutes: the environment's cleanup hook must cancel it, or the
   // termination (and this test) waits it out.
   it('the search is cancelled, the process stays alive and a new search works (it aborted)', () => {

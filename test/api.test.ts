@@ -3,8 +3,10 @@ import { sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as strdist from '../src/index.js';
 import { selectBackend } from '../src/backend/index.js';
+import { addon, assertNativeAbsenceIsLegitimate } from './helpers/backends.js';
 
-const wanted = process.env.STRDIST_BACKEND === 'js' ? 'js' : 'native';
+// The backend of this run: js when forced or when this install has no addon.
+const wanted = process.env.STRDIST_BACKEND === 'js' || !addon ? 'js' : 'native';
 
 describe('public API', () => {
   it(`uses the ${wanted} backend here`, () => {
@@ -53,7 +55,8 @@ describe('public API', () => {
       if (process.env.PREBUILDS_ONLY) expect(cap.binary!.path).toContain(`${sep}prebuilds${sep}`);
     } else {
       expect(cap.binary).toBeNull();
-      expect(cap.nativeUnavailable).toMatch(/STRDIST_BACKEND=js/);
+      if (addon) expect(cap.nativeUnavailable).toMatch(/STRDIST_BACKEND=js/);
+      else assertNativeAbsenceIsLegitimate();
     }
   });
 });
@@ -62,11 +65,27 @@ describe('backend selection', () => {
   it('STRDIST_BACKEND=js forces the fallback', () => {
     expect(selectBackend('js').kernel.name).toBe('js');
   });
-  it('STRDIST_BACKEND=native and auto load the binary', () => {
-    expect(selectBackend('native').kernel.name).toBe('native');
-    expect(selectBackend('auto').kernel.name).toBe('native');
-    expect(selectBackend(undefined).kernel.name).toBe(wanted); // STRDIST_BACKEND of this run
-  });
+  if (addon) {
+    it('STRDIST_BACKEND=native and auto load the binary', () => {
+      expect(selectBackend('native').kernel.name).toBe('native');
+      expect(selectBackend('auto').kernel.name).toBe('native');
+      expect(selectBackend(undefined).kernel.name).toBe(wanted); // STRDIST_BACKEND of this run
+    });
+  } else {
+    it('without the addon, STRDIST_BACKEND=native fails loudly and auto falls back with the reason', () => {
+      assertNativeAbsenceIsLegitimate();
+      expect(() => selectBackend('native')).toThrow(
+        expect.objectContaining({
+          code: 'ERR_STRDIST_NATIVE_UNAVAILABLE',
+          message: expect.stringMatching(/^strdist: STRDIST_BACKEND=native but the native binary cannot load: No native build was found/),
+        }),
+      );
+      const auto = selectBackend('auto');
+      expect(auto.kernel.name).toBe('js');
+      expect(auto.reason).toMatch(/npm rebuild strdist/);
+      expect(selectBackend(undefined).kernel.name).toBe('js');
+    });
+  }
   it('an unknown STRDIST_BACKEND is a clear error', () => {
     expect(() => selectBackend('fast')).toThrow(/STRDIST_BACKEND must be "native", "js" or "auto", got "fast"/);
   });

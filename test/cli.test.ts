@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { addon } from './helpers/backends.js';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '..');
@@ -43,7 +44,7 @@ describe('strdist CLI (built dist/)', () => {
     const r = await strdist(['info', '--json']);
     expect(r.code).toBe(0);
     const cap = JSON.parse(r.stdout);
-    expect(cap.backend).toBe(process.env.STRDIST_BACKEND === 'js' ? 'js' : 'native');
+    expect(cap.backend).toBe(process.env.STRDIST_BACKEND === 'js' || !addon ? 'js' : 'native');
     const human = await strdist(['info']);
     expect(human.stdout).toMatch(/^backend\s+(native|js)/m);
   });

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Corpus, CorpusFormatError } from '../src/corpus.js';
+import { backendNames } from './helpers/backends.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strdist-corpus-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +52,7 @@ describe('Corpus.from', () => {
   });
   it('reports Match.index as the position in the list given, duplicates dropped', async () => {
     const c = Corpus.from(['a', 'b', 'a', 'c']);
-    for (const backend of ['native', 'js'] as const) {
+    for (const backend of backendNames) {
       expect(await c.closest('c', { n: 1, backend })).toEqual([{ word: 'c', score: 1, index: 3 }]);
       expect((await c.closestMany(['c'], { n: 1, backend }))[0][0].index).toBe(3);
       expect(c.closestSync('c', { n: 1, backend })[0].index).toBe(3);
@@ -163,7 +164,7 @@ describe('Corpus.fromURL (a local http server)', () => {
 describe('closest: options and cancellation', () => {
   const corpus = Corpus.from(['bagel', 'bagels', 'barge', 'cheese', 'cheesed', 'label']);
 
-  it.each(['native', 'js'] as const)('finds the closest words (%s)', async (backend) => {
+  it.each(backendNames)('finds the closest words (%s)', async (backend) => {
     const m = await corpus.closest('bagel', { n: 3, backend });
     expect(m.map((x) => x.word)).toEqual(['bagel', 'bagels', 'barge']);
     expect(m[0]).toEqual({ word: 'bagel', score: 1, index: 0 });
@@ -191,7 +192,7 @@ describe('closest: options and cancellation', () => {
     expect(() => corpus.closestSync('a', { signal: new AbortController().signal } as never)).toThrow(/unknown option "signal"/);
   });
 
-  it.each(['native', 'js'] as const)('n and maxDistance take 0, huge integers and Infinity (%s)', async (backend) => {
+  it.each(backendNames)('n and maxDistance take 0, huge integers and Infinity (%s)', async (backend) => {
     const all = await corpus.closest('bagel', { n: corpus.size, metric: 'levenshtein', backend });
     for (const n of [Infinity, 1e20, 2 ** 53, 2 ** 32]) {
       expect(await corpus.closest('bagel', { n, metric: 'levenshtein', backend })).toEqual(all);
@@ -205,13 +206,13 @@ describe('closest: options and cancellation', () => {
     expect(corpus.closestSync('bagel', { n: 0, backend })).toEqual([]);
   });
 
-  it.each(['native', 'js'] as const)('an already-aborted signal rejects at once (%s)', async (backend) => {
+  it.each(backendNames)('an already-aborted signal rejects at once (%s)', async (backend) => {
     const ac = new AbortController();
     ac.abort();
     await expect(corpus.closest('bagel', { signal: ac.signal, backend })).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it.each(['native', 'js'] as const)('aborting a long search rejects with the reason (%s)', async (backend) => {
+  it.each(backendNames)('aborting a long search rejects with the reason (%s)', async (backend) => {
     const words = Array.from({ length: 30_000 }, (_, i) => `w${i.toString(36)}x${(i * 7919).toString(36)}`);
     const big = Corpus.from(words);
     const queries = Array.from({ length: 4000 }, (_, i) => `q${i}`);
