@@ -15,9 +15,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "nocompiler-test: FAILED: $*" >&2; exit 1; }
-# Not yet run here: the Redis dispatch suites start native workers and require the native kernel;
-# drop this once they use js workers and `require: 'any'` on an install without the addon.
-EXCLUDE=(--exclude test/dispatch-redis.test.ts --exclude test/faults.test.ts)
 
 mkdir "$work/bin"
 for tool in node npm npx git sh; do ln -s "$(command -v "$tool")" "$work/bin/$tool"; done
@@ -65,8 +62,8 @@ STRDIST_BACKEND=native nocc node --input-type=module -e "
   catch (e) { if (e.code !== 'ERR_STRDIST_NATIVE_UNAVAILABLE') { console.error(e); process.exit(1); } }" ||
   fail "STRDIST_BACKEND=native does not throw ERR_STRDIST_NATIVE_UNAVAILABLE"
 
-echo "nocompiler-test: npm test ${EXCLUDE[*]} (js backend, no addon)"
-PATH="$work/testbin" npm test -- "${EXCLUDE[@]}"
+echo "nocompiler-test: npm test (js backend, no addon)"
+PATH="$work/testbin" npm test
 
 # 2. The packed clone in an empty folder, its install script allowed to run.
 tgz="$work/$(nocc npm pack --ignore-scripts --silent --pack-destination "$work" | tail -1)"

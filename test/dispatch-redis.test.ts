@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { PROTOCOL_VERSION } from '../src/tasks.js';
 import { corpus, dispatcherSuite } from './helpers/dispatch-suite.js';
-import { NATIVE, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
+import { WORKERS, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -27,12 +27,12 @@ async function withWorkers(d: Dispatcher, n: number) {
   return until(`${n} live workers`, async () => ((await d.workers()).length >= n ? true : undefined));
 }
 
-describe('BullMQ dispatcher with two native worker processes', () => {
+describe(`BullMQ dispatcher with two ${WORKERS.backend} worker processes`, () => {
   const prefix = uniquePrefix('api');
   let d: Dispatcher;
   const workers: WorkerProcess[] = [];
   beforeAll(async () => {
-    workers.push(spawnWorker(redis.url, prefix, NATIVE), spawnWorker(redis.url, prefix, NATIVE));
+    workers.push(spawnWorker(redis.url, prefix, WORKERS.env), spawnWorker(redis.url, prefix, WORKERS.env));
     d = connect({ redis: redis.url, prefix });
     await withWorkers(d, 2);
   }, 30_000);
@@ -43,25 +43,32 @@ describe('BullMQ dispatcher with two native worker processes', () => {
   });
 
   it('is the redis kind', () => expect(d.kind).toBe('redis'));
-  dispatcherSuite(() => d);
+  dispatcherSuite(() => d, WORKERS.require);
+  const require = WORKERS.require;
 
   it('publishes capability records that expire with the worker', async () => {
     const list = await d.workers();
     expect(list).toHaveLength(2);
     for (const w of list) {
-      expect(w.backend).toBe('native');
-      expect(w.queues).toEqual(['native-v1', 'any-v1']);
-      expect(w.binary?.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(w.backend).toBe(WORKERS.backend);
+      expect(w.queues).toEqual(WORKERS.queues);
       expect(w.kernelVersion).toBe(1);
-      expect(w.napiVersion).toBeGreaterThan(0);
+      if (WORKERS.backend === 'native') {
+        expect(w.binary?.sha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(w.napiVersion).toBeGreaterThan(0);
+      } else {
+        // a worker on an install without the addon publishes why, and how to get it
+        expect(w.binary ?? null).toBeNull();
+        expect(w.nativeUnavailable).toMatch(/npm rebuild strdist/);
+      }
     }
   });
 
   it('a payload sent around the client checks fails at once, is not retried, and the worker keeps serving', async () => {
     const ref = await d.putCorpus(corpus);
-    const q = new Queue('native-v1', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    const q = new Queue(WORKERS.queue, { connection: { host: '127.0.0.1', port: redis.port }, prefix });
     try {
-      const base = { v: PROTOCOL_VERSION, kernel: 1, require: 'native' };
+      const base = { v: PROTOCOL_VERSION, kernel: 1, require };
       const args = { corpus: ref.id, queries: ['a'] };
       const bad: [object, RegExp][] = [
         [{ ...base, task: 'rm -rf', args: {} }, /unknown task "rm -rf"/],
@@ -70,19 +77,19 @@ describe('BullMQ dispatcher with two native worker processes', () => {
         [{ ...base, task: 'closest', args: { ...args, queries: Array.from({ length: 10_001 }, () => 'a') } }, /at most 10000 queries/],
         [{ ...base, task: 'closest', args: { ...args, metric: 'levenshtein', minScore: 0.5 } }, /minScore is for similarity metrics/],
         [{ ...base, task: 'closest', args: { ...args, indexOffset: 5 } }, /indexOffset/],
-        [{ task: 'closest', args, require: 'native' }, /job protocol version \(none: strdist before 0\.2\), but this worker \(strdist [\d.]+\) speaks protocol version 2/],
+        [{ task: 'closest', args, require }, /job protocol version \(none: strdist before 0\.2\), but this worker \(strdist [\d.]+\) speaks protocol version 2/],
         [{ ...base, v: 99, task: 'closest', args }, /job protocol version 99, but this worker \(strdist [\d.]+\) speaks protocol version 2/],
         [{ ...base, kernel: 7, task: 'closest', args }, /job queued for kernel version 7, but this worker runs kernel version 1/],
       ];
       for (const [data, message] of bad) {
         const job = await q.add('closest', data, { jobId: randomUUID(), attempts: 3, backoff: { type: 'fixed', delay: 10 } });
-        const id = `native-v1/${job.id}`;
+        const id = `${WORKERS.queue}/${job.id}`;
         const err = await d.result(id, { timeoutMs: 10_000 }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(RemoteJobError);
         expect((err as RemoteJobError).attempts).toBe(1); // UnrecoverableError: never retried
         expect((err as Error).message).toMatch(message);
       }
-      const ok = await d.call('closest', { corpus: ref.id, queries: ['bagel'], n: 1 });
+      const ok = await d.call('closest', { corpus: ref.id, queries: ['bagel'], n: 1 }, { require });
       expect(await d.result(ok, { timeoutMs: 10_000 })).toEqual(await corpus.closestMany(['bagel'], { n: 1 }));
     } finally {
       await q.close();
@@ -96,7 +103,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const raw = new Redis(redis.url);
     await raw.set(`${prefix}:corpus:${ref.id}`, gzipSync(JSON.stringify({ words: ['other', 'words'] })));
     raw.disconnect();
-    const id = await d.call('closest', { corpus: ref.id, queries: ['x'] }, { attempts: 2 });
+    const id = await d.call('closest', { corpus: ref.id, queries: ['x'] }, { attempts: 2, require });
     const err = (await d.result(id, { timeoutMs: 20_000 }).catch((e: unknown) => e)) as RemoteJobError;
     expect(err).toBeInstanceOf(RemoteJobError);
     expect(err.message).toMatch(/failed its hash check/);
@@ -114,7 +121,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     await raw.set(`${prefix}:shards:${ref.id}:${manifest.shards[1].id}`, gzipSync(JSON.stringify({ words: ['not', 'the', 'shard'] })));
     raw.disconnect();
     const started = Date.now();
-    const id = await d.call('closest', { corpus: ref.id, queries: ['word7'] }, { attempts: 1 });
+    const id = await d.call('closest', { corpus: ref.id, queries: ['word7'] }, { attempts: 1, require });
     const err = (await d.result(id, { timeoutMs: 20_000 }).catch((e: unknown) => e)) as RemoteJobError;
     expect(err).toBeInstanceOf(RemoteJobError);
     expect(err.message).toMatch(/failed its hash check/);
@@ -125,21 +132,21 @@ describe('BullMQ dispatcher with two native worker processes', () => {
 
   it('results travel compactly (positions and scores, no words), the event stream is trimmed, job data is capped', async () => {
     const ref = await d.putCorpus(corpus);
-    const id = await d.call('closest', { corpus: ref.id, queries: ['bagel', 'chese'], n: 3 });
+    const id = await d.call('closest', { corpus: ref.id, queries: ['bagel', 'chese'], n: 3 }, { require });
     expect(await d.result(id, { timeoutMs: 20_000 })).toEqual(await corpus.closestMany(['bagel', 'chese'], { n: 3 }));
     const raw = new Redis(redis.url);
     try {
-      const stored = JSON.parse((await raw.hget(`${prefix}:native-v1:${id.split('/')[1]}`, 'returnvalue'))!) as Record<string, unknown>;
+      const stored = JSON.parse((await raw.hget(`${prefix}:${WORKERS.queue}:${id.split('/')[1]}`, 'returnvalue'))!) as Record<string, unknown>;
       expect(Object.keys(stored).sort()).toEqual(['corpus', 'counts', 'indices', 'scores', 'v']);
       expect(JSON.stringify(stored)).not.toMatch(/bagel/);
       // the bound holds even after a foreign BullMQ Queue (the test's, above) reset it to 10,000
-      await until('the event stream bound', async () => (await raw.hget(`${prefix}:native-v1:meta`, 'opts.maxLenEvents')) === '2000', 5_000);
+      await until('the event stream bound', async () => (await raw.hget(`${prefix}:${WORKERS.queue}:meta`, 'opts.maxLenEvents')) === '2000', 5_000);
     } finally {
       raw.disconnect();
     }
     // 5,000 queries of 1,000 units: within the query limits, over the job-data limit
     const big = Array.from({ length: 5_000 }, (_, i) => `${i}`.padEnd(1_000, 'x'));
-    await expect(d.call('closest', { corpus: ref.id, queries: big, n: 1 })).rejects.toThrow(
+    await expect(d.call('closest', { corpus: ref.id, queries: big, n: 1 }, { require })).rejects.toThrow(
       /bad arguments for task closest: the job data is \d+ bytes, at most 4194304; split the queries with map\(\)/,
     );
   });
@@ -154,7 +161,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
       expect(list.map((w) => w.id)).not.toContain('junk');
       expect(list.map((w) => w.id)).not.toContain('foreign');
       expect(list).toHaveLength(2);
-      const ok = await d.call('closest', { corpus: (await d.putCorpus(corpus)).id, queries: ['bagel'], n: 1 });
+      const ok = await d.call('closest', { corpus: (await d.putCorpus(corpus)).id, queries: ['bagel'], n: 1 }, { require });
       expect(await d.result(ok, { timeoutMs: 20_000 })).toHaveLength(1);
     } finally {
       await raw.zrem(`${prefix}:workers`, 'junk', 'foreign');
@@ -167,7 +174,7 @@ describe('BullMQ dispatcher with two native worker processes', () => {
     const c = Corpus.from(['to', 'delete']);
     const ref = await d.putCorpus(c);
     await d.deleteCorpus(ref);
-    await expect(d.call('closest', { corpus: ref.id, queries: ['a'] })).rejects.toThrow(/unknown corpus/);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'] }, { require })).rejects.toThrow(/unknown corpus/);
   });
 });
 

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { addon } from './backends.js';
 
 export interface TestRedis {
   url: string;
@@ -97,6 +98,15 @@ export async function startRedis(options: { aof?: boolean; own?: boolean } = {})
 
 /** Worker environment that insists on the native kernel, whatever this test run's backend. */
 export const NATIVE = { STRDIST_BACKEND: 'native' };
+
+/**
+ * The workers the dispatch tests start, by what this install has: native workers, native jobs
+ * and their queue when the addon loads; otherwise workers on `auto` (the TypeScript backend,
+ * publishing why the native one is missing), `require: 'any'` and the "any" queue.
+ */
+export const WORKERS = addon
+  ? { backend: 'native' as const, env: NATIVE, require: 'native' as const, queue: 'native-v1', queues: ['native-v1', 'any-v1'] }
+  : { backend: 'js' as const, env: { STRDIST_BACKEND: 'auto' }, require: 'any' as const, queue: 'any-v1', queues: ['any-v1'] };
 
 export const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.mjs');
 
