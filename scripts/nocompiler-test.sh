@@ -5,7 +5,8 @@
 #     warns and exits 0), `strdist info` reports the js backend with the reason and the remedy,
 #     STRDIST_BACKEND=native fails loudly with ERR_STRDIST_NATIVE_UNAVAILABLE, and `npm test`
 #     passes on the js backend (STRDIST_BACKEND unset: auto; STRDIST_EXPECT_NATIVE unset, so each
-#     native-only suite is one test that the absence is explained). The tests get the usual tools
+#     native-only suite is one test that the absence is explained; arguments narrow it to some
+#     test files). The tests get the usual tools
 #     (bash, redis-server, prlimit...) on a PATH with every compiler, make and python taken out.
 #  2. That clone packed (no prebuilds/) and installed into an empty folder with the install
 #     script allowed: the install succeeds and the package runs on the js backend.
@@ -62,8 +63,9 @@ STRDIST_BACKEND=native nocc node --input-type=module -e "
   catch (e) { if (e.code !== 'ERR_STRDIST_NATIVE_UNAVAILABLE') { console.error(e); process.exit(1); } }" ||
   fail "STRDIST_BACKEND=native does not throw ERR_STRDIST_NATIVE_UNAVAILABLE"
 
-echo "nocompiler-test: npm test (js backend, no addon)"
-PATH="$work/testbin" npm test
+# Arguments, if any, narrow the run to those test files (CI passes a subset to save time).
+echo "nocompiler-test: npm test $* (js backend, no addon)"
+PATH="$work/testbin" npm test -- "$@"
 
 # 2. The packed clone in an empty folder, its install script allowed to run.
 tgz="$work/$(nocc npm pack --ignore-scripts --silent --pack-destination "$work" | tail -1)"
