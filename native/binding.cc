@@ -144,12 +144,19 @@ napi_value JaroWinkler(napi_env env, napi_callback_info info) {
 
 thread_local std::vector<char16_t> g_query_units, g_joined_units;
 thread_local Scratch<uint32_t> g_query_points, g_joined_points;
+thread_local std::vector<uint32_t> g_lengths;
+thread_local Scratch<double> g_scores;
 
 // scoreMany(metric, query, units, lengths: Uint32Array, param, cutoff, out: Float64Array)
 // `units` is every choice's UTF-16 units back to back (a Uint16Array, or a joined string);
 // lengths[i] is the UTF-16 length of choice i, and they add up to the units' length.
 // param: prefix weight for jaroWinkler; cutoff: maxDistance (levenshtein, negative for none)
 // or minSimilarity (similarities). out needs room for one score per choice.
+//
+// The typed arrays may share memory with each other (out over the same buffer as lengths or
+// units) or with other threads (a SharedArrayBuffer): the lengths are read once, into a copy;
+// the units once each, as each choice is decoded; and `out` is written only at the end, from
+// scores kept here, after everything else was read and checked.
 napi_value ScoreMany(const Args& args) {
   const MetricId metric = MetricArg(args, 0);
   const size_t query_units = StringArg(args, 1, "query", g_query_units);
@@ -163,39 +170,37 @@ napi_value ScoreMany(const Args& args) {
     if (!ReadUtf16(args.env, args[2], g_joined_units, &copied)) args.ArgumentError(2, "units", "a Uint16Array or a string");
     units = g_joined_units.data();
   }
-  const Span<uint32_t> lengths = TypedArrayArg<uint32_t>(args, 3, "lengths");
+  const Span<uint32_t> lengths_span = TypedArrayArg<uint32_t>(args, 3, "lengths");
   const double param = metric == kJaroWinkler ? WeightArg(args, 4, "prefixWeight") : NumberArg(args, 4, "param", 0);
   size_t max = SIZE_MAX;
   double min = 0;
   if (metric == kLevenshtein) max = SizeArg(args, 5, "maxDistance", Negative::MeansNone, SIZE_MAX);
   else min = SimilarityArg(args, 5, "minSimilarity");
   const Span<double> out = TypedArrayArg<double>(args, 6, "out");
-  const size_t count = lengths.length;
+  std::vector<uint32_t>& lengths = g_lengths;
+  Snapshot(lengths_span, lengths);
+  const size_t count = lengths.size();
   if (out.length < count) args.ArgumentError(6, "out", ("a Float64Array of at least " + std::to_string(count)).c_str());
-
-  // Every check before any score is written.
-  size_t total = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const size_t len = lengths.data[i];
-    if (OverCellLimit(query_units, len) &&
-        !(len == query_units && std::memcmp(units + total, g_query_units.data(), len * sizeof(char16_t)) == 0)) {
-      ThrowTooLarge(args.fn, query_units, len);
-    }
-    total += len;
-  }
-  if (total != copied) args.OptionError(3, "lengths", "UTF-16 lengths adding up to the units' length");
+  CheckLengths(args, 3, lengths, copied, "UTF-16 lengths adding up to the units' length");
 
   uint32_t* q = g_query_points.get(query_units + 1);
   const size_t ql = decode_utf16(g_query_units.data(), query_units, q);
   uint32_t* points = g_joined_points.get(copied + 1);
-  double* res = out.data;
+  double* res = g_scores.get(count);
 
-  // Decode each choice on its own so a surrogate pair never spans two choices.
+  // Decode each choice on its own so a surrogate pair never spans two choices. A pair over the
+  // size limit is refused unless the choice is the query itself (decoding is one-to-one, so
+  // equal code points are equal units); `out` is untouched then.
   auto each = [&](auto&& score) {
     size_t off = 0;
     for (size_t i = 0; i < count; ++i) {
-      const size_t len = lengths.data[i];
-      res[i] = score(points, decode_utf16(units + off, len, points));
+      const size_t len = lengths[i];
+      const size_t n = decode_utf16(units + off, len, points);
+      if (OverCellLimit(query_units, len) &&
+          !(len == query_units && n == ql && std::memcmp(points, q, n * sizeof(uint32_t)) == 0)) {
+        ThrowTooLarge(args.fn, query_units, len);
+      }
+      res[i] = score(points, n);
       off += len;
     }
   };
@@ -222,8 +227,11 @@ napi_value ScoreMany(const Args& args) {
       break;
     }
   }
+  if (count) std::memcpy(out.data, res, count * sizeof(double));
   g_query_points.trim();
   g_joined_points.trim();
+  g_scores.trim();
+  if (g_lengths.size() > kKeepUnits) std::vector<uint32_t>().swap(g_lengths);
   if (g_joined_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_joined_units);
   if (g_query_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_query_units);
   napi_value undefined;
