@@ -346,23 +346,25 @@ Span<T> TypedArrayArg(const Args& a, size_t i, const char* name) {
   return {static_cast<T*>(data), length};
 }
 
-// A typed array's elements, copied once. Every check and every use of values that size buffers
-// reads the copy: the array may live in a SharedArrayBuffer that another thread writes while
-// this call runs (a length checked, then read again, could have changed in between).
-template <class T>
-void Snapshot(const Span<T>& span, std::vector<T>& into) {
-  into.assign(span.data, span.data + span.length);
-}
-
-// UTF-16 lengths (a snapshot) that must add up to `total`; every step is checked, so no sum
-// wraps and no length reaches past the units.
-inline void CheckLengths(const Args& a, size_t i, const std::vector<uint32_t>& lengths, size_t total, const char* must) {
+// A Uint32Array of UTF-16 lengths, copied once into `into`: every check and every use reads
+// the copy, as the array may live in a SharedArrayBuffer that another thread writes while this
+// call runs (a length checked, then read again, could have changed in between). The lengths
+// must add up to `total`, checked at every step so that no sum wraps and no length reaches
+// past the units. Returns the longest.
+inline uint32_t CopyLengths(const Args& a, size_t i, const Span<uint32_t>& lengths, size_t total, const char* must,
+                            std::vector<uint32_t>& into) {
+  into.resize(lengths.length);
   size_t left = total;
-  for (const uint32_t len : lengths) {
+  uint32_t longest = 0;
+  for (size_t k = 0; k < lengths.length; ++k) {
+    const uint32_t len = lengths.data[k];  // the one read
+    into[k] = len;
     if (len > left) a.OptionError(i, "lengths", must);
     left -= len;
+    if (len > longest) longest = len;
   }
   if (left != 0) a.OptionError(i, "lengths", must);
+  return longest;
 }
 
 // Strings that travel as one joined string plus each one's UTF-16 length, decoded to code
@@ -373,8 +375,8 @@ inline std::vector<std::vector<uint32_t>> SplitCodePoints(const Args& a, size_t 
   std::vector<char16_t> units;
   const size_t total = StringArg(a, joined_at, name, units);
   std::vector<uint32_t> lengths;
-  Snapshot(TypedArrayArg<uint32_t>(a, lengths_at, "lengths"), lengths);
-  CheckLengths(a, lengths_at, lengths, total, "UTF-16 lengths adding up to the joined string's length");
+  CopyLengths(a, lengths_at, TypedArrayArg<uint32_t>(a, lengths_at, "lengths"), total,
+              "UTF-16 lengths adding up to the joined string's length", lengths);
   std::vector<std::vector<uint32_t>> out(lengths.size());
   size_t off = 0;
   for (size_t i = 0; i < out.size(); ++i) {

@@ -42,10 +42,9 @@ napi_value CorpusCreate(const Args& a) {
   if (span.length > UINT32_MAX) {
     throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": a corpus holds at most 2^32 - 1 words");
   }
-  std::vector<uint32_t> lengths;  // a copy: see Snapshot
-  Snapshot(span, lengths);
+  std::vector<uint32_t> lengths;  // a copy: see CopyLengths
+  CopyLengths(a, 1, span, total, "UTF-16 lengths adding up to the joined string's length", lengths);
   const size_t count = lengths.size();
-  CheckLengths(a, 1, lengths, total, "UTF-16 lengths adding up to the joined string's length");
   std::vector<uint32_t> points(total + 1);
   std::vector<uint32_t> cp_lengths(count);
   size_t off = 0, at = 0;
