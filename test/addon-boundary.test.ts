@@ -417,3 +417,56 @@ try {
     expect(out.threw.message).toBe('scoreMatrix: the matrix (queries x choices) must have at most 2^32 - 1 elements, got 4295032832');
   });
 });
+
+describeNative('matrices orphaned by a terminated worker_thread', () => {
+  // The worker's matrices wait in the process-wide task queue behind four long searches of the
+  // main thread; the worker is terminated, then the searches cancelled. The orphans must then
+  // be dropped, not run for an environment that is gone (each allocated and zero-filled its
+  // 160 MB result, and the jobs queued behind waited for them).
+  it('are dropped without allocating their results (they ran)', () => {
+    const file = script(
+      'orphans.cjs',
+      `${childHelpers}
+const { Worker } = require('node:worker_threads');
+const path = require('node:path');
+const addon = path.join(__dirname, 'strdist.node');
+const a = require(addon);
+const words = [];
+for (let i = 0; i < 50000; i++) words.push((i * 2654435761 % 1000003).toString(36) + 'abcdefgh'.slice(i % 8));
+const h = a.corpusCreate(words.join(''), Uint32Array.from(words, (w) => w.length));
+const lengths = Uint32Array.from(words, (w) => w.length);
+const t = a.cancelToken();
+// Minutes of work each, on all four threads of the task queue.
+const blockers = [0, 1, 2, 3].map(() => a.corpusSearch(h, words.join(''), lengths, 2, 10, 0.1, 0, -1, 1, t).catch((e) => e.message));
+const worker = new Worker(\`
+  const a = require(\${JSON.stringify(addon)});
+  // 2000 x 10000 empty strings: nothing to compute, 160 MB of result each.
+  for (let i = 0; i < 4; i++) a.scoreMatrix(0, '', new Uint32Array(2000), '', new Uint32Array(10000), 0, -1, 1).catch(() => {});
+  require('node:worker_threads').parentPort.postMessage('queued');
+\`, { eval: true });
+worker.once('message', async () => {
+  await worker.terminate();
+  const before = status('VmHWM');
+  a.cancel(t);
+  const aborted = await Promise.all(blockers);
+  // Jobs queued after the orphans: done once the orphans have been taken off the queue.
+  const tiny = a.corpusCreate('helohello', Uint32Array.of(4, 5));
+  await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(() => a.corpusSearch(tiny, 'helo', Uint32Array.of(4), 0, 2, 0.1, 0, -1, 1)));
+  // An orphan that runs fills its result page by page: give it time to show.
+  let grew = 0;
+  for (let i = 0; i < 20 && grew < 64; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    grew = (status('VmHWM') - before) / 1024;
+  }
+  console.log(JSON.stringify({ aborted, grewMB: grew }));
+});
+`,
+    );
+    const r = node([file], { timeout: 100_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.aborted).toEqual(Array(4).fill('aborted'));
+    expect(out.grewMB).toBeLessThan(64);
+  });
+});
