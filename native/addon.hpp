@@ -457,8 +457,6 @@ struct NoInit : std::allocator<T> {
   }
 };
 
-// A typed array over memory allocated here (where a failed allocation is a std::bad_alloc):
-// V8 ends the process when it cannot allocate an ArrayBuffer itself.
 // The most elements a result may have: V8 ends the process when asked for a longer typed array.
 constexpr size_t kMaxResultLength = 0xFFFFFFFFu;
 
@@ -469,6 +467,8 @@ constexpr size_t kMaxResultLength = 0xFFFFFFFFu;
                 std::string(fn) + ": " + what + " must have at most 2^32 - 1 elements, got " + n);
 }
 
+// A typed array over memory allocated here (where a failed allocation is a std::bad_alloc):
+// V8 ends the process when it cannot allocate an ArrayBuffer itself.
 template <class T, class A>
 napi_value TypedArrayOf(napi_env env, std::vector<T, A>&& values, napi_typedarray_type type) {
   using Values = std::vector<T, A>;
