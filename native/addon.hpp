@@ -34,6 +34,8 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "pool.hpp"
@@ -344,6 +346,27 @@ Span<T> TypedArrayArg(const Args& a, size_t i, const char* name) {
   return {static_cast<T*>(data), length};
 }
 
+// A Uint32Array of UTF-16 lengths, copied once into `into`: every check and every use reads
+// the copy, as the array may live in a SharedArrayBuffer that another thread writes while this
+// call runs (a length checked, then read again, could have changed in between). The lengths
+// must add up to `total`, checked at every step so that no sum wraps and no length reaches
+// past the units. Returns the longest.
+inline uint32_t CopyLengths(const Args& a, size_t i, const Span<uint32_t>& lengths, size_t total, const char* must,
+                            std::vector<uint32_t>& into) {
+  into.resize(lengths.length);
+  size_t left = total;
+  uint32_t longest = 0;
+  for (size_t k = 0; k < lengths.length; ++k) {
+    const uint32_t len = lengths.data[k];  // the one read
+    into[k] = len;
+    if (len > left) a.OptionError(i, "lengths", must);
+    left -= len;
+    if (len > longest) longest = len;
+  }
+  if (left != 0) a.OptionError(i, "lengths", must);
+  return longest;
+}
+
 // Strings that travel as one joined string plus each one's UTF-16 length, decoded to code
 // points one by one (so a surrogate pair never spans two strings). The lengths must add up to
 // the joined string's length.
@@ -351,19 +374,18 @@ inline std::vector<std::vector<uint32_t>> SplitCodePoints(const Args& a, size_t 
                                                           const char* name, std::vector<uint32_t>* utf16_lengths = nullptr) {
   std::vector<char16_t> units;
   const size_t total = StringArg(a, joined_at, name, units);
-  const Span<uint32_t> lengths = TypedArrayArg<uint32_t>(a, lengths_at, "lengths");
-  size_t sum = 0;
-  for (size_t i = 0; i < lengths.length; ++i) sum += lengths.data[i];
-  if (sum != total) a.OptionError(lengths_at, "lengths", "UTF-16 lengths adding up to the joined string's length");
-  std::vector<std::vector<uint32_t>> out(lengths.length);
+  std::vector<uint32_t> lengths;
+  CopyLengths(a, lengths_at, TypedArrayArg<uint32_t>(a, lengths_at, "lengths"), total,
+              "UTF-16 lengths adding up to the joined string's length", lengths);
+  std::vector<std::vector<uint32_t>> out(lengths.size());
   size_t off = 0;
   for (size_t i = 0; i < out.size(); ++i) {
-    const size_t len = lengths.data[i];
+    const size_t len = lengths[i];
     out[i].resize(len);
     out[i].resize(strdist::decode_utf16(units.data() + off, len, out[i].data()));
     off += len;
   }
-  if (utf16_lengths) utf16_lengths->assign(lengths.data, lengths.data + lengths.length);
+  if (utf16_lengths) *utf16_lengths = std::move(lengths);
   return out;
 }
 
@@ -413,19 +435,53 @@ T* HandleArg(const Args& a, size_t i, const napi_type_tag& tag, const char* name
 
 // ---- results -----------------------------------------------------------------------------
 
+// An allocator that leaves a vector's elements uninitialized, for a result the job writes
+// whole: zero-filling a large matrix first costs seconds of page faults, spent before the job
+// can notice that it was cancelled.
+template <class T>
+struct NoInit : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = NoInit<U>;
+  };
+  NoInit() = default;
+  template <class U>
+  NoInit(const NoInit<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible<U>::value) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(args)...);
+  }
+};
+
+// The most elements a result may have: V8 ends the process when asked for a longer typed array.
+constexpr size_t kMaxResultLength = 0xFFFFFFFFu;
+
+[[noreturn]] inline void ThrowResultTooLarge(const char* fn, const char* what, double elements) {
+  char n[32];
+  std::snprintf(n, sizeof n, "%.0f", elements);
+  throw Failure(Kind::Range, code::kTooLarge,
+                std::string(fn) + ": " + what + " must have at most 2^32 - 1 elements, got " + n);
+}
+
 // A typed array over memory allocated here (where a failed allocation is a std::bad_alloc):
 // V8 ends the process when it cannot allocate an ArrayBuffer itself.
-template <class T>
-napi_value TypedArrayOf(napi_env env, std::vector<T>&& values, napi_typedarray_type type) {
+template <class T, class A>
+napi_value TypedArrayOf(napi_env env, std::vector<T, A>&& values, napi_typedarray_type type) {
+  using Values = std::vector<T, A>;
   const size_t n = values.size();
+  if (n > kMaxResultLength) ThrowResultTooLarge("strdist", "a result", static_cast<double>(n));
   napi_value buffer, array;
   if (n == 0) {
     void* data;
     Check(napi_create_arraybuffer(env, 0, &data, &buffer));
   } else {
-    auto* owned = new std::vector<T>(std::move(values));
+    auto* owned = new Values(std::move(values));
     const napi_status s = napi_create_external_arraybuffer(
-        env, owned->data(), n * sizeof(T), [](napi_env, void*, void* hint) { delete static_cast<std::vector<T>*>(hint); },
+        env, owned->data(), n * sizeof(T), [](napi_env, void*, void* hint) { delete static_cast<Values*>(hint); },
         owned, &buffer);
     if (s != napi_ok) {
       values = std::move(*owned);
@@ -547,16 +603,29 @@ class AsyncJob {
 
   static void Work(const std::shared_ptr<Control>& control) noexcept {
     AsyncJob& job = *control->job;
-    try {
-      job.Run();
-    } catch (...) {
-      job.error_ = std::current_exception();
+    bool alive;
+    {
+      std::lock_guard<std::mutex> lock(control->mu);
+      alive = control->alive;
+    }
+    // A job cancelled, or orphaned by its environment, while it waited in the queue does no
+    // work at all (a matrix would still allocate its whole result), so the jobs queued behind
+    // it, other environments' too, do not wait for it.
+    if (alive && !job.token_->load()) {
+      try {
+        job.Run();
+      } catch (...) {
+        job.error_ = std::current_exception();
+      }
     }
     std::lock_guard<std::mutex> lock(control->mu);
     if (!control->alive) return;
-    // napi_closing when the environment is shutting down: then no one is waiting for the result.
-    napi_call_threadsafe_function(control->tsfn, control.get(), napi_tsfn_nonblocking);
-    napi_release_threadsafe_function(control->tsfn, napi_tsfn_release);
+    // napi_closing when the environment is shutting down: then no one is waiting for the
+    // result, and the call has given up this thread's share of the thread-safe function
+    // already. Node-API's rule: after anything but napi_ok, the function is not to be used.
+    if (napi_call_threadsafe_function(control->tsfn, control.get(), napi_tsfn_nonblocking) == napi_ok) {
+      napi_release_threadsafe_function(control->tsfn, napi_tsfn_release);
+    }
   }
 
   // On the JS thread. Called with env == nullptr for calls still queued when the environment

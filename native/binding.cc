@@ -144,12 +144,19 @@ napi_value JaroWinkler(napi_env env, napi_callback_info info) {
 
 thread_local std::vector<char16_t> g_query_units, g_joined_units;
 thread_local Scratch<uint32_t> g_query_points, g_joined_points;
+thread_local std::vector<uint32_t> g_lengths;
+thread_local Scratch<double> g_scores;
 
 // scoreMany(metric, query, units, lengths: Uint32Array, param, cutoff, out: Float64Array)
 // `units` is every choice's UTF-16 units back to back (a Uint16Array, or a joined string);
 // lengths[i] is the UTF-16 length of choice i, and they add up to the units' length.
 // param: prefix weight for jaroWinkler; cutoff: maxDistance (levenshtein, negative for none)
 // or minSimilarity (similarities). out needs room for one score per choice.
+//
+// The typed arrays may share memory with each other (out over the same buffer as lengths or
+// units) or with other threads (a SharedArrayBuffer): the lengths are read once, into a copy
+// that every check and use reads; the units once each, as each choice is decoded; and `out`
+// is written only where that cannot change what is still to be read (see below).
 napi_value ScoreMany(const Args& args) {
   const MetricId metric = MetricArg(args, 0);
   const size_t query_units = StringArg(args, 1, "query", g_query_units);
@@ -163,39 +170,60 @@ napi_value ScoreMany(const Args& args) {
     if (!ReadUtf16(args.env, args[2], g_joined_units, &copied)) args.ArgumentError(2, "units", "a Uint16Array or a string");
     units = g_joined_units.data();
   }
-  const Span<uint32_t> lengths = TypedArrayArg<uint32_t>(args, 3, "lengths");
+  const Span<uint32_t> lengths_span = TypedArrayArg<uint32_t>(args, 3, "lengths");
   const double param = metric == kJaroWinkler ? WeightArg(args, 4, "prefixWeight") : NumberArg(args, 4, "param", 0);
   size_t max = SIZE_MAX;
   double min = 0;
   if (metric == kLevenshtein) max = SizeArg(args, 5, "maxDistance", Negative::MeansNone, SIZE_MAX);
   else min = SimilarityArg(args, 5, "minSimilarity");
   const Span<double> out = TypedArrayArg<double>(args, 6, "out");
-  const size_t count = lengths.length;
+  const size_t count = lengths_span.length;
   if (out.length < count) args.ArgumentError(6, "out", ("a Float64Array of at least " + std::to_string(count)).c_str());
-
-  // Every check before any score is written.
-  size_t total = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const size_t len = lengths.data[i];
-    if (OverCellLimit(query_units, len) &&
-        !(len == query_units && std::memcmp(units + total, g_query_units.data(), len * sizeof(char16_t)) == 0)) {
-      ThrowTooLarge(args.fn, query_units, len);
-    }
-    total += len;
-  }
-  if (total != copied) args.OptionError(3, "lengths", "UTF-16 lengths adding up to the units' length");
+  std::vector<uint32_t>& lengths = g_lengths;
+  const uint32_t longest_choice =
+      CopyLengths(args, 3, lengths_span, copied, "UTF-16 lengths adding up to the units' length", lengths);
 
   uint32_t* q = g_query_points.get(query_units + 1);
   const size_t ql = decode_utf16(g_query_units.data(), query_units, q);
   uint32_t* points = g_joined_points.get(copied + 1);
-  double* res = out.data;
+  // The longest choice within the size limit for this query (OverCellLimit, as one compare).
+  const uint64_t longest = query_units == 0 ? UINT64_MAX : static_cast<uint64_t>(kMaxCells) / query_units;
+  const bool over = longest_choice > longest;
+  // Scores go straight into `out`, unless it shares memory with the units (a score written
+  // would change a choice not yet read) or a choice is over the size limit (it may be refused
+  // midway, and `out` is then untouched): then into a buffer here, copied into `out` at the end.
+  const uintptr_t out_at = reinterpret_cast<uintptr_t>(out.data), units_at = reinterpret_cast<uintptr_t>(units);
+  const bool shared = out_at < units_at + copied * sizeof(char16_t) && units_at < out_at + count * sizeof(double);
+  double* res = over || shared ? g_scores.get(count) : out.data;
+
+  const uint32_t* lens = lengths.data();  // a local pointer: `lengths` is thread_local, costly to reach
+
+  // A pair over the size limit is refused unless the choice is the query itself: here before
+  // any work, and again in the loop below on the code points it scores (units in shared
+  // memory may change in between; decoding is one-to-one, so equal code points are equal units).
+  if (over) {
+    size_t off = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t len = lens[i];
+      if (len > longest &&
+          !(len == query_units && std::memcmp(units + off, g_query_units.data(), len * sizeof(char16_t)) == 0)) {
+        ThrowTooLarge(args.fn, query_units, len);
+      }
+      off += len;
+    }
+  }
 
   // Decode each choice on its own so a surrogate pair never spans two choices.
   auto each = [&](auto&& score) {
     size_t off = 0;
     for (size_t i = 0; i < count; ++i) {
-      const size_t len = lengths.data[i];
-      res[i] = score(points, decode_utf16(units + off, len, points));
+      const size_t len = lens[i];
+      const size_t n = decode_utf16(units + off, len, points);
+      if (len > longest &&
+          !(len == query_units && n == ql && std::memcmp(points, q, n * sizeof(uint32_t)) == 0)) {
+        ThrowTooLarge(args.fn, query_units, len);
+      }
+      res[i] = score(points, n);
       off += len;
     }
   };
@@ -222,8 +250,11 @@ napi_value ScoreMany(const Args& args) {
       break;
     }
   }
+  if (res != out.data && count) std::memcpy(out.data, res, count * sizeof(double));
   g_query_points.trim();
   g_joined_points.trim();
+  g_scores.trim();
+  if (g_lengths.size() > kKeepUnits) std::vector<uint32_t>().swap(g_lengths);
   if (g_joined_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_joined_units);
   if (g_query_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_query_units);
   napi_value undefined;

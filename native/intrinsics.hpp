@@ -27,10 +27,16 @@ namespace detail {
 
 // Index of the lowest set bit; x != 0.
 STRDIST_ALWAYS_INLINE unsigned ctz64(uint64_t x) {
-#if defined(_MSC_VER) && !defined(__clang__)
+#if defined(_MSC_VER) && !defined(__clang__) && (defined(_M_X64) || defined(_M_ARM64))
   unsigned long i;
   _BitScanForward64(&i, x);
   return static_cast<unsigned>(i);
+#elif defined(_MSC_VER) && !defined(__clang__)
+  // 32-bit targets (_M_IX86) have no _BitScanForward64: scan the low half, then the high.
+  unsigned long i;
+  if (_BitScanForward(&i, static_cast<unsigned long>(x))) return static_cast<unsigned>(i);
+  _BitScanForward(&i, static_cast<unsigned long>(x >> 32));
+  return static_cast<unsigned>(i) + 32;
 #else
   return static_cast<unsigned>(__builtin_ctzll(x));
 #endif

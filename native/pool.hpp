@@ -168,7 +168,9 @@ class TaskQueue {
   // caller runs it.
   bool post(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (idle_ == 0 && threads_ < max_threads_) {
+    // A thread counts as idle until it has taken a task, so in a burst of posts one idle thread
+    // would stand for all of them: start one unless an idle thread is left for this task.
+    if (tasks_.size() >= idle_ && threads_ < max_threads_) {
       try {
         std::thread([this] { loop(); }).detach();
         ++threads_;
@@ -179,6 +181,12 @@ class TaskQueue {
     tasks_.push_back(std::move(task));
     ready_.notify_one();
     return true;
+  }
+
+  // Threads started so far.
+  unsigned threads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return threads_;
   }
 
  private:

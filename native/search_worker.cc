@@ -38,19 +38,18 @@ Token TokenArg(const Args& a, size_t i) {
 napi_value CorpusCreate(const Args& a) {
   std::vector<char16_t> units;
   const size_t total = StringArg(a, 0, "words", units);
-  const Span<uint32_t> lengths = TypedArrayArg<uint32_t>(a, 1, "lengths");
-  const size_t count = lengths.length;
-  if (count > UINT32_MAX) {
+  const Span<uint32_t> span = TypedArrayArg<uint32_t>(a, 1, "lengths");
+  if (span.length > UINT32_MAX) {
     throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": a corpus holds at most 2^32 - 1 words");
   }
-  size_t sum = 0;
-  for (size_t i = 0; i < count; ++i) sum += lengths.data[i];
-  if (sum != total) a.OptionError(1, "lengths", "UTF-16 lengths adding up to the joined string's length");
+  std::vector<uint32_t> lengths;  // a copy: see CopyLengths
+  CopyLengths(a, 1, span, total, "UTF-16 lengths adding up to the joined string's length", lengths);
+  const size_t count = lengths.size();
   std::vector<uint32_t> points(total + 1);
   std::vector<uint32_t> cp_lengths(count);
   size_t off = 0, at = 0;
   for (size_t i = 0; i < count; ++i) {
-    const size_t len = lengths.data[i];
+    const size_t len = lengths[i];
     const size_t n = strdist::decode_utf16(units.data() + off, len, points.data() + at);
     cp_lengths[i] = static_cast<uint32_t>(n);
     off += len;
@@ -197,7 +196,8 @@ class MatrixJob : public AsyncJob {
  protected:
   void Run() override {
     const size_t nq = queries_.size(), nc = choices_.size();
-    out_.assign(nq * nc, 0.0);  // nq * nc was checked against overflow
+    if (token_->load()) return;  // cancelled: not even the result's memory
+    out_.resize(nq * nc);  // nq * nc was checked against the result limit; not zeroed: see NoInit
     // tasks: (row, block of columns), taken from a shared counter by every thread
     const size_t block = std::max<size_t>(256, nc / (size_t(threads_) * 4) + 1);
     const size_t per_row = nc == 0 ? 0 : (nc + block - 1) / block;
@@ -250,7 +250,7 @@ class MatrixJob : public AsyncJob {
   size_t max_;
   double min_;
   unsigned threads_;
-  std::vector<double> out_;
+  std::vector<double, NoInit<double>> out_;  // every cell written by Run, unless it was cancelled
 };
 
 // scoreMatrix(metric, queriesJoined, queryLengths, choicesJoined, choiceLengths, param, cutoff,
@@ -268,8 +268,9 @@ napi_value ScoreMatrix(const Args& a) {
   const unsigned threads = ThreadsArg(a, 7);
   Token token = TokenArg(a, 8);
   const size_t nq = queries.size(), nc = choices.size();
-  if (nc != 0 && nq > SIZE_MAX / sizeof(double) / nc) {
-    throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": too many cells for one matrix");
+  // Refused before any work: the result is one typed array (kMaxResultLength).
+  if (nc != 0 && nq > kMaxResultLength / nc) {
+    ThrowResultTooLarge(a.fn, "the matrix (queries x choices)", static_cast<double>(nq) * static_cast<double>(nc));
   }
   // The pair-size limit of the pairwise calls, for every (query, choice) over it.
   const uint32_t longest = clen.empty() ? 0 : *std::max_element(clen.begin(), clen.end());

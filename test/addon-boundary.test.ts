@@ -305,3 +305,168 @@ worker.on('message', (m) => {
     expect(out.indices).toEqual([0, 1]);
   });
 });
+
+describeNative('typed arrays that share memory with each other or with another thread (each case in a child process)', () => {
+  it("scoreMany's out over the same buffer as lengths or units gets the scores of the arguments as they were (it wrote past a heap buffer)", () => {
+    const file = script(
+      'alias.cjs',
+      `
+const a = require('./strdist.node');
+// out over lengths: [1, 1] read as lengths, then overwritten by the scores
+const buf = new ArrayBuffer(16);
+const lengths = new Uint32Array(buf, 0, 2);
+lengths.set([1, 1]);
+const out = new Float64Array(buf, 0, 2);
+a.scoreMany(2, 'a', 'aa', lengths, 0, 0, out);
+// out over units: 'abab' as two choices 'ab', 'ab'
+const ubuf = new ArrayBuffer(16);
+const units = new Uint16Array(ubuf, 0, 4);
+units.set([97, 98, 97, 98]);
+const out2 = new Float64Array(ubuf, 0, 2);
+a.scoreMany(2, 'ab', units, Uint32Array.of(2, 2), 0, 0, out2);
+console.log(JSON.stringify({ overLengths: Array.from(out), overUnits: Array.from(out2) }));
+`,
+    );
+    const r = node([file]);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ overLengths: [1, 1], overUnits: [1, 1] });
+  });
+
+  it('scoreMany with lengths longer than its units (empty, detached-like, a string) is a RangeError before any unit is read (it read past them)', () => {
+    const file = script(
+      'units-short.cjs',
+      `${childHelpers}
+const a = require('./strdist.node');
+const q = 'x'.repeat(300000);
+const call = (units) => outcome(() => a.scoreMany(0, q, units, Uint32Array.of(300000), 0, -1, new Float64Array(1)));
+console.log(JSON.stringify([call(new Uint16Array(0)), call(''), call(new Uint16Array(new ArrayBuffer(8), 2, 1))]));
+`,
+    );
+    const r = node([file]);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    for (const o of JSON.parse(r.stdout)) {
+      expect(o).toMatchObject({ ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });
+      expect(o.message).toMatch(/^scoreMany: lengths must be UTF-16 lengths adding up to the units' length/);
+    }
+  });
+
+  // scoreMatrix reads its lengths as corpusSearch does (SplitCodePoints).
+  it.each([
+    ['corpusCreate', 300_000],
+    ['scoreMatrix', 50_000],
+    ['scoreMany', 300_000],
+  ])(
+    '%s with lengths in a SharedArrayBuffer another thread rewrites (%i calls): values or coded RangeErrors, never a crash (it segfaulted)',
+    (fn, calls) => {
+      const r = node([join(root, 'test/helpers/shared-lengths.cjs'), join(dir, 'strdist.node'), fn, String(calls)]);
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.other).toEqual([]);
+      expect(out.ok + out.refused).toBe(calls);
+    },
+  );
+});
+
+describeNative('cancelled matrices and results over the typed-array limit', () => {
+  it('a matrix job whose token was raised before it ran never allocates its result (it zero-filled 160 MB each)', () => {
+    const file = script(
+      'cancelled.cjs',
+      `${childHelpers}
+const a = require('./strdist.node');
+// 2000 x 10000 empty strings: nothing to compute, 160 MB of result.
+const queries = new Uint32Array(2000), choices = new Uint32Array(10000);
+const t = a.cancelToken();
+a.cancel(t);
+const before = status('VmHWM');
+Promise.allSettled([0, 1, 2, 3].map(() => a.scoreMatrix(0, '', queries, '', choices, 0, -1, 1, t))).then((results) => {
+  console.log(JSON.stringify({ grewMB: (status('VmHWM') - before) / 1024, results: results.map((r) => r.status + ' ' + r.reason?.message) }));
+});
+`,
+    );
+    const r = node([file]);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.results).toEqual(Array(4).fill('rejected aborted'));
+    expect(out.grewMB).toBeLessThan(64);
+  });
+
+  it('a matrix of more than 2^32 - 1 cells is a RangeError ERR_STRDIST_TOO_LARGE before any work (V8 would abort on the typed array)', () => {
+    const file = script(
+      'too-large.cjs',
+      `${childHelpers}
+const a = require('./strdist.node');
+const queries = new Uint32Array(65536), choices = new Uint32Array(65537);
+// Room for small allocations only: a 32 GB result is refused, not attempted.
+execFileSync('prlimit', ['--pid', String(process.pid), '--as=' + (status('VmSize') * 1024 + 256 * 1024 * 1024)]);
+try {
+  a.scoreMatrix(2, '', queries, '', choices, 0.1, -1, 1).then(() => console.log(JSON.stringify({ resolved: true })), (e) => console.log(JSON.stringify({ rejected: { ctor: e.constructor.name, code: e.code, message: e.message } })));
+} catch (e) {
+  console.log(JSON.stringify({ threw: { ctor: e.constructor.name, code: e.code, message: e.message } }));
+}
+`,
+    );
+    const r = node([file]);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.threw).toMatchObject({ ctor: 'RangeError', code: 'ERR_STRDIST_TOO_LARGE' });
+    expect(out.threw.message).toBe('scoreMatrix: the matrix (queries x choices) must have at most 2^32 - 1 elements, got 4295032832');
+  });
+});
+
+describeNative('matrices orphaned by a terminated worker_thread', () => {
+  // The worker's matrices wait in the process-wide task queue behind four long searches of the
+  // main thread; the worker is terminated, then the searches cancelled. The orphans must then
+  // be dropped, not run for an environment that is gone (each allocated and zero-filled its
+  // 160 MB result, and the jobs queued behind waited for them).
+  it('are dropped without allocating their results (they ran)', () => {
+    const file = script(
+      'orphans.cjs',
+      `${childHelpers}
+const { Worker } = require('node:worker_threads');
+const path = require('node:path');
+const addon = path.join(__dirname, 'strdist.node');
+const a = require(addon);
+const words = [];
+for (let i = 0; i < 50000; i++) words.push((i * 2654435761 % 1000003).toString(36) + 'abcdefgh'.slice(i % 8));
+const h = a.corpusCreate(words.join(''), Uint32Array.from(words, (w) => w.length));
+const lengths = Uint32Array.from(words, (w) => w.length);
+const t = a.cancelToken();
+// Minutes of work each, on all four threads of the task queue.
+const blockers = [0, 1, 2, 3].map(() => a.corpusSearch(h, words.join(''), lengths, 2, 10, 0.1, 0, -1, 1, t).catch((e) => e.message));
+const worker = new Worker(\`
+  const a = require(\${JSON.stringify(addon)});
+  // 2000 x 10000 empty strings: nothing to compute, 160 MB of result each.
+  for (let i = 0; i < 4; i++) a.scoreMatrix(0, '', new Uint32Array(2000), '', new Uint32Array(10000), 0, -1, 1).catch(() => {});
+  require('node:worker_threads').parentPort.postMessage('queued');
+\`, { eval: true });
+worker.once('message', async () => {
+  await worker.terminate();
+  const before = status('VmHWM');
+  a.cancel(t);
+  const aborted = await Promise.all(blockers);
+  // Jobs queued after the orphans: done once the orphans have been taken off the queue.
+  const tiny = a.corpusCreate('helohello', Uint32Array.of(4, 5));
+  await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(() => a.corpusSearch(tiny, 'helo', Uint32Array.of(4), 0, 2, 0.1, 0, -1, 1)));
+  // An orphan that runs fills its result page by page: give it time to show.
+  let grew = 0;
+  for (let i = 0; i < 20 && grew < 64; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    grew = (status('VmHWM') - before) / 1024;
+  }
+  console.log(JSON.stringify({ aborted, grewMB: grew }));
+});
+`,
+    );
+    const r = node([file], { timeout: 100_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.aborted).toEqual(Array(4).fill('aborted'));
+    expect(out.grewMB).toBeLessThan(64);
+  });
+});

@@ -6,6 +6,7 @@
 // Built by run.sh, also under ASan/UBSan.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -93,6 +94,21 @@ void check_pool() {
   check(posted && ran.load() == 100, "every posted task runs once");
   strdist::TaskQueue no_tasks(0);
   check(!no_tasks.post([] {}), "a queue that can start no thread refuses the task");
+
+  // A burst of posts gets a thread per task (up to the maximum). The queue's one thread,
+  // idle, counted as idle for every post until it had woken and taken one: one thread
+  // for the whole burst, the other tasks waiting behind the first.
+  strdist::TaskQueue& burst = *new strdist::TaskQueue(4);
+  static std::atomic<int> warm(0), burst_ran(0);
+  burst.post([] { ++warm; });
+  while (warm.load() < 1) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // its thread back to waiting
+  for (int i = 0; i < 3; ++i) burst.post([] { ++burst_ran; });
+  const unsigned started = burst.threads();
+  while (burst_ran.load() < 3) std::this_thread::yield();
+  const std::string what = "a burst of 3 posts to a queue with one idle thread starts 3 threads (started " +
+                           std::to_string(started) + ")";
+  check(started >= 3, what.c_str());
 }
 
 }  // namespace
