@@ -4,6 +4,7 @@ import { checkQueries, withCancel } from './corpus.js';
 import { METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { scoreManyArgs, type ScoreManyOptions } from './metrics.js';
 import { checkSignal, option } from './options.js';
+import { ERROR_CODES, rangeError } from './errors.js';
 
 export interface ScoreMatrixOptions extends ScoreManyOptions {
   /** @defaultValue all cores */
@@ -38,6 +39,14 @@ export async function scoreMatrix(
   const { weight, cutoff, rest } = scoreManyArgs('scoreMatrix', metric, longest, choices, options, ['threads', 'signal']);
   const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
   const signal = checkSignal('scoreMatrix', rest.signal);
+  // Typed arrays hold at most 2^32 - 1 elements here: refused up front, on both backends alike.
+  const cells = queries.length * choices.length;
+  if (cells > 0xffffffff) {
+    throw rangeError(
+      ERROR_CODES.TOO_LARGE,
+      `scoreMatrix: the matrix (queries x choices) must have at most 2^32 - 1 elements, got ${cells}`,
+    );
+  }
   const state = backendState();
   if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, choices, weight, cutoff, signal);
   const addon = state.addon as unknown as MatrixAddon;

@@ -21,6 +21,14 @@ describe('scoreMatrix', () => {
     expect((await scoreMatrix('jaro', [], ['a'])).length).toBe(0);
     expect((await scoreMatrix('jaro', ['a'], [])).length).toBe(0);
   });
+  it('refuses a matrix over 2^32 - 1 cells up front, with the same coded error on every backend', async () => {
+    const err = await scoreMatrix('jaro', Array<string>(65536).fill(''), Array<string>(65537).fill('')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toMatchObject({
+      code: 'ERR_STRDIST_TOO_LARGE',
+      message: 'scoreMatrix: the matrix (queries x choices) must have at most 2^32 - 1 elements, got 4295032832',
+    });
+  });
   it('rejects bad input clearly', async () => {
     await expect(scoreMatrix('jaro', ['a'], ['b', 1] as never)).rejects.toThrow(/scoreMatrix: choices\[1\] must be a string, got number 1/);
     await expect(scoreMatrix('jaro', 'a' as never, ['b'])).rejects.toThrow(/queries must be an array of strings/);
