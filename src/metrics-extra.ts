@@ -7,7 +7,7 @@ import { isDistanceMetric } from './kernel.js';
 import { jsExtraKernel } from './backend/js-extra.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { MAX_CELLS, checkString, type Metrics } from './metrics.js';
-import { checkMetricConflict, kernelMaxDistance, option, readOptions, type Weights } from './options.js';
+import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions, type Weights } from './options.js';
 import { codePointLength } from './backend/js/text.js';
 
 export interface DistanceOptions {
@@ -184,17 +184,13 @@ export function createExtraMetrics(kernel: Kernel, extra: ExtraKernel, core: Met
     },
     scoreMany(metric, query, choices, options) {
       const fn = 'scoreMany';
-      option(fn, { metric }, 'metric', 'jaro');
+      OPTION_RULES.metric.check(fn, 'metric', metric);
+      if (!extraOnly(metric)) return core.scoreMany(metric as never, query, choices, options as never); // the core four, as before
       checkString(fn, 'query', query);
       if (!isArray(choices)) {
         throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices must be an array of strings, got ${describe(choices)}`);
       }
       const o = readOptions(fn, options, ['maxDistance', 'minSimilarity', 'prefixWeight', 'pad']);
-      if (metric !== 'hamming' && metric !== 'hammingSimilarity' && metric !== 'longestCommonSubsequence' && !extraOnly(metric)) {
-        // The core metrics: exactly as before.
-        if (o.pad !== undefined) checkMetricConflict(fn, metric, o, 'minSimilarity');
-        return core.scoreMany(metric as never, query, choices, o);
-      }
       const given = o.maxDistance === Infinity ? { ...o, maxDistance: undefined } : o;
       checkMetricConflict(fn, metric, given, 'minSimilarity');
       const cutoff = isDistanceMetric(metric) ? max(fn, o) : min(fn, o);
