@@ -14,10 +14,15 @@
 #endif
 
 #include "addon.hpp"
+#include "damerau.hpp"
+#include "hamming.hpp"
 #include "intrinsics.hpp"
 #include "jaro.hpp"
+#include "lcs.hpp"
 #include "levenshtein.hpp"
+#include "osa.hpp"
 #include "text.hpp"
+#include "weighted.hpp"
 
 #ifndef STRDIST_KERNEL_VERSION
 #define STRDIST_KERNEL_VERSION 1
@@ -142,6 +147,207 @@ napi_value JaroWinkler(napi_env env, napi_callback_info info) {
   });
 }
 
+
+// ---- issue 12: more metrics (indel/ratio, LCS, hamming, OSA, Damerau-Levenshtein, weights) ----
+// Same conventions as above: a distance's cutoff is maxDistance (negative or undefined: none,
+// the result max + 1 past it); a similarity's is minSimilarity (negative or undefined: 0, a
+// score below it comes back as 0).
+
+constexpr const char* kLengthMismatch = "ERR_STRDIST_LENGTH_MISMATCH";
+
+double DistanceResult(size_t d) { return static_cast<double>(d); }
+
+size_t MaxArg(const Args& args, size_t i) {
+  const double max = PairOption(args, i, "maxDistance", -1);
+  return max < 0 ? SIZE_MAX : ToSize(max);
+}
+
+double MinArg(const Args& args, size_t i) {
+  const double min = PairOption(args, i, "minSimilarity", 0);
+  return min < 0 ? 0.0 : min;
+}
+
+double AtLeast(double score, double min) { return score >= min ? score : 0.0; }
+
+// pad: a boolean; undefined is false.
+bool PadArg(const Args& args, size_t i) {
+  bool pad = false;
+  if (napi_get_value_bool(args.env, args[i], &pad) == napi_ok) return pad;
+  if (IsUndefined(args.env, args[i])) return false;
+  args.ArgumentError(i, "pad", "a boolean");
+}
+
+void CheckHammingLengths(const Args& args, const Pair& p, bool pad) {
+  if (pad || p.la == p.lb) return;
+  throw Failure(Kind::Range, kLengthMismatch,
+                std::string(args.fn) + ": a and b must have the same length in code points unless pad is true, got " +
+                    std::to_string(p.la) + " and " + std::to_string(p.lb));
+}
+
+napi_value Indel(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    return DistanceResult(strdist::indel(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
+  });
+}
+
+napi_value Ratio(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    return AtLeast(strdist::indel_ratio(p.a, p.la, p.b, p.lb), MinArg(args, 2));
+  });
+}
+
+napi_value LongestCommonSubsequence(napi_env env, napi_callback_info info) {
+  return Pairwise<2>(env, info, [](const Args&, const Pair& p) {
+    return DistanceResult(strdist::longest_common_subsequence(p.a, p.la, p.b, p.lb));
+  });
+}
+
+// hamming(a, b, pad?, maxDistance?)
+napi_value Hamming(napi_env env, napi_callback_info info) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+    CheckHammingLengths(args, p, PadArg(args, 2));
+    return DistanceResult(strdist::hamming(p.a, p.la, p.b, p.lb, MaxArg(args, 3)));
+  });
+}
+
+// hammingSimilarity(a, b, pad?, minSimilarity?)
+napi_value HammingSimilarity(napi_env env, napi_callback_info info) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+    CheckHammingLengths(args, p, PadArg(args, 2));
+    const double s = strdist::normalized_similarity(strdist::hamming(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
+    return AtLeast(s, MinArg(args, 3));
+  });
+}
+
+napi_value Osa(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    return DistanceResult(strdist::osa(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
+  });
+}
+
+napi_value OsaSimilarity(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    const double s = strdist::normalized_similarity(strdist::osa(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
+    return AtLeast(s, MinArg(args, 2));
+  });
+}
+
+napi_value DamerauLevenshtein(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    return DistanceResult(strdist::damerau_levenshtein(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
+  });
+}
+
+napi_value DamerauLevenshteinSimilarity(napi_env env, napi_callback_info info) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+    const double s =
+        strdist::normalized_similarity(strdist::damerau_levenshtein(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
+    return AtLeast(s, MinArg(args, 2));
+  });
+}
+
+// The most a weight may be (src/options.ts MAX_WEIGHT): distances then stay below 2^53.
+constexpr double kMaxWeight = 1048576.0;
+
+uint64_t WeightValue(const Args& args, size_t i, const char* name) {
+  const double w = NumberArg(args, i, name, 1);
+  if (!(w >= 0 && w <= kMaxWeight && w == std::floor(w))) args.OptionError(i, name, "an integer in [0, 1048576]");
+  return static_cast<uint64_t>(w);
+}
+
+// levenshteinWeighted(a, b, insert?, delete?, substitute?, maxDistance?): weights default to 1.
+napi_value LevenshteinWeighted(napi_env env, napi_callback_info info) {
+  return Pairwise<6>(env, info, [](const Args& args, const Pair& p) {
+    const uint64_t ins = WeightValue(args, 2, "insert");
+    const uint64_t del = WeightValue(args, 3, "delete");
+    const uint64_t sub = WeightValue(args, 4, "substitute");
+    const size_t max = MaxArg(args, 5);
+    const uint64_t m = max == SIZE_MAX ? UINT64_MAX : static_cast<uint64_t>(max);
+    return static_cast<double>(strdist::weighted_levenshtein(p.a, p.la, p.b, p.lb, ins, del, sub, m));
+  });
+}
+
+// Metric ids of scoreMany past the four core ones (src/kernel.ts EXTRA_METRIC_IDS).
+enum ExtraMetricId : int {
+  kIndel = 4,
+  kRatio = 5,
+  kLcs = 6,
+  kHamming = 7,
+  kHammingSimilarity = 8,
+  kOsa = 9,
+  kOsaSimilarity = 10,
+  kDamerauLevenshtein = 11,
+  kDamerauLevenshteinSimilarity = 12,
+};
+
+int ScoreManyMetricArg(const Args& a, size_t i) {
+  const double d = NumberArg(a, i, "metric", -1);
+  if (!(d >= 0 && d <= 12 && d == std::floor(d))) a.OptionError(i, "metric", "a metric id from 0 to 12");
+  return static_cast<int>(d);
+}
+
+bool IsDistanceMetric(int metric) {
+  return metric == kLevenshtein || metric == kIndel || metric == kHamming || metric == kOsa ||
+         metric == kDamerauLevenshtein;
+}
+
+// Hamming in scoreMany: param 1 pads; otherwise a choice of another length scores -1 (the
+// public wrapper refuses such choices for scoreMany, and extract skips them).
+template <class Each>
+void ScoreManyExtra(int metric, const uint32_t* q, size_t ql, double param, size_t max, double min, Each&& each) {
+  switch (metric) {
+    case kIndel: {
+      strdist::CachedLcs scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) { return static_cast<double>(scorer.indel(p, n, max)); });
+      break;
+    }
+    case kRatio: {
+      strdist::CachedLcs scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) { return AtLeast(scorer.ratio(p, n), min); });
+      break;
+    }
+    case kLcs: {
+      strdist::CachedLcs scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) { return static_cast<double>(scorer.lcs(p, n)); });
+      break;
+    }
+    case kHamming:
+    case kHammingSimilarity: {
+      const bool pad = param == 1;
+      const bool similarity = metric == kHammingSimilarity;
+      each([&](const uint32_t* p, size_t n) {
+        if (!pad && n != ql) return -1.0;
+        if (!similarity) return static_cast<double>(strdist::hamming(q, ql, p, n, max));
+        return AtLeast(strdist::normalized_similarity(strdist::hamming(q, ql, p, n), std::max(ql, n)), min);
+      });
+      break;
+    }
+    case kOsa: {
+      strdist::CachedOsa scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) { return static_cast<double>(scorer.distance(p, n, max)); });
+      break;
+    }
+    case kOsaSimilarity: {
+      strdist::CachedOsa scorer(q, ql);
+      each([&](const uint32_t* p, size_t n) {
+        return AtLeast(strdist::normalized_similarity(scorer.distance(p, n), std::max(ql, n)), min);
+      });
+      break;
+    }
+    case kDamerauLevenshtein:
+      each([&](const uint32_t* p, size_t n) {
+        return static_cast<double>(strdist::damerau_levenshtein(q, ql, p, n, max));
+      });
+      break;
+    case kDamerauLevenshteinSimilarity:
+      each([&](const uint32_t* p, size_t n) {
+        return AtLeast(strdist::normalized_similarity(strdist::damerau_levenshtein(q, ql, p, n), std::max(ql, n)), min);
+      });
+      break;
+  }
+}
+// ---- end issue 12 block ----
+
 thread_local std::vector<char16_t> g_query_units, g_joined_units;
 thread_local Scratch<uint32_t> g_query_points, g_joined_points;
 thread_local std::vector<uint32_t> g_lengths;
@@ -158,7 +364,7 @@ thread_local Scratch<double> g_scores;
 // that every check and use reads; the units once each, as each choice is decoded; and `out`
 // is written only where that cannot change what is still to be read (see below).
 napi_value ScoreMany(const Args& args) {
-  const MetricId metric = MetricArg(args, 0);
+  const int metric = ScoreManyMetricArg(args, 0);  // issue 12: ids 4..12 too
   const size_t query_units = StringArg(args, 1, "query", g_query_units);
   const char16_t* units;
   size_t copied;
@@ -174,7 +380,7 @@ napi_value ScoreMany(const Args& args) {
   const double param = metric == kJaroWinkler ? WeightArg(args, 4, "prefixWeight") : NumberArg(args, 4, "param", 0);
   size_t max = SIZE_MAX;
   double min = 0;
-  if (metric == kLevenshtein) max = SizeArg(args, 5, "maxDistance", Negative::MeansNone, SIZE_MAX);
+  if (IsDistanceMetric(metric)) max = SizeArg(args, 5, "maxDistance", Negative::MeansNone, SIZE_MAX);
   else min = SimilarityArg(args, 5, "minSimilarity");
   const Span<double> out = TypedArrayArg<double>(args, 6, "out");
   const size_t count = lengths_span.length;
@@ -249,6 +455,9 @@ napi_value ScoreMany(const Args& args) {
       each([&](const uint32_t* p, size_t n) { return scorer.similarity(p, n, min); });
       break;
     }
+    default:
+      ScoreManyExtra(metric, q, ql, param, max, min, each);
+      break;
   }
   if (res != out.data && count) std::memcpy(out.data, res, count * sizeof(double));
   g_query_points.trim();
@@ -329,6 +538,17 @@ napi_value Init(napi_env env, napi_value exports) {
     SetFunction(env, exports, "jaro", Jaro);
     SetFunction(env, exports, "jaroWinkler", JaroWinkler);
     SetFunction(env, exports, "scoreMany", Export<ScoreMany>);
+    // issue 12
+    SetFunction(env, exports, "indel", Indel);
+    SetFunction(env, exports, "ratio", Ratio);
+    SetFunction(env, exports, "longestCommonSubsequence", LongestCommonSubsequence);
+    SetFunction(env, exports, "hamming", Hamming);
+    SetFunction(env, exports, "hammingSimilarity", HammingSimilarity);
+    SetFunction(env, exports, "osa", Osa);
+    SetFunction(env, exports, "osaSimilarity", OsaSimilarity);
+    SetFunction(env, exports, "damerauLevenshtein", DamerauLevenshtein);
+    SetFunction(env, exports, "damerauLevenshteinSimilarity", DamerauLevenshteinSimilarity);
+    SetFunction(env, exports, "levenshteinWeighted", LevenshteinWeighted);
     napi_value v;
     Check(napi_create_int32(env, STRDIST_KERNEL_VERSION, &v));
     SetNamed(env, exports, "kernelVersion", v);

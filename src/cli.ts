@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { CORPUS_FORMATS, type CorpusFormat } from './corpus-source.js';
-import { METRICS, type Metric } from './kernel.js';
+import { ALL_METRICS, isDistanceMetric, type AnyMetric, type Metric } from './kernel.js';
 import { packageRoot } from './root.js';
 import { OPTION_RULES, type OptionName } from './options.js';
 import type { Corpus, Match } from './corpus.js';
@@ -68,16 +68,65 @@ async function readQueries(file: string): Promise<string[]> {
     .filter((l) => l !== '');
 }
 
-function formatScore(metric: Metric, score: number): string {
-  return metric === 'levenshtein' ? String(score) : score.toFixed(4);
+function formatScore(metric: AnyMetric, score: number): string {
+  return isDistanceMetric(metric) || metric === 'longestCommonSubsequence' ? String(score) : score.toFixed(4);
 }
+
+// ---- issue 12: the added metrics at `strdist distance` ----
+interface DistanceCliOptions {
+  metric: AnyMetric;
+  prefixWeight?: number;
+  pad?: boolean;
+  weights?: { insert: number; delete: number; substitute: number };
+  json?: boolean;
+}
+
+/** `--weights i,d,s`: three integers, checked by the library's weights rule. */
+function weightsArg(value: string): { insert: number; delete: number; substitute: number } {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) {
+    throw new InvalidArgumentError('must be three non-negative integers insert,delete,substitute (e.g. 1,1,2)');
+  }
+  const [insert, del, substitute] = parts.map(Number);
+  try {
+    return OPTION_RULES.weights.check('strdist', 'weights', { insert, delete: del, substitute });
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^strdist: /, ''));
+  }
+}
+
+function scoreAny(a: string, b: string, opts: DistanceCliOptions): number {
+  const m = opts.metric;
+  if (opts.pad && m !== 'hamming' && m !== 'hammingSimilarity') throw new Error(`distance: --pad is for hamming and hammingSimilarity, not ${m}`);
+  if (opts.weights && m !== 'levenshtein') throw new Error(`distance: --weights is for levenshtein, not ${m}`);
+  if (opts.prefixWeight !== undefined && m !== 'jaroWinkler') throw new Error(`distance: --prefix-weight is for jaroWinkler, not ${m}`);
+  switch (m) {
+    case 'levenshtein':
+      return opts.weights ? lib.levenshtein(a, b, { weights: opts.weights }) : lib.levenshtein(a, b);
+    case 'hamming':
+      return lib.hamming(a, b, { pad: opts.pad ?? false });
+    case 'hammingSimilarity':
+      return lib.hammingSimilarity(a, b, { pad: opts.pad ?? false });
+    case 'indel':
+    case 'ratio':
+    case 'longestCommonSubsequence':
+    case 'osa':
+    case 'osaSimilarity':
+    case 'damerauLevenshtein':
+    case 'damerauLevenshteinSimilarity':
+      return lib[m](a, b);
+    default:
+      return score(m, a, b, opts.prefixWeight);
+  }
+}
+// ---- end issue 12 ----
 
 interface ClosestCliOptions {
   redis?: string;
   prefix?: string;
   require: 'native' | 'any';
   n: number;
-  metric: Metric;
+  metric: AnyMetric;
   minScore?: number;
   maxDistance?: number;
   prefixWeight?: number;
@@ -150,20 +199,25 @@ function redisOption(what = 'redis:// or rediss:// URL'): Option {
 
 export function buildProgram(): Command {
   const program = new Command('strdist')
-    .description('Exact string distances: Levenshtein, Jaro, Jaro-Winkler')
+    .description(
+      'Exact string distances: Levenshtein (weighted too), Jaro, Jaro-Winkler, Indel and ratio, longest common ' +
+        'subsequence, Hamming, optimal string alignment, Damerau-Levenshtein',
+    )
     .version(packageRoot().version)
     .showHelpAfterError();
 
   program
     .command('distance')
     .description('print the distance or similarity of two strings')
-    .addOption(new Option('-m, --metric <metric>', 'the metric').choices(METRICS).default('levenshtein'))
+    .addOption(new Option('-m, --metric <metric>', 'the metric').choices(ALL_METRICS).default('levenshtein'))
     .option('-p, --prefix-weight <p>', 'Winkler prefix weight for jaroWinkler, in [0, 0.25]', ruleArg('prefixWeight'))
+    .option('--pad', 'hamming, hammingSimilarity: compare strings of different lengths (the extra characters are mismatches)')
+    .option('--weights <i,d,s>', 'levenshtein: costs of an insertion, a deletion and a substitution (integers, e.g. 1,1,2)', weightsArg)
     .option('--json', 'print a JSON object')
     .argument('<a>', 'first string')
     .argument('<b>', 'second string')
-    .action((a: string, b: string, opts: { metric: Metric; prefixWeight?: number; json?: boolean }) => {
-      const value = score(opts.metric, a, b, opts.prefixWeight);
+    .action((a: string, b: string, opts: DistanceCliOptions) => {
+      const value = scoreAny(a, b, opts);
       if (opts.json) console.log(JSON.stringify({ metric: opts.metric, a, b, score: value }));
       else console.log(String(value));
     });
@@ -173,7 +227,7 @@ export function buildProgram(): Command {
     .description('print the n closest corpus words to each query word, best first')
     .argument('[words...]', 'query words')
     .option('-n, --n <n>', 'how many matches per query (a non-negative integer or Infinity)', ruleArg('n'), 10)
-    .addOption(new Option('-m, --metric <metric>', 'the metric').choices(METRICS).default('jaro'))
+    .addOption(new Option('-m, --metric <metric>', 'the metric').choices(ALL_METRICS).default('jaro'))
     .option('--min-score <s>', 'similarities: leave out matches below this, in [0, 1]', ruleArg('minScore'))
     .option('--max-distance <d>', 'levenshtein: leave out matches farther than this', ruleArg('maxDistance'))
     .option('-p, --prefix-weight <p>', 'Winkler prefix weight for jaroWinkler, in [0, 0.25]', ruleArg('prefixWeight'))

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { backendState, nativeAddon } from './backend/index.js';
 import { JsCorpusIndex, type RawMatches, type SearchParams } from './backend/js/corpus.js';
-import { METRIC_IDS, type Metric } from './kernel.js';
+import { METRIC_IDS, type AnyMetric, type Metric } from './kernel.js';
+import { extraKernel } from './backend/extra.js';
+import { isExtraMetric, searchExtra } from './search-extra.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { checkString } from './metrics.js';
-import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions } from './options.js';
+import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions, type SearchOptions } from './options.js';
 import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
 
 export type { CorpusFormat } from './corpus-source.js';
@@ -31,7 +33,9 @@ export interface ClosestOptions {
    */
   n?: number;
   /** @defaultValue 'jaro' */
-  metric?: Metric;
+  metric?: AnyMetric;
+  /** `hamming`, `hammingSimilarity`: compare words of other lengths too (see `hamming`). */
+  pad?: boolean;
   /** Similarity metrics: leave out matches scoring below this, in [0, 1]. */
   minScore?: number;
   /** `levenshtein`: leave out matches farther than this. A non-negative integer or `Infinity`. */
@@ -70,14 +74,14 @@ export interface CorpusFileOptions extends CorpusOptions, ReadOptions {
 export interface CorpusURLOptions extends CorpusFileOptions, FetchOptions {}
 
 interface Resolved {
-  params: SearchParams;
+  params: SearchOptions;
   threads: number;
   signal?: AbortSignal;
   backend: 'native' | 'js';
 }
 
 const CLOSEST_OPTIONS = [...SEARCH_OPTION_NAMES, 'threads', 'signal', 'backend'];
-const CLOSEST_SYNC_OPTIONS = CLOSEST_OPTIONS.filter((k) => k !== 'signal');
+export const CLOSEST_SYNC_OPTIONS = CLOSEST_OPTIONS.filter((k) => k !== 'signal');
 
 export function resolveClosestOptions(fn: string, options: unknown, allowed = CLOSEST_OPTIONS): Resolved {
   const o = readOptions(fn, options, allowed);
@@ -153,6 +157,8 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // Set by the class's static block: internal construction without exposing it publicly.
 let makeCorpus: (words: string[], positions: Uint32Array | undefined) => Corpus;
+// issue 12: closestSync under another function's name (extract, extractOne).
+export let closestSyncAs: (fn: string, corpus: Corpus, query: string, options: unknown) => Match[];
 let positionsOf: (corpus: Corpus) => Uint32Array | undefined;
 
 /**
@@ -257,6 +263,7 @@ export class Corpus implements Iterable<string> {
   static {
     makeCorpus = (words, positions) => new Corpus(words, positions);
     positionsOf = (corpus) => corpus.#positions;
+    closestSyncAs = (fn, corpus, query, options) => corpus.#closestSync(fn, query, options);
   }
 
   /** The words, in corpus order (frozen), duplicates dropped. */
@@ -322,13 +329,19 @@ export class Corpus implements Iterable<string> {
   /** `closest` on the calling thread (it blocks the event loop while it runs). */
   closestSync(query: string, options?: Omit<ClosestOptions, 'signal'>): Match[] {
     checkString('closestSync', 'query', query);
-    const r = this.#resolve('closestSync', options, CLOSEST_SYNC_OPTIONS);
+    return this.#closestSync('closestSync', query, options);
+  }
+
+  #closestSync(fn: string, query: string, options: unknown): Match[] {
+    const r = this.#resolve(fn, options, CLOSEST_SYNC_OPTIONS);
     if (r.params.n === 0) return [];
-    if (r.backend === 'js') return this.#fromJs(this.#jsIndex().search(query, r.params));
+    // issue 12: the added metrics score every word with their cached scorers.
+    if (isExtraMetric(r.params.metric)) return this.#fromJs(searchExtra(this.#words, query, r.params, extraKernel(r.backend)));
+    if (r.backend === 'js') return this.#fromJs(this.#jsIndex().search(query, r.params as SearchParams));
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const p = r.params;
     const raw = addon.corpusSearchSync(
-      this.#nativeHandle(), query, Uint32Array.of(query.length), METRIC_IDS[p.metric], p.n, p.prefixWeight,
+      this.#nativeHandle(), query, Uint32Array.of(query.length), METRIC_IDS[p.metric as Metric], p.n, p.prefixWeight,
       p.minScore, p.maxDistance, r.threads,
     );
     return this.#fromNative(raw)[0];
@@ -348,13 +361,25 @@ export class Corpus implements Iterable<string> {
       if (r.signal?.aborted) throw abortError(r.signal);
       return queries.map(() => []);
     }
+    if (isExtraMetric(p.metric)) {
+      // issue 12: the added metrics score every word with their cached scorers, query by query.
+      const kernel = extraKernel(r.backend);
+      const out: Match[][] = [];
+      for (const q of queries) {
+        if (r.signal?.aborted) throw abortError(r.signal);
+        out.push(this.#fromJs(searchExtra(this.#words, q, p, kernel)));
+        await yieldToLoop();
+      }
+      if (r.signal?.aborted) throw abortError(r.signal);
+      return out;
+    }
     if (r.backend === 'js') {
       const index = this.#jsIndex();
       const out: Match[][] = [];
       let last = Date.now();
       for (const q of queries) {
         if (r.signal?.aborted) throw abortError(r.signal);
-        out.push(this.#fromJs(index.search(q, p)));
+        out.push(this.#fromJs(index.search(q, p as SearchParams)));
         if (Date.now() - last > 20) {
           await yieldToLoop(); // let the event loop (and an abort) in between queries
           last = Date.now();
@@ -368,12 +393,12 @@ export class Corpus implements Iterable<string> {
     if (this.size * queries.length <= SYNC_BELOW && !r.signal?.aborted) {
       // A search this small takes well under a millisecond: the hop to the thread pool and
       // back would cost more than the search itself.
-      const ids = [METRIC_IDS[p.metric], p.n, p.prefixWeight, p.minScore, p.maxDistance, r.threads] as const;
+      const ids = [METRIC_IDS[p.metric as Metric], p.n, p.prefixWeight, p.minScore, p.maxDistance, r.threads] as const;
       return this.#fromNative(addon.corpusSearchSync(handle, queries.join(''), utf16Lengths(queries), ...ids));
     }
     const raw = await withCancel(r.signal, (token) =>
       addon.corpusSearch(
-        handle, queries.join(''), utf16Lengths(queries), METRIC_IDS[p.metric], p.n, p.prefixWeight, p.minScore,
+        handle, queries.join(''), utf16Lengths(queries), METRIC_IDS[p.metric as Metric], p.n, p.prefixWeight, p.minScore,
         p.maxDistance, r.threads, token,
       ),
     );

@@ -38,6 +38,8 @@ export const ERROR_CODES = Object.freeze({
   REDIS_UNAVAILABLE: 'ERR_STRDIST_REDIS_UNAVAILABLE',
   /** Dispatch: Redis no longer knows a job this client queued (a restart without persistence). JobLostError. */
   JOB_LOST: 'ERR_STRDIST_JOB_LOST',
+  /** hamming / hammingSimilarity: strings of different lengths in code points without `pad: true`. RangeError. */
+  LENGTH_MISMATCH: 'ERR_STRDIST_LENGTH_MISMATCH',
 } as const);
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -5,6 +5,8 @@
 import { backendState } from './backend/index.js';
 import { describeCapability, type Capability } from './capability.js';
 import { createMetrics } from './metrics.js';
+import { createExtraMetrics } from './metrics-extra.js';
+import { extraKernel } from './backend/extra.js';
 
 export type { Metric } from './kernel.js';
 export { KERNEL_VERSION, METRICS } from './kernel.js';
@@ -31,16 +33,56 @@ const api = createMetrics(state.kernel, { pairwiseJsBelow: PAIRWISE_JS_BELOW });
 /** The backend in use: `'native'` (the addon) or `'js'` (the TypeScript fallback). */
 export const backend: 'native' | 'js' = state.kernel.name;
 
-/** Levenshtein distance over code points; `maxDistance + 1` when it exceeds `maxDistance`. */
-export const levenshtein = api.levenshtein;
 /** `1 - distance / max(|a|, |b|)` over code points; two empty strings give 1. */
 export const levenshteinSimilarity = api.levenshteinSimilarity;
 /** Jaro similarity (the standard definition); 0 below `minSimilarity`. */
 export const jaro = api.jaro;
 /** Jaro-Winkler similarity; 0 below `minSimilarity`. */
 export const jaroWinkler = api.jaroWinkler;
-/** Scores one query against many strings in one call; `Float64Array` aligned with `choices`. */
-export const scoreMany = api.scoreMany;
+// ---- issue 12: more metrics, extract ----
+const extraApi = createExtraMetrics(state.kernel, extraKernel(), api, PAIRWISE_JS_BELOW.levenshtein);
+
+/** Scores one query against many strings in one call (any metric); `Float64Array` aligned with `choices`. */
+export const scoreMany = extraApi.scoreMany;
+/**
+ * Levenshtein distance over code points; `maxDistance + 1` when it exceeds `maxDistance`. With
+ * `weights: { insert, delete, substitute }` (non-negative integers, 1 when left out) each edit
+ * costs its weight.
+ */
+export const levenshtein = extraApi.levenshtein;
+/** Insertions and deletions only: `|a| + |b| - 2 * longestCommonSubsequence(a, b)`. */
+export const indel = extraApi.indel;
+/** `1 - indel / (|a| + |b|)`, 1 for two empty strings (python-Levenshtein's ratio). */
+export const ratio = extraApi.ratio;
+/** The length of a longest common subsequence. */
+export const longestCommonSubsequence = extraApi.longestCommonSubsequence;
+/** Positions that differ; different lengths need `pad: true` (the extra code points count). */
+export const hamming = extraApi.hamming;
+/** `1 - hamming / max(|a|, |b|)`, 1 for two empty strings. */
+export const hammingSimilarity = extraApi.hammingSimilarity;
+/** Optimal string alignment distance (adjacent transpositions, no substring edited twice). */
+export const osa = extraApi.osa;
+/** `1 - osa / max(|a|, |b|)`, 1 for two empty strings. */
+export const osaSimilarity = extraApi.osaSimilarity;
+/** Unrestricted Damerau-Levenshtein distance. */
+export const damerauLevenshtein = extraApi.damerauLevenshtein;
+/** `1 - damerauLevenshtein / max(|a|, |b|)`, 1 for two empty strings. */
+export const damerauLevenshteinSimilarity = extraApi.damerauLevenshteinSimilarity;
+export { extract, extractOne } from './extract.js';
+export type { ExtractOptions } from './extract.js';
+export type { AnyMetric, ExtraMetric } from './kernel.js';
+export { ALL_METRICS, EXTRA_METRICS } from './kernel.js';
+export type {
+  DistanceOptions,
+  ExtraMetrics,
+  HammingOptions,
+  HammingSimilarityOptions,
+  ScoreManyAnyOptions,
+  SimilarityOptions,
+  WeightedLevenshteinOptions,
+} from './metrics-extra.js';
+export type { Weights } from './options.js';
+// ---- end issue 12 ----
 
 /** What this process computes with: versions, backend, platform, binary path and hash. */
 export function capability(): Capability {

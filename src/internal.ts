@@ -6,3 +6,7 @@ export { jsKernel, loadAddon, nativeKernel, selectBackend } from './backend/inde
 export { createMetrics } from './metrics.js';
 export { METRIC_IDS, METRICS, KERNEL_VERSION } from './kernel.js';
 export type { Kernel, Metric } from './kernel.js';
+// issue 12
+export { createExtraMetrics } from './metrics-extra.js';
+export { jsExtraKernel } from './backend/js-extra.js';
+export { nativeExtraKernel } from './backend/native-extra.js';

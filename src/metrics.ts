@@ -1,4 +1,4 @@
-import type { Kernel, Metric } from './kernel.js';
+import { METRICS, METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { jsKernel } from './backend/js.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions } from './options.js';
@@ -72,6 +72,11 @@ function checkSize(fn: string, a: string, b: string): void {
 
 export function checkMetric(fn: string, metric: unknown): asserts metric is Metric {
   OPTION_RULES.metric.check(fn, 'metric', metric);
+  // issue 12: the added metrics reach scoreMany through src/metrics-extra.ts; here (scoreMatrix)
+  // only the core four.
+  if (!Object.prototype.hasOwnProperty.call(METRIC_IDS, metric as string)) {
+    throw rangeError(ERROR_CODES.OPTION, `${fn}: metric must be one of ${METRICS.join(', ')}, got ${describe(metric)}`);
+  }
 }
 
 const SCORE_MANY_OPTIONS = ['maxDistance', 'minSimilarity', 'prefixWeight'];

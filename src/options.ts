@@ -3,7 +3,7 @@
 // so they accept the same values and say the same thing about a bad one.
 import { z } from 'zod';
 import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
-import { METRICS, type Metric } from './kernel.js';
+import { ALL_METRICS, isDistanceMetric, type AnyMetric, type Metric } from './kernel.js';
 
 /**
  * `maxDistance` above this is no cutoff at all: no string reaches 2^32 code points, so no
@@ -41,6 +41,57 @@ const isCount = (v: unknown) => v === Infinity || (typeof v === 'number' && Numb
 const inRange = (max: number) => (v: unknown) => typeof v === 'number' && v >= 0 && v <= max;
 const count = () => z.union([z.number().int().min(0), z.literal(Infinity)]);
 
+// ---- issue 12: levenshtein's weights ----
+/** The most a weight may be: every weighted distance then stays an exact double (below 2^53). */
+export const MAX_WEIGHT = 2 ** 20;
+
+export interface Weights {
+  insert: number;
+  delete: number;
+  substitute: number;
+}
+
+const WEIGHT_KEYS = ['insert', 'delete', 'substitute'] as const;
+const isWeight = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_WEIGHT;
+const WEIGHT_EXPECTS = `an integer in [0, ${MAX_WEIGHT}]`;
+
+/**
+ * `weights: { insert, delete, substitute }`: each a non-negative integer up to MAX_WEIGHT, a
+ * left-out key meaning 1. Read like an options object (own keys, each once, unknown keys
+ * refused); returns all three.
+ */
+function weightsRule(): Rule<Weights> {
+  const expects = `an object { insert, delete, substitute } of integers in [0, ${MAX_WEIGHT}]`;
+  return {
+    expects,
+    check: (fn, name, value) => {
+      if (typeof value !== 'object' || value === null || isArrayOrRevoked(value)) throw bad(fn, name, expects, value);
+      const out: Weights = { insert: 1, delete: 1, substitute: 1 };
+      for (const key of Reflect.ownKeys(value)) {
+        if (typeof key === 'symbol' || !(WEIGHT_KEYS as readonly string[]).includes(key)) {
+          const k = typeof key === 'symbol' ? key.toString() : JSON.stringify(key);
+          throw rangeError(ERROR_CODES.OPTION, `${fn}: ${name} has an unknown key ${k}; known keys: ${WEIGHT_KEYS.join(', ')}`);
+        }
+        const v = (value as Record<string, unknown>)[key];
+        if (v === undefined) continue;
+        if (!isWeight(v)) throw bad(fn, `${name}.${key}`, WEIGHT_EXPECTS, v);
+        out[key as keyof Weights] = v as number;
+      }
+      return out;
+    },
+    zod: () =>
+      z
+        .object({
+          insert: z.number().int().min(0).max(MAX_WEIGHT).optional(),
+          delete: z.number().int().min(0).max(MAX_WEIGHT).optional(),
+          substitute: z.number().int().min(0).max(MAX_WEIGHT).optional(),
+        })
+        .strict()
+        .transform((w) => ({ insert: w.insert ?? 1, delete: w.delete ?? 1, substitute: w.substitute ?? 1 })),
+  };
+}
+// ---- end issue 12 ----
+
 /** The rules, by option name. */
 export const OPTION_RULES = {
   maxDistance: rule('a non-negative integer or Infinity', isCount, count),
@@ -51,13 +102,18 @@ export const OPTION_RULES = {
   threads: rule('a positive integer', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1, () =>
     z.number().int().min(1),
   ),
+  // issue 12: every metric by name (scoreMatrix and the native corpus index take the core four).
   metric: rule(
-    `one of ${METRICS.join(', ')}`,
-    (v) => typeof v === 'string' && (METRICS as readonly string[]).includes(v),
-    () => z.enum(METRICS),
+    `one of ${ALL_METRICS.join(', ')}`,
+    (v) => typeof v === 'string' && (ALL_METRICS as readonly string[]).includes(v),
+    () => z.enum(ALL_METRICS as [AnyMetric, ...AnyMetric[]]),
   ),
   backend: rule('"native" or "js"', (v) => v === 'native' || v === 'js', () => z.enum(['native', 'js'])),
   dedupe: rule('a boolean', (v) => typeof v === 'boolean', () => z.boolean()),
+  // ---- issue 12 ----
+  pad: rule('a boolean', (v) => typeof v === 'boolean', () => z.boolean()),
+  weights: weightsRule(),
+  // ---- end issue 12 ----
 } satisfies Record<string, Rule<unknown>>;
 
 export type OptionName = keyof typeof OPTION_RULES;
@@ -114,36 +170,45 @@ export function kernelMaxDistance(value: number): number {
  * `prefixWeight`. One rule, used by scoreMany/scoreMatrix, closest* and the task schema.
  * Returns the message for a combination that cannot go together, else undefined.
  */
-export function metricConflict(metric: Metric, o: Record<string, unknown>, cutoff: 'minSimilarity' | 'minScore'): string | undefined {
-  if (o.maxDistance !== undefined && metric !== 'levenshtein') {
-    return `maxDistance is for levenshtein; use ${cutoff} with ${metric}`;
+export function metricConflict(metric: AnyMetric, o: Record<string, unknown>, cutoff: 'minSimilarity' | 'minScore'): string | undefined {
+  // issue 12: every distance takes maxDistance; longestCommonSubsequence (a count) takes no cutoff.
+  if (metric === 'longestCommonSubsequence' && (o.maxDistance !== undefined || o[cutoff] !== undefined)) {
+    return `longestCommonSubsequence scores are lengths and take neither maxDistance nor ${cutoff}`;
   }
-  if (o[cutoff] !== undefined && metric === 'levenshtein') {
-    return `${cutoff} is for similarity metrics; use maxDistance with levenshtein`;
+  if (o.maxDistance !== undefined && !isDistanceMetric(metric)) {
+    return `maxDistance is for distances; use ${cutoff} with ${metric}`;
+  }
+  if (o[cutoff] !== undefined && isDistanceMetric(metric)) {
+    return `${cutoff} is for similarity metrics; use maxDistance with ${metric}`;
   }
   if (o.prefixWeight !== undefined && metric !== 'jaroWinkler') {
     return `prefixWeight is for jaroWinkler, not ${metric}`;
   }
+  if (o.pad !== undefined && metric !== 'hamming' && metric !== 'hammingSimilarity') {
+    return `pad is for hamming and hammingSimilarity, not ${metric}`;
+  }
   return undefined;
 }
 
-export function checkMetricConflict(fn: string, metric: Metric, o: Record<string, unknown>, cutoff: 'minSimilarity' | 'minScore'): void {
+export function checkMetricConflict(fn: string, metric: AnyMetric, o: Record<string, unknown>, cutoff: 'minSimilarity' | 'minScore'): void {
   const conflict = metricConflict(metric, o, cutoff);
   if (conflict) throw rangeError(ERROR_CODES.OPTION, `${fn}: ${conflict}`);
 }
 
 /** The search options as a search runs them. */
 export interface SearchOptions {
-  metric: Metric;
+  metric: AnyMetric;
   /** Any non-negative integer or Infinity; callers clamp it to the corpus size. */
   n: number;
   prefixWeight: number;
   minScore: number;
   /** -1 for no cutoff. */
   maxDistance: number;
+  /** hamming: compare strings of other lengths, the extra code points counting as mismatches. */
+  pad?: boolean;
 }
 
-export const SEARCH_OPTION_NAMES = ['n', 'metric', 'minScore', 'maxDistance', 'prefixWeight'] as const;
+export const SEARCH_OPTION_NAMES = ['n', 'metric', 'minScore', 'maxDistance', 'prefixWeight', 'pad'] as const;
 
 /** Checks the search options of `closest*` (already read by readOptions). */
 export function searchOptions(fn: string, o: Record<string, unknown>): SearchOptions {
@@ -155,7 +220,8 @@ export function searchOptions(fn: string, o: Record<string, unknown>): SearchOpt
   // `maxDistance: Infinity` is "no cutoff", allowed for every metric (as is a left-out option).
   const given = o.maxDistance === Infinity ? { ...o, maxDistance: undefined } : o;
   checkMetricConflict(fn, metric, given, 'minScore');
-  return { metric, n, minScore, maxDistance: kernelMaxDistance(maxDistance), prefixWeight };
+  const pad = option(fn, o, 'pad', false);
+  return { metric, n, minScore, maxDistance: kernelMaxDistance(maxDistance), prefixWeight, ...(pad ? { pad } : {}) };
 }
 
 /**
@@ -173,6 +239,7 @@ export function closestTaskSchema<E extends z.ZodRawShape>(extra: E) {
       .optional()
       .transform((v) => (v === Infinity ? undefined : v)),
     prefixWeight: OPTION_RULES.prefixWeight.zod().optional(),
+    pad: OPTION_RULES.pad.zod().optional(),
   };
   return z
     .object({ ...shape, ...extra })
@@ -180,7 +247,7 @@ export function closestTaskSchema<E extends z.ZodRawShape>(extra: E) {
     .superRefine((args, ctx) => {
       const o = args as Record<string, unknown>;
       const given = o.maxDistance === Infinity ? { ...o, maxDistance: undefined } : o;
-      const conflict = metricConflict(o.metric as Metric, given, 'minScore');
+      const conflict = metricConflict(o.metric as AnyMetric, given, 'minScore');
       if (conflict) ctx.addIssue({ code: 'custom', message: conflict });
     });
 }

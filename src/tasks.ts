@@ -2,7 +2,7 @@
 // arguments checked by the task's schema, on the client before sending and on the worker again.
 import { z } from 'zod';
 import type { Corpus, Match } from './corpus.js';
-import { METRICS } from './kernel.js';
+import { ALL_METRICS, isDistanceMetric, type AnyMetric } from './kernel.js';
 import { CORPUS_ID_PATTERN } from './corpus.js';
 import { closestTaskSchema } from './options.js';
 import { TaskArgumentError } from './errors.js';
@@ -66,7 +66,7 @@ const mergeArgs = z
   .object({
     corpus: corpusId,
     n: z.number().int().min(0).max(LIMITS.n),
-    metric: z.enum(METRICS),
+    metric: z.enum(ALL_METRICS as [AnyMetric, ...AnyMetric[]]), // issue 12: every metric
   })
   .strict();
 
@@ -174,6 +174,7 @@ async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: T
     minScore: args.minScore,
     maxDistance: args.maxDistance,
     prefixWeight: args.prefixWeight,
+    pad: args.pad, // issue 12
     signal: ctx.signal,
     backend: ctx.backend,
     threads: ctx.threads,
@@ -219,9 +220,9 @@ export const TASKS = {
  * Merges per-shard results (each already in global indices) into the n best per query: by
  * score, then by the lower global index. Equal to searching the whole corpus at once.
  */
-export function mergeClosest(parts: RawResult[], n: number, metric: (typeof METRICS)[number]): RawResult {
+export function mergeClosest(parts: RawResult[], n: number, metric: AnyMetric): RawResult {
   const queries = parts.length === 0 ? 0 : parts[0].length;
-  const lower = metric === 'levenshtein';
+  const lower = isDistanceMetric(metric); // issue 12: every distance metric
   const out: RawResult = [];
   for (let q = 0; q < queries; q++) {
     const all = parts.flatMap((p) => p[q]);
