@@ -90,3 +90,9 @@ export type {
   WorkerInfo,
   WorkerOptions,
 } from './dispatch/index.js';
+
+// --- issue 12: processors, edit operations, medians ---
+export { PROCESSORS, applyProcessor } from './processors.js';
+export type { Processor, ProcessorName } from './processors.js';
+export type { ProcessorOptions } from './metrics.js';
+// --- end issue 12 ---

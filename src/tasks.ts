@@ -174,6 +174,7 @@ async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: T
     minScore: args.minScore,
     maxDistance: args.maxDistance,
     prefixWeight: args.prefixWeight,
+    processor: args.processor,
     signal: ctx.signal,
     backend: ctx.backend,
     threads: ctx.threads,
