@@ -96,3 +96,8 @@ export { PROCESSORS, applyProcessor } from './processors.js';
 export type { Processor, ProcessorName } from './processors.js';
 export type { ProcessorOptions } from './metrics.js';
 // --- end issue 12 ---
+
+// --- issue 12: edit operations ---
+export { editops, opcodes, matchingBlocks, applyEdit, inverse } from './editops.js';
+export type { EditOp, EditOpName, EditMetric, EditopsOptions, MatchingBlock, Opcode, OpcodeTag } from './editops.js';
+// --- end issue 12: edit operations ---
