@@ -101,3 +101,8 @@ export type { ProcessorOptions } from './metrics.js';
 export { editops, opcodes, matchingBlocks, applyEdit, inverse } from './editops.js';
 export type { EditOp, EditOpName, EditMetric, EditopsOptions, MatchingBlock, Opcode, OpcodeTag } from './editops.js';
 // --- end issue 12: edit operations ---
+
+// --- issue 12: medians and sequence ratios ---
+export { median, setMedian, seqRatio, setRatio } from './median.js';
+export type { MedianOptions } from './median.js';
+// --- end issue 12: medians and sequence ratios ---
