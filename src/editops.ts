@@ -3,7 +3,8 @@
 // delete, each costing 1) and Indel (insert and delete only).
 //
 // Which minimal script: the common prefix and suffix are set aside (they are never edited),
-// then the script is read back from the end of the dynamic-programming matrix, preferring at
+// then the script is read back from the end of the dynamic-programming matrix (kept as
+// Myers/Hyyrö bit vectors, one column at a time), preferring at
 // each cell a deletion, then the diagonal (a match, or a replacement), then an insertion: the
 // rule RapidFuzz's traceback follows, so both give the same script for the same pair whenever
 // the matrix fits in FULL_TRACEBACK_CELLS (checked against RapidFuzz 3.14.6 in
@@ -37,10 +38,11 @@ export interface EditopsOptions {
 
 /**
  * Up to this many cells (after the common prefix and suffix are set aside) the script is read
- * back from a full matrix of one byte a cell (16 MiB); above it, Hirschberg's linear-memory
- * recursion runs, down to sub-problems of this size.
+ * back from the bit vectors of every column (two bits a cell for Levenshtein, one for Indel:
+ * 16 MiB at most); above it, Hirschberg's linear-memory recursion runs, down to sub-problems of
+ * this size.
  */
-export const FULL_TRACEBACK_CELLS = 1 << 24;
+export const FULL_TRACEBACK_CELLS = 1 << 26;
 
 /** The code points of `s` (a lone surrogate is one, as everywhere in strdist). */
 export function codePoints(s: string): Int32Array {
@@ -61,55 +63,166 @@ export function codePoints(s: string): Int32Array {
   return out.subarray(0, n);
 }
 
-// Flags kept per cell for the traceback.
-const CAN_DELETE = 1;
-const CAN_DIAGONAL = 2;
+/** For each distinct code point of p[p0 .. p0 + n), W words of bits: bit i set where p[p0 + i] is it. */
+function patternMasks(p: Int32Array, p0: number, n: number, W: number): Map<number, Int32Array> {
+  const masks = new Map<number, Int32Array>();
+  for (let i = 0; i < n; i++) {
+    const c = p[p0 + i];
+    let m = masks.get(c);
+    if (!m) masks.set(c, (m = new Int32Array(W)));
+    m[i >>> 5] |= 1 << (i & 31);
+  }
+  return masks;
+}
 
 /**
- * The script for a[a0:a1] -> b[b0:b1] read back from a full matrix, appended to `out`
- * (positions are absolute). Rows go over a, columns over b.
+ * Runs the text t[t0 .. t0 + m) over the pattern (n code points, W words): unit-cost
+ * Levenshtein, Myers' bit-vector algorithm in blocks of 32 rows (Myers 1999; Hyyrö 2003), the
+ * vertical deltas of each column in VP (+1) and VN (-1). With `store`, column j's vectors are
+ * kept at store[j * W ..] (VP) and store[(m + 1 + j) * W ..] (VN), column 0 included.
+ */
+function levenshteinColumns(
+  masks: Map<number, Int32Array>, n: number, W: number, t: Int32Array, t0: number, m: number, store: Int32Array | null,
+): { VP: Int32Array; VN: Int32Array } {
+  const VP = new Int32Array(W).fill(-1);
+  const VN = new Int32Array(W);
+  const none = new Int32Array(W);
+  const lastW = W - 1;
+  const lastTop = 1 << ((n - 1) & 31);
+  if (store) store.set(VP, 0);
+  for (let j = 1; j <= m; j++) {
+    const eqs = masks.get(t[t0 + j - 1]) ?? none;
+    let hin = 1;
+    for (let b = 0; b < W; b++) {
+      let eq = eqs[b];
+      const vp = VP[b];
+      const vn = VN[b];
+      const xv = eq | vn;
+      if (hin < 0) eq |= 1;
+      const xh = (((eq & vp) + vp) ^ vp) | eq;
+      let ph = vn | ~(xh | vp);
+      let mh = vp & xh;
+      const tb = b === lastW ? lastTop : -0x80000000;
+      const hout = (ph & tb) !== 0 ? 1 : (mh & tb) !== 0 ? -1 : 0;
+      ph <<= 1;
+      mh <<= 1;
+      if (hin < 0) mh |= 1;
+      else if (hin > 0) ph |= 1;
+      VP[b] = mh | ~(xv | ph);
+      VN[b] = ph & xv;
+      hin = hout;
+    }
+    if (store) {
+      store.set(VP, j * W);
+      store.set(VN, (m + 1 + j) * W);
+    }
+  }
+  return { VP, VN };
+}
+
+/**
+ * The same for Indel, through the longest common subsequence: Hyyrö's bit-vector LCS (Allison
+ * and Dix 1986; Hyyrö 2004), S with a zero bit at row i where L[i][j] = L[i - 1][j] + 1. With
+ * `store`, column j's S at store[j * W ..].
+ */
+function lcsColumns(
+  masks: Map<number, Int32Array>, W: number, t: Int32Array, t0: number, m: number, store: Int32Array | null,
+): Int32Array {
+  const S = new Int32Array(W).fill(-1);
+  if (store) store.set(S, 0);
+  for (let j = 1; j <= m; j++) {
+    const eqs = masks.get(t[t0 + j - 1]);
+    if (eqs) {
+      let carry = 0;
+      for (let b = 0; b < W; b++) {
+        const sv = S[b];
+        const u = sv & eqs[b];
+        const sum = (sv >>> 0) + (u >>> 0) + carry;
+        carry = sum > 0xffffffff ? 1 : 0;
+        S[b] = (sum | 0) | (sv & ~eqs[b]);
+      }
+    }
+    if (store) store.set(S, j * W);
+  }
+  return S;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** How many of the first `rows` bits of v[at .. at + W) are set. */
+function prefixCount(v: Int32Array, at: number, rows: number): number {
+  let c = 0;
+  const full = rows >>> 5;
+  for (let b = 0; b < full; b++) c += popcount(v[at + b]);
+  const rest = rows & 31;
+  if (rest) c += popcount(v[at + full] & ((1 << rest) - 1));
+  return c;
+}
+
+/**
+ * The script for a[a0:a1] -> b[b0:b1] read back from the bit vectors of every column (two bits
+ * a cell for Levenshtein, one for Indel), appended to `out` with absolute positions. The rule
+ * at each cell, from the end: a deletion when D[i][j] = D[i-1][j] + 1, else the diagonal when
+ * it is optimal (always for a match), else an insertion.
  */
 function fullTraceback(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number, b1: number, indel: boolean, out: EditOp[]): void {
   const n = a1 - a0;
   const m = b1 - b0;
-  const w = m + 1;
-  const flags = new Uint8Array((n + 1) * w);
-  let prev = new Int32Array(w);
-  let cur = new Int32Array(w);
-  for (let j = 0; j <= m; j++) prev[j] = j;
-  for (let j = 1; j <= m; j++) flags[j] = 0; // row 0: insertions only
-  for (let i = 1; i <= n; i++) {
-    const ca = a[a0 + i - 1];
-    cur[0] = i;
-    flags[i * w] = CAN_DELETE;
-    for (let j = 1; j <= m; j++) {
-      const del = prev[j] + 1;
-      const ins = cur[j - 1] + 1;
-      const same = ca === b[b0 + j - 1];
-      const diag = same ? prev[j - 1] : indel ? Infinity : prev[j - 1] + 1;
-      const d = Math.min(del, ins, diag);
-      cur[j] = d;
-      flags[i * w + j] = (del === d ? CAN_DELETE : 0) | (diag === d ? CAN_DIAGONAL : 0);
-    }
-    [prev, cur] = [cur, prev];
-  }
   const start = out.length;
+  if (n === 0 || m === 0) {
+    for (let i = n; i > 0; i--) out.push(['delete', a0 + i - 1, b0 + m]);
+    for (let j = m; j > 0; j--) out.push(['insert', a0, b0 + j - 1]);
+    reverseFrom(out, start);
+    return;
+  }
+  const W = (n + 31) >>> 5;
+  const masks = patternMasks(a, a0, n, W);
+  const store = new Int32Array((indel ? 1 : 2) * (m + 1) * W);
+  let d: number;
+  if (indel) {
+    const S = lcsColumns(masks, W, b, b0, m, store);
+    d = n + m - 2 * (n - prefixCount(S, 0, n));
+  } else {
+    levenshteinColumns(masks, n, W, b, b0, m, store);
+    d = m + prefixCount(store, m * W, n) - prefixCount(store, (2 * m + 1) * W, n);
+  }
   let i = n;
   let j = m;
-  while (i > 0 || j > 0) {
-    const f = flags[i * w + j];
-    if (i > 0 && f & CAN_DELETE) {
+  while (i > 0 && j > 0) {
+    const bit = 1 << ((i - 1) & 31);
+    const up = (store[j * W + ((i - 1) >>> 5)] & bit) !== 0; // D[i][j] = D[i-1][j] + 1
+    if (up) {
       i--;
+      d--;
       out.push(['delete', a0 + i, b0 + j]);
-    } else if (i > 0 && j > 0 && f & CAN_DIAGONAL) {
+      continue;
+    }
+    const same = a[a0 + i - 1] === b[b0 + j - 1];
+    let diagonal = same;
+    if (!same && !indel) {
+      // D[i-1][j-1] from column j-1: (j - 1) + its deltas over rows 1 .. i-1
+      const diag = j - 1 + prefixCount(store, (j - 1) * W, i - 1) - prefixCount(store, (m + j) * W, i - 1);
+      diagonal = diag === d - 1;
+    }
+    if (diagonal) {
       i--;
       j--;
-      if (a[a0 + i] !== b[b0 + j]) out.push(['replace', a0 + i, b0 + j]);
+      if (!same) {
+        d--;
+        out.push(['replace', a0 + i, b0 + j]);
+      }
     } else {
       j--;
+      d--;
       out.push(['insert', a0 + i, b0 + j]);
     }
   }
+  while (i > 0) out.push(['delete', a0 + --i, b0]);
+  while (j > 0) out.push(['insert', a0, b0 + --j]);
   reverseFrom(out, start);
 }
 
@@ -117,25 +230,33 @@ function reverseFrom<T>(list: T[], start: number): void {
   for (let x = start, y = list.length - 1; x < y; x++, y--) [list[x], list[y]] = [list[y], list[x]];
 }
 
-/** The last row of the distance matrix of a[a0:a1] against every prefix of b[b0:b1]. */
+/**
+ * The last row of the distance matrix of a[a0:a1] against every prefix of b[b0:b1] (both read
+ * backwards with `reverse`), bit-parallel with b as the pattern.
+ */
 function lastRow(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number, b1: number, indel: boolean, reverse: boolean): Int32Array {
+  const n = a1 - a0;
   const m = b1 - b0;
   const row = new Int32Array(m + 1);
-  for (let j = 0; j <= m; j++) row[j] = j;
-  const n = a1 - a0;
-  for (let i = 1; i <= n; i++) {
-    const ca = reverse ? a[a1 - i] : a[a0 + i - 1];
-    let diagPrev = row[0];
-    row[0] = i;
+  row[0] = n;
+  if (m === 0) return row;
+  const pa = reverse ? a.slice(a0, a1).reverse() : a.subarray(a0, a1);
+  const pb = reverse ? b.slice(b0, b1).reverse() : b.subarray(b0, b1);
+  const W = (m + 31) >>> 5;
+  const masks = patternMasks(pb, 0, m, W);
+  if (indel) {
+    const S = lcsColumns(masks, W, pa, 0, n, null);
+    let lcs = 0;
     for (let j = 1; j <= m; j++) {
-      const cb = reverse ? b[b1 - j] : b[b0 + j - 1];
-      const up = row[j];
-      const sub = ca === cb ? diagPrev : indel ? 0x7fffffff : diagPrev + 1;
-      let d = up + 1;
-      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
-      if (sub < d) d = sub;
-      diagPrev = up;
-      row[j] = d;
+      if (((S[(j - 1) >>> 5] >>> ((j - 1) & 31)) & 1) === 0) lcs++;
+      row[j] = n + j - 2 * lcs;
+    }
+  } else {
+    const { VP, VN } = levenshteinColumns(masks, m, W, pa, 0, n, null);
+    for (let j = 1; j <= m; j++) {
+      const w = (j - 1) >>> 5;
+      const s = (j - 1) & 31;
+      row[j] = row[j - 1] + ((VP[w] >>> s) & 1) - ((VN[w] >>> s) & 1);
     }
   }
   return row;

@@ -2,7 +2,7 @@
 // One table of built-in processors, by name; a name travels to a remote worker, a function
 // cannot. Every built-in runs in TypeScript on both backends: 'lowercase' and 'nfkc' are V8's
 // own (ICU) calls already, and 'casefold'/'default' are one pass over the string; no native
-// version was built, so none is claimed faster (bench/run.mjs --processors times them).
+// version was built, so none is claimed faster (bench/run.mjs --only edit-ops times them).
 import { CASEFOLD_MULTI, CASEFOLD_RUNS } from './casefold-table.js';
 import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
 

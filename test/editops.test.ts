@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, applyEdit, editops, inverse, matchingBlocks, opcodes } from '../src/index.js';
-import { codePoints, editScript, opcodesFromEditops, type EditOp, type Opcode } from '../src/editops.js';
+import { FULL_TRACEBACK_CELLS, codePoints, editScript, opcodesFromEditops, type EditOp, type Opcode } from '../src/editops.js';
 
 type Metric = 'levenshtein' | 'indel';
 const METRICS: Metric[] = ['levenshtein', 'indel'];
@@ -158,15 +158,29 @@ describe('editops properties', () => {
     );
   });
 
-  it('long strings take the linear-memory path and stay minimal', () => {
-    // 5000 x 5000 after the affixes: over the full-traceback limit of 2^24 cells
+  it.each(METRICS)('%s: long strings, whole and through the linear-memory recursion, stay minimal', (metric) => {
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >>> 8) % 4;
-    const a = Array.from({ length: 5000 }, () => 'acgt'[rnd()]).join('');
-    const b = Array.from({ length: 5000 }, () => 'acgt'[rnd()]).join('');
-    const ops = editops(a, b);
-    expect(ops.length).toBe(refDistance(a, b, 'levenshtein'));
+    const a = Array.from({ length: 4000 }, () => 'acgt'[rnd()]).join('');
+    const b = Array.from({ length: 3500 }, () => 'acgt'[rnd()]).join('');
+    const d = refDistance(a, b, metric);
+    const ops = editops(a, b, { metric });
+    expect(ops.length).toBe(d);
     expect(applyEdit(ops, a, b)).toBe(b);
+    // the same pair with Hirschberg's recursion down to sub-problems of 2^16 cells
+    const split = editScript(codePoints(a), codePoints(b), metric === 'indel', 1 << 16);
+    expect(split.length).toBe(d);
+    expect(applyEdit(split, a, b)).toBe(b);
+  });
+
+  it('the linear-memory path runs above FULL_TRACEBACK_CELLS', () => {
+    expect(FULL_TRACEBACK_CELLS).toBe(2 ** 26);
+    const a = 'ab'.repeat(4200) + 'x';
+    const b = 'ba'.repeat(4100) + 'y';
+    const ops = editops(a, b); // 8401 x 8200 cells: over the limit, so Hirschberg splits it
+    expect(applyEdit(ops, a, b)).toBe(b);
+    // the same length as one traceback over the whole matrix (the limit lifted)
+    expect(ops.length).toBe(editScript(codePoints(a), codePoints(b), false, 2 ** 30).length);
   });
 });
 
