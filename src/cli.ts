@@ -7,6 +7,8 @@ import { ALL_METRICS, isDistanceMetric, type AnyMetric, type Metric } from './ke
 import { packageRoot } from './root.js';
 import { OPTION_RULES, type OptionName } from './options.js';
 import type { Corpus, Match } from './corpus.js';
+import { PROCESSORS, type ProcessorName } from './processors.js';
+import type { EditOp } from './editops.js';
 
 // Loaded lazily so that a backend that cannot load (STRDIST_BACKEND=native without a binary)
 // is reported as one clear line rather than a stack trace.
@@ -135,6 +137,7 @@ interface ClosestCliOptions {
   json?: boolean;
   threads?: number;
   queries?: string;
+  processor?: ProcessorName;
 }
 
 async function closestCommand(words: string[], opts: ClosestCliOptions): Promise<void> {
@@ -142,7 +145,7 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
   if (queries.length === 0) throw new Error('closest: give query words, or --queries FILE');
   const corpus = await loadCorpus(opts.corpus, opts.format);
   const cutoffs = { minScore: opts.minScore, maxDistance: opts.maxDistance, prefixWeight: opts.prefixWeight };
-  const search = { n: opts.n, metric: opts.metric, threads: opts.threads, ...cutoffs };
+  const search = { n: opts.n, metric: opts.metric, threads: opts.threads, processor: opts.processor, ...cutoffs };
   const results: Pick<Match, 'word' | 'score' | 'index'>[][] = [];
   // Batches keep the progress bar moving; a bar only on a terminal and for a --queries file.
   const bar = opts.queries && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, etaBuffer: 50 }) : undefined;
@@ -155,7 +158,9 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
       const ref = await dispatcher.putCorpus(corpus);
       const argsList: import('./tasks.js').ClosestArgs[] = [];
       for (let i = 0; i < queries.length; i += batch) {
-        argsList.push({ corpus: ref.id, queries: queries.slice(i, i + batch), n: opts.n, metric: opts.metric, ...cutoffs });
+        argsList.push({
+          corpus: ref.id, queries: queries.slice(i, i + batch), n: opts.n, metric: opts.metric, processor: opts.processor, ...cutoffs,
+        });
       }
       const ids = await dispatcher.map('closest', argsList, { require: opts.require });
       let done = 0;
@@ -190,6 +195,45 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
     (q, i) => `${q}: ${results[i].map((m) => `${m.word} ${formatScore(opts.metric, m.score)}`).join(', ')}`,
   );
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/**
+ * An edit script as text: one line per operation (`replace 0 0  k -> s`), the distance, then
+ * the two strings aligned in columns of code points, with a line of marks under them (`r`
+ * replace, `i` insert, `d` delete, a space where they agree).
+ */
+export function formatEditops(ops: readonly EditOp[], a: string, b: string): string[] {
+  const ca = Array.from(a);
+  const cb = Array.from(b);
+  const show = (c: string | undefined) => JSON.stringify(c ?? '').slice(1, -1);
+  const lines = ops.map(([op, i, j]) =>
+    `${op.padEnd(7)} ${String(i).padStart(3)} ${String(j).padStart(3)}  ` +
+    (op === 'replace' ? `${show(ca[i])} -> ${show(cb[j])}` : op === 'insert' ? `+ ${show(cb[j])}` : `- ${show(ca[i])}`),
+  );
+  lines.push(`distance ${ops.length}`);
+  let top = '';
+  let bottom = '';
+  let marks = '';
+  let i = 0;
+  let j = 0;
+  const cell = (x: string, y: string, mark: string) => {
+    const w = Math.max(x.length, y.length, 1);
+    top += x.padEnd(w);
+    bottom += y.padEnd(w);
+    marks += mark.padEnd(w);
+  };
+  const equalUpTo = (ai: number) => {
+    while (i < ai) cell(ca[i++], cb[j++], ' ');
+  };
+  for (const [op, ai] of ops) {
+    equalUpTo(ai);
+    if (op === 'replace') cell(ca[i++], cb[j++], 'r');
+    else if (op === 'insert') cell('-', cb[j++], 'i');
+    else cell(ca[i++], '-', 'd');
+  }
+  equalUpTo(ca.length);
+  lines.push('', top, bottom, marks.trimEnd());
+  return lines;
 }
 
 /** `--redis`, taken from STRDIST_REDIS_URL when not given (so no password needs to be in `ps`). */
@@ -235,11 +279,34 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'word list format').choices(CORPUS_FORMATS).default('lines'))
     .option('-t, --threads <t>', 'threads (default: all cores)', ruleArg('threads'))
     .option('-q, --queries <file>', 'read more queries from a file, one per line')
+    .addOption(new Option('--processor <p>', 'apply to the queries and the corpus words before comparing').choices(PROCESSORS))
     .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')
     .addOption(redisOption('send the search to strdist workers through this Redis'))
     .option('--prefix <prefix>', 'key prefix of the queues (with --redis)', 'strdist')
     .addOption(new Option('--require <backend>', 'which workers may run it (with --redis)').choices(['native', 'any']).default('native'))
     .action((words: string[], opts: ClosestCliOptions) => closestCommand(words, opts));
+
+  program
+    .command('editops')
+    .description('print a minimal edit script turning a into b, and the two strings aligned')
+    .addOption(new Option('-m, --metric <metric>', 'levenshtein (replace, insert, delete) or indel (insert, delete)').choices(['levenshtein', 'indel']).default('levenshtein'))
+    .addOption(new Option('--processor <p>', 'apply to both strings first').choices(PROCESSORS))
+    .option('--json', 'print JSON: {"metric", "a", "b", "distance", "editops", "opcodes"}')
+    .argument('<a>', 'first string')
+    .argument('<b>', 'second string')
+    .action((a: string, b: string, opts: { metric: 'levenshtein' | 'indel'; processor?: ProcessorName; json?: boolean }) => {
+      const options = { metric: opts.metric, processor: opts.processor };
+      const ops = lib.editops(a, b, options);
+      if (opts.json) {
+        const opcodes = lib.opcodes(a, b, options);
+        const processor = opts.processor ? { processor: opts.processor } : {};
+        console.log(JSON.stringify({ metric: opts.metric, ...processor, a, b, distance: ops.length, editops: ops, opcodes }));
+        return;
+      }
+      const pa = opts.processor ? lib.applyProcessor(opts.processor, a) : a;
+      const pb = opts.processor ? lib.applyProcessor(opts.processor, b) : b;
+      process.stdout.write(formatEditops(ops, pa, pb).join('\n') + '\n');
+    });
 
   program
     .command('worker')

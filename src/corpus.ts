@@ -8,6 +8,7 @@ import { isExtraMetric, searchExtra } from './search-extra.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { checkString } from './metrics.js';
 import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions, type SearchOptions } from './options.js';
+import { processorFunction, type Processor } from './processors.js';
 import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
 
 export type { CorpusFormat } from './corpus-source.js';
@@ -49,6 +50,15 @@ export interface ClosestOptions {
   /** Cancels the search; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
   /**
+   * Applied to the query and to every corpus word before they are compared (issue 12); the
+   * matches still give the corpus's own words. On a corpus built without a processor, the
+   * processed words are kept on the corpus for the next search with that processor (a
+   * function processor is applied to every word on each call). On a corpus built with one,
+   * its processor applies to the queries by itself, and another one here is a RangeError.
+   * @defaultValue the corpus's processor (`'none'` when it was built without)
+   */
+  processor?: Processor;
+  /**
    * Run on this backend instead of the process's one (for comparisons and tests).
    * @defaultValue the process backend (`STRDIST_BACKEND`)
    */
@@ -58,6 +68,14 @@ export interface ClosestOptions {
 export interface CorpusOptions {
   /** Keep only the first occurrence of each word. @defaultValue true */
   dedupe?: boolean;
+  /**
+   * Applied once to every word here, and to every query of `closest*` (issue 12). The search
+   * runs on the processed words; matches, `words` and `at()` give the words as they were given.
+   * `dedupe` compares the words as given. The processor stays with this object: `putCorpus`
+   * refuses such a corpus (store the plain one and give `processor` in the task's arguments).
+   * @defaultValue 'none'
+   */
+  processor?: Processor;
 }
 
 export interface CorpusFileOptions extends CorpusOptions, ReadOptions {
@@ -78,9 +96,10 @@ interface Resolved {
   threads: number;
   signal?: AbortSignal;
   backend: 'native' | 'js';
+  processor?: Processor;
 }
 
-const CLOSEST_OPTIONS = [...SEARCH_OPTION_NAMES, 'threads', 'signal', 'backend'];
+const CLOSEST_OPTIONS = [...SEARCH_OPTION_NAMES, 'threads', 'signal', 'backend', 'processor'];
 export const CLOSEST_SYNC_OPTIONS = CLOSEST_OPTIONS.filter((k) => k !== 'signal');
 
 export function resolveClosestOptions(fn: string, options: unknown, allowed = CLOSEST_OPTIONS): Resolved {
@@ -101,7 +120,8 @@ export function resolveClosestOptions(fn: string, options: unknown, allowed = CL
       }
     }
   }
-  return { params, threads, signal, backend };
+  const processor = o.processor === undefined ? undefined : option(fn, o, 'processor', 'none');
+  return { params, threads, signal, backend, processor };
 }
 
 function utf16Lengths(strings: readonly string[]): Uint32Array {
@@ -156,7 +176,7 @@ const SYNC_BELOW = 20_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // Set by the class's static block: internal construction without exposing it publicly.
-let makeCorpus: (words: string[], positions: Uint32Array | undefined) => Corpus;
+let makeCorpus: (words: string[], positions: Uint32Array | undefined, processor?: Processor) => Corpus;
 // issue 12: closestSync under another function's name (extract, extractOne).
 export let closestSyncAs: (fn: string, corpus: Corpus, query: string, options: unknown) => Match[];
 let positionsOf: (corpus: Corpus) => Uint32Array | undefined;
@@ -172,15 +192,33 @@ export class Corpus implements Iterable<string> {
   #id: string | undefined;
   #native: unknown;
   #js: JsCorpusIndex | undefined;
+  /** The processor the corpus was built with; undefined for none. */
+  readonly #processor: Processor | undefined;
+  /** The words the search runs on: #words processed (the same array without a processor). */
+  readonly #searchWords: readonly string[];
+  /** Views of this (processor-less) corpus with a named processor applied, made on demand. */
+  #views: Map<Processor, Corpus> | undefined;
 
-  private constructor(words: string[], positions: Uint32Array | undefined) {
+  private constructor(words: string[], positions: Uint32Array | undefined, processor?: Processor) {
     this.#words = Object.freeze(words);
     this.#positions = positions;
+    const process = processorFunction('Corpus.from', processor);
+    this.#processor = process ? processor : undefined;
+    this.#searchWords = process ? words.map(process) : this.#words;
+  }
+
+  /**
+   * The processor this corpus was built with (`Corpus.from(words, { processor })`), or
+   * undefined when it was built without one.
+   */
+  get processor(): Processor | undefined {
+    return this.#processor;
   }
 
   /** From any iterable of strings. */
   static from(words: Iterable<string>, options?: CorpusOptions): Corpus {
-    const o = readOptions('Corpus.from', options, ['dedupe']);
+    const o = readOptions('Corpus.from', options, ['dedupe', 'processor']);
+    const processor = option('Corpus.from', o, 'processor', 'none');
     if (typeof words === 'string' || !isIterable(words)) {
       throw typeError(ERROR_CODES.ARGUMENT, `Corpus.from: words must be an iterable of strings, got ${describe(words)}`);
     }
@@ -205,7 +243,7 @@ export class Corpus implements Iterable<string> {
     // Positions are stored only where they differ from 0, 1, 2, … (kept positions increase,
     // so that is when the last one is past its own place).
     const identity = kept.length === 0 || kept[kept.length - 1] === kept.length - 1;
-    return new Corpus(list, identity ? undefined : Uint32Array.from(kept));
+    return new Corpus(list, identity ? undefined : Uint32Array.from(kept), processor);
   }
 
   /**
@@ -217,14 +255,20 @@ export class Corpus implements Iterable<string> {
     const o = readOptions('Corpus.fromFile', options, FILE_OPTIONS);
     checkString('Corpus.fromFile', 'path', path);
     const format = checkFormat('Corpus.fromFile', o.format);
-    return Corpus.from(await readWordFile(path, format, o as ReadOptions), { dedupe: o.dedupe as boolean | undefined });
+    return Corpus.from(await readWordFile(path, format, o as ReadOptions), {
+      dedupe: o.dedupe as boolean | undefined,
+      processor: o.processor as Processor | undefined,
+    });
   }
 
   /** From an http(s) URL, streamed, with a timeout (`timeoutMs`, 30 s by default). */
   static async fromURL(url: string | URL, options?: CorpusURLOptions): Promise<Corpus> {
     const o = readOptions('Corpus.fromURL', options, URL_OPTIONS);
     const format = checkFormat('Corpus.fromURL', o.format);
-    return Corpus.from(await fetchWords(url, format, o as FetchOptions), { dedupe: o.dedupe as boolean | undefined });
+    return Corpus.from(await fetchWords(url, format, o as FetchOptions), {
+      dedupe: o.dedupe as boolean | undefined,
+      processor: o.processor as Processor | undefined,
+    });
   }
 
   /** How many words are searched (duplicates dropped). */
@@ -261,9 +305,9 @@ export class Corpus implements Iterable<string> {
   }
 
   static {
-    makeCorpus = (words, positions) => new Corpus(words, positions);
+    makeCorpus = (words, positions, processor) => new Corpus(words, positions, processor);
     positionsOf = (corpus) => corpus.#positions;
-    closestSyncAs = (fn, corpus, query, options) => corpus.#closestSync(fn, query, options);
+    closestSyncAs = (fn, corpus, query, options) => corpus.#closestSyncAs(fn, query, options);
   }
 
   /** The words, in corpus order (frozen), duplicates dropped. */
@@ -283,11 +327,36 @@ export class Corpus implements Iterable<string> {
 
   #nativeHandle(): unknown {
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
-    return (this.#native ??= addon.corpusCreate(this.#words.join(''), utf16Lengths(this.#words)));
+    return (this.#native ??= addon.corpusCreate(this.#searchWords.join(''), utf16Lengths(this.#searchWords)));
   }
 
   #jsIndex(): JsCorpusIndex {
-    return (this.#js ??= new JsCorpusIndex(this.#words));
+    return (this.#js ??= new JsCorpusIndex(this.#searchWords));
+  }
+
+  /**
+   * The corpus a search with `processor` runs on, and the processing of its queries: this
+   * corpus when the option is left out or names this corpus's own processor; a view of the
+   * same words processed (cached for names) when this corpus has no processor; else an error.
+   */
+  #withProcessor(fn: string, processor: Processor | undefined): { corpus: Corpus; process?: (s: string) => string } {
+    const own = this.#processor;
+    if (processor === undefined || processor === own || (processor === 'none' && own === undefined)) {
+      return { corpus: this, process: processorFunction(fn, own) };
+    }
+    if (own !== undefined) {
+      throw rangeError(
+        ERROR_CODES.OPTION,
+        `${fn}: this corpus was built with processor ${describeProcessor(own)}; a search cannot apply ${describeProcessor(processor)} ` +
+          'instead (leave the option out, or build the corpus without a processor)',
+      );
+    }
+    let view = this.#views?.get(processor);
+    if (!view) {
+      view = new Corpus(this.#words as string[], this.#positions, processor);
+      if (typeof processor === 'string') (this.#views ??= new Map()).set(processor, view);
+    }
+    return { corpus: view, process: processorFunction(fn, processor) };
   }
 
   #matches(scores: ArrayLike<number>, indices: ArrayLike<number>, from: number, count: number): Match[] {
@@ -317,26 +386,39 @@ export class Corpus implements Iterable<string> {
   /** The `n` closest words to `query`, best first; ties go to the lower corpus index. */
   async closest(query: string, options?: ClosestOptions): Promise<Match[]> {
     checkString('closest', 'query', query);
-    return (await this.#many('closest', [query], options))[0];
+    return (await this.#search('closest', [query], options))[0];
   }
 
   /** `closest` for many queries at once (spread over the threads); aligned with `queries`. */
   async closestMany(queries: readonly string[], options?: ClosestOptions): Promise<Match[][]> {
     checkQueries('closestMany', queries);
-    return this.#many('closestMany', queries, options);
+    return this.#search('closestMany', queries, options);
+  }
+
+  /** closest/closestMany: the processor picks the corpus (this or a view) that searches. */
+  #search(fn: string, queries: readonly string[], options: ClosestOptions | undefined): Promise<Match[][]> {
+    const r = this.#resolve(fn, options);
+    const { corpus, process } = this.#withProcessor(fn, r.processor);
+    return corpus.#many(r, process ? queries.map(process) : queries);
   }
 
   /** `closest` on the calling thread (it blocks the event loop while it runs). */
   closestSync(query: string, options?: Omit<ClosestOptions, 'signal'>): Match[] {
     checkString('closestSync', 'query', query);
-    return this.#closestSync('closestSync', query, options);
+    return this.#closestSyncAs('closestSync', query, options);
   }
 
-  #closestSync(fn: string, query: string, options: unknown): Match[] {
+  #closestSyncAs(fn: string, query: string, options: unknown): Match[] {
     const r = this.#resolve(fn, options, CLOSEST_SYNC_OPTIONS);
+    const { corpus, process } = this.#withProcessor(fn, r.processor);
+    if (process) query = process(query);
+    return corpus.#closestSync(query, r);
+  }
+
+  #closestSync(query: string, r: Resolved): Match[] {
     if (r.params.n === 0) return [];
     // issue 12: the added metrics score every word with their cached scorers.
-    if (isExtraMetric(r.params.metric)) return this.#fromJs(searchExtra(this.#words, query, r.params, extraKernel(r.backend)));
+    if (isExtraMetric(r.params.metric)) return this.#fromJs(searchExtra(this.#searchWords, query, r.params, extraKernel(r.backend)));
     if (r.backend === 'js') return this.#fromJs(this.#jsIndex().search(query, r.params as SearchParams));
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const p = r.params;
@@ -354,8 +436,7 @@ export class Corpus implements Iterable<string> {
     return r;
   }
 
-  async #many(fn: string, queries: readonly string[], options: ClosestOptions | undefined): Promise<Match[][]> {
-    const r = this.#resolve(fn, options);
+  async #many(r: Resolved, queries: readonly string[]): Promise<Match[][]> {
     const p = r.params;
     if (p.n === 0) {
       if (r.signal?.aborted) throw abortError(r.signal);
@@ -367,7 +448,7 @@ export class Corpus implements Iterable<string> {
       const out: Match[][] = [];
       for (const q of queries) {
         if (r.signal?.aborted) throw abortError(r.signal);
-        out.push(this.#fromJs(searchExtra(this.#words, q, p, kernel)));
+        out.push(this.#fromJs(searchExtra(this.#searchWords, q, p, kernel)));
         await yieldToLoop();
       }
       if (r.signal?.aborted) throw abortError(r.signal);
@@ -425,10 +506,29 @@ function isIterable(value: unknown): value is Iterable<unknown> {
   }
 }
 
+function describeProcessor(p: Processor): string {
+  return typeof p === 'function' ? `a function${p.name ? ` (${p.name})` : ''}` : JSON.stringify(p);
+}
+
+/**
+ * Internal (dispatch): refuses a corpus built with a processor. Its processor would stay
+ * behind (a stored corpus is its words), so a remote search would run on other words than a
+ * local one; the task names its processor instead.
+ */
+export function checkPlainCorpus(fn: string, corpus: Corpus): void {
+  if (corpus.processor !== undefined) {
+    throw rangeError(
+      ERROR_CODES.OPTION,
+      `${fn}: this corpus was built with processor ${describeProcessor(corpus.processor)}, which a stored corpus does not keep; ` +
+        'store a corpus built without one and give processor in the task arguments',
+    );
+  }
+}
+
 /** Positions are stored in 32 bits. */
 const MAX_POSITION = 0xffffffff;
 
-const FILE_OPTIONS = ['dedupe', 'format', 'maxBytes'];
+const FILE_OPTIONS = ['dedupe', 'format', 'maxBytes', 'processor'];
 const URL_OPTIONS = [...FILE_OPTIONS, 'timeoutMs', 'signal', 'redirect', 'fetch'];
 
 function checkFormat(fn: string, value: unknown): CorpusFormat {

@@ -132,3 +132,19 @@ export type {
   WorkerInfo,
   WorkerOptions,
 } from './dispatch/index.js';
+
+// --- issue 12: processors, edit operations, medians ---
+export { PROCESSORS, applyProcessor } from './processors.js';
+export type { Processor, ProcessorName } from './processors.js';
+export type { ProcessorOptions } from './metrics.js';
+// --- end issue 12 ---
+
+// --- issue 12: edit operations ---
+export { editops, opcodes, matchingBlocks, applyEdit, inverse } from './editops.js';
+export type { EditOp, EditOpName, EditMetric, EditopsOptions, MatchingBlock, Opcode, OpcodeTag } from './editops.js';
+// --- end issue 12: edit operations ---
+
+// --- issue 12: medians and sequence ratios ---
+export { median, setMedian, seqRatio, setRatio } from './median.js';
+export type { MedianOptions } from './median.js';
+// --- end issue 12: medians and sequence ratios ---

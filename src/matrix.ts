@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { backendState } from './backend/index.js';
 import { checkQueries, withCancel } from './corpus.js';
 import { METRIC_IDS, type Kernel, type Metric } from './kernel.js';
-import { scoreManyArgs, type ScoreManyOptions } from './metrics.js';
+import { checkSize, scoreManyArgs, type ScoreManyOptions } from './metrics.js';
 import { checkSignal, option } from './options.js';
 import { ERROR_CODES, rangeError } from './errors.js';
 
@@ -34,9 +34,14 @@ export async function scoreMatrix(
   options?: ScoreMatrixOptions,
 ): Promise<Float64Array> {
   checkQueries('scoreMatrix', queries);
-  // The longest query against every choice: checks the choices, the options and the size limit.
+  // Checks the choices and the options, and applies the processor (issue 12) to the choices;
+  // then to the queries, and the longest query against every choice checks the size limit.
+  const args = scoreManyArgs('scoreMatrix', metric, '', choices, options, ['threads', 'signal']);
+  const { weight, cutoff, rest } = args;
+  choices = args.choices;
+  if (args.process) queries = queries.map(args.process);
   const longest = queries.reduce((a, b) => (b.length > a.length ? b : a), '');
-  const { weight, cutoff, rest } = scoreManyArgs('scoreMatrix', metric, longest, choices, options, ['threads', 'signal']);
+  for (const c of choices) checkSize('scoreMatrix', longest, c);
   const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
   const signal = checkSignal('scoreMatrix', rest.signal);
   // Typed arrays hold at most 2^32 - 1 elements here: refused up front, on both backends alike.

@@ -2,8 +2,20 @@ import { METRICS, METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { jsKernel } from './backend/js.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions } from './options.js';
+import { processorFunction, type Processor } from './processors.js';
 
-export interface LevenshteinOptions {
+/** The `processor` option (issue 12), taken by every pairwise function. */
+export interface ProcessorOptions {
+  /**
+   * What is done to both strings before they are compared: a built-in processor by name
+   * (`'lowercase'`, `'casefold'`, `'nfkc'`, `'nfkcCasefold'`, `'default'`) or a function that
+   * returns a string.
+   * @defaultValue 'none'
+   */
+  processor?: Processor;
+}
+
+export interface LevenshteinOptions extends ProcessorOptions {
   /**
    * Stop once the distance is known to exceed this; the result is then `maxDistance + 1`.
    * A non-negative integer, or `Infinity`.
@@ -12,7 +24,7 @@ export interface LevenshteinOptions {
   maxDistance?: number;
 }
 
-export interface JaroOptions {
+export interface JaroOptions extends ProcessorOptions {
   /**
    * Scores below this come back as 0, and the work stops as soon as that is certain. A score
    * exactly at the cutoff passes. In [0, 1].
@@ -29,7 +41,7 @@ export interface JaroWinklerOptions extends JaroOptions {
   prefixWeight?: number;
 }
 
-export interface ScoreManyOptions {
+export interface ScoreManyOptions extends ProcessorOptions {
   /** For `levenshtein`: see {@link LevenshteinOptions.maxDistance}. */
   maxDistance?: number;
   /** For `jaro` and `jaroWinkler`: see {@link JaroOptions.minSimilarity}. */
@@ -40,7 +52,7 @@ export interface ScoreManyOptions {
 
 export interface Metrics {
   levenshtein(a: string, b: string, options?: LevenshteinOptions): number;
-  levenshteinSimilarity(a: string, b: string, options?: Record<string, never>): number;
+  levenshteinSimilarity(a: string, b: string, options?: ProcessorOptions): number;
   jaro(a: string, b: string, options?: JaroOptions): number;
   jaroWinkler(a: string, b: string, options?: JaroWinklerOptions): number;
   scoreMany(metric: Metric, query: string, choices: readonly string[], options?: ScoreManyOptions): Float64Array;
@@ -61,7 +73,7 @@ export function checkString(fn: string, name: string, value: unknown): asserts v
   }
 }
 
-function checkSize(fn: string, a: string, b: string): void {
+export function checkSize(fn: string, a: string, b: string): void {
   if (a.length * b.length > MAX_CELLS && a !== b) {
     throw rangeError(
       ERROR_CODES.TOO_LARGE,
@@ -79,7 +91,12 @@ export function checkMetric(fn: string, metric: unknown): asserts metric is Metr
   }
 }
 
-const SCORE_MANY_OPTIONS = ['maxDistance', 'minSimilarity', 'prefixWeight'];
+const SCORE_MANY_OPTIONS = ['maxDistance', 'minSimilarity', 'prefixWeight', 'processor'];
+
+/** The `processor` option read from `o` as a function; undefined for none. */
+export function readProcessor(fn: string, o: Record<string, unknown>): ((s: string) => string) | undefined {
+  return processorFunction(fn, option(fn, o, 'processor', 'none'));
+}
 
 /**
  * Checks one-to-many arguments (shared by scoreMany and scoreMatrix): returns the prefix
@@ -93,7 +110,7 @@ export function scoreManyArgs(
   choices: unknown,
   options: unknown,
   extra: readonly string[] = [],
-): { weight: number; cutoff: number; rest: Record<string, unknown> } {
+): { weight: number; cutoff: number; rest: Record<string, unknown>; query: string; choices: readonly string[]; process?: (s: string) => string } {
   checkMetric(fn, metric);
   checkString(fn, 'query', query);
   if (!isArray(choices)) {
@@ -106,14 +123,18 @@ export function scoreManyArgs(
   if (metric === 'levenshtein') cutoff = kernelMaxDistance(option(fn, o, 'maxDistance', Infinity));
   else cutoff = option(fn, o, 'minSimilarity', 0);
   const weight = option(fn, o, 'prefixWeight', 0.1);
+  const process = readProcessor(fn, o);
+  const q = process ? process(query) : query;
+  const processed: string[] | undefined = process ? new Array(choices.length) : undefined;
   for (let i = 0; i < choices.length; i++) {
     const c: unknown = choices[i];
     if (typeof c !== 'string') {
       throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices[${i}] must be a string, got ${describe(c)}`);
     }
-    checkSize(fn, query, c);
+    const p = processed ? (processed[i] = process!(c)) : c;
+    checkSize(fn, q, p);
   }
-  return { weight, cutoff, rest: o };
+  return { weight, cutoff, rest: o, query: q, choices: processed ?? (choices as string[]), process };
 }
 
 export interface MetricsConfig {
@@ -141,38 +162,46 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
     levenshtein(a, b, options) {
       checkString('levenshtein', 'a', a);
       checkString('levenshtein', 'b', b);
-      const o = readOptions('levenshtein', options, ['maxDistance']);
+      const o = readOptions('levenshtein', options, ['maxDistance', 'processor']);
       const max = kernelMaxDistance(option('levenshtein', o, 'maxDistance', Infinity));
+      const process = readProcessor('levenshtein', o);
+      if (process) [a, b] = [process(a), process(b)];
       checkSize('levenshtein', a, b);
       return pickLev(a, b).levenshtein(a, b, max);
     },
     levenshteinSimilarity(a, b, options) {
       checkString('levenshteinSimilarity', 'a', a);
       checkString('levenshteinSimilarity', 'b', b);
-      readOptions('levenshteinSimilarity', options, []);
+      const process = readProcessor('levenshteinSimilarity', readOptions('levenshteinSimilarity', options, ['processor']));
+      if (process) [a, b] = [process(a), process(b)];
       checkSize('levenshteinSimilarity', a, b);
       return pickLev(a, b).levenshteinSimilarity(a, b);
     },
     jaro(a, b, options) {
       checkString('jaro', 'a', a);
       checkString('jaro', 'b', b);
-      const min = option('jaro', readOptions('jaro', options, ['minSimilarity']), 'minSimilarity', 0);
+      const o = readOptions('jaro', options, ['minSimilarity', 'processor']);
+      const min = option('jaro', o, 'minSimilarity', 0);
+      const process = readProcessor('jaro', o);
+      if (process) [a, b] = [process(a), process(b)];
       checkSize('jaro', a, b);
       return pickJaro(a, b).jaro(a, b, min);
     },
     jaroWinkler(a, b, options) {
       checkString('jaroWinkler', 'a', a);
       checkString('jaroWinkler', 'b', b);
-      const o = readOptions('jaroWinkler', options, ['minSimilarity', 'prefixWeight']);
+      const o = readOptions('jaroWinkler', options, ['minSimilarity', 'prefixWeight', 'processor']);
       const weight = option('jaroWinkler', o, 'prefixWeight', 0.1);
       const min = option('jaroWinkler', o, 'minSimilarity', 0);
+      const process = readProcessor('jaroWinkler', o);
+      if (process) [a, b] = [process(a), process(b)];
       checkSize('jaroWinkler', a, b);
       return pickJaro(a, b).jaroWinkler(a, b, weight, min);
     },
     scoreMany(metric, query, choices, options) {
-      const { weight, cutoff } = scoreManyArgs('scoreMany', metric, query, choices, options);
+      const args = scoreManyArgs('scoreMany', metric, query, choices, options);
       const out = new Float64Array(choices.length);
-      if (choices.length > 0) kernel.scoreMany(metric, query, choices, weight, cutoff, out);
+      if (choices.length > 0) kernel.scoreMany(metric, args.query, args.choices, args.weight, args.cutoff, out);
       return out;
     },
   };

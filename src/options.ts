@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
 import { ALL_METRICS, isDistanceMetric, type AnyMetric, type Metric } from './kernel.js';
+import { PROCESSORS, isProcessor } from './processors.js';
 
 /**
  * `maxDistance` above this is no cutoff at all: no string reaches 2^32 code points, so no
@@ -114,6 +115,9 @@ export const OPTION_RULES = {
   pad: rule('a boolean', (v) => typeof v === 'boolean', () => z.boolean()),
   weights: weightsRule(),
   // ---- end issue 12 ----
+  // issue 12: what is done to every string before it is compared (src/processors.ts). A
+  // function cannot travel in a task, so the zod rule takes the names only.
+  processor: rule(`one of ${PROCESSORS.join(', ')}, or a function (s) => string`, isProcessor, () => z.enum(PROCESSORS)),
 } satisfies Record<string, Rule<unknown>>;
 
 export type OptionName = keyof typeof OPTION_RULES;
@@ -240,6 +244,10 @@ export function closestTaskSchema<E extends z.ZodRawShape>(extra: E) {
       .transform((v) => (v === Infinity ? undefined : v)),
     prefixWeight: OPTION_RULES.prefixWeight.zod().optional(),
     pad: OPTION_RULES.pad.zod().optional(),
+    // issue 12: a processor travels by name; a function cannot be sent.
+    processor: z
+      .enum(PROCESSORS, { message: `must be one of ${PROCESSORS.join(', ')} (a function processor cannot be sent to a worker)` })
+      .optional(),
   };
   return z
     .object({ ...shape, ...extra })

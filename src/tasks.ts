@@ -175,6 +175,7 @@ async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: T
     maxDistance: args.maxDistance,
     prefixWeight: args.prefixWeight,
     pad: args.pad, // issue 12
+    processor: args.processor,
     signal: ctx.signal,
     backend: ctx.backend,
     threads: ctx.threads,

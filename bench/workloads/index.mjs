@@ -8,5 +8,6 @@ import * as scoreMatrix from './score-matrix.mjs';
 import * as search from './search.mjs';
 import * as dispatch from './dispatch.mjs';
 import * as metricsExtra from './metrics-extra.mjs'; // issue 12
+import * as editOps from './edit-ops.mjs'; // issue 12
 
-export const workloads = [pairwise, crossover, long, scoreMany, scoreMatrix, search, dispatch, metricsExtra];
+export const workloads = [pairwise, crossover, long, scoreMany, scoreMatrix, search, dispatch, metricsExtra, editOps];

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { backendState } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
-import type { Corpus } from '../corpus.js';
+import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { decodeResult, mergeClosest, parseTask, TASKS, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
 import { checkShardCount, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import { queueFor } from './redis.js';
@@ -60,6 +60,7 @@ export class LocalDispatcher implements Dispatcher {
 
   async putCorpus(corpus: Corpus, options: PutCorpusOptions = {}): Promise<CorpusRef> {
     this.#open();
+    checkPlainCorpus('putCorpus', corpus);
     const count = checkShardCount(options.shards);
     if (count === 1) {
       this.#corpora.set(corpus.id, corpus);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { FlowProducer, Job, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import type { Corpus } from '../corpus.js';
+import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { JobLostError, RedisUnavailableError } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
 import { decodeResult, LIMITS, parseTask, PROTOCOL_VERSION, resultCorpus, TaskArgumentError, type ClosestArgs, type ClosestResult } from '../tasks.js';
@@ -445,6 +445,7 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   async putCorpus(corpus: Corpus, options: PutCorpusOptions = {}): Promise<CorpusRef> {
+    checkPlainCorpus('putCorpus', corpus);
     const count = checkShardCount(options.shards);
     this.#known.set(corpus.id, corpus);
     if (count === 1) {
