@@ -1,0 +1,405 @@
+// strdist — many short strings packed side by side, scored against one query in SIMD lanes.
+//
+//   PackedChoices             the choices, packed once: their code points (for the scalar
+//                             kernels) and, for those of 1..64 code points, match vectors in
+//                             8/16/32/64-bit lanes of 512-bit batches
+//   levenshtein_hyrroe2003_simd  Hyyrö 2003 with one choice per lane (multi_levenshtein_simd.hpp,
+//                             compiled once per ISA: multi_levenshtein_avx2.cc / _avx512.cc)
+//
+// Orientation. Each lane holds one choice as the *pattern* (one bit per code point, the lane
+// as wide as the choice class: 8, 16, 32 or 64 bits) and the query is the *text*, read one code
+// point per step, shared by every lane. The match vector of a query code point is then one
+// 64-byte load per batch (no gather), and the lane width depends only on the choices, so the
+// packing is done once per choice set whatever the queries (RapidFuzz's MultiLevenshtein packs
+// the same way; there the packed side is its "queries").
+//
+// Distance without a per-step counter. The bottom row of the DP after the last column is
+// D[len][n] = D[0][n] + sum of the vertical deltas of rows 1..len = n + popcount(VP & low(len))
+// - popcount(VN & low(len)). Rows above a lane's length hold garbage that never reaches the
+// rows below (carries and shifts only move towards higher rows), so lanes of one batch may
+// have any lengths within their class.
+//
+// Every path gives exactly the scalar kernel's result (CachedLevenshtein: exact distance, or
+// max + 1 above max), which is also what the scalar path computes; the native test and the
+// parity suite run each path against it and against a naive reference.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "intrinsics.hpp"
+#include "jaro.hpp"
+#include "levenshtein.hpp"
+
+namespace strdist {
+
+// ---- ISA selection -------------------------------------------------------------------------
+
+enum class SimdPath : int { Scalar = 0, Avx2 = 1, Avx512 = 2 };
+
+inline const char* simd_path_name(SimdPath p) {
+  return p == SimdPath::Avx512 ? "avx512" : p == SimdPath::Avx2 ? "avx2" : "scalar";
+}
+
+// Whether this build has the kernels of path p and this CPU can run them.
+inline bool simd_path_supported(SimdPath p) {
+#if defined(STRDIST_X86) && (defined(__GNUC__) || defined(__clang__)) && !defined(STRDIST_NO_SIMD)
+  const CpuFeatures& f = cpu_features();
+  if (p == SimdPath::Avx2) return f.avx2 && f.popcnt;
+  if (p == SimdPath::Avx512) return f.avx512f && f.avx512bw && f.popcnt;
+#endif
+  return p == SimdPath::Scalar;
+}
+
+namespace detail {
+
+inline SimdPath best_simd_path() {
+  if (simd_path_supported(SimdPath::Avx512)) return SimdPath::Avx512;
+  if (simd_path_supported(SimdPath::Avx2)) return SimdPath::Avx2;
+  return SimdPath::Scalar;
+}
+
+// The process-wide path: STRDIST_SIMD=scalar|avx2|avx512 at first use (a path the CPU lacks
+// falls back to the best one it has), else the best; set_simd_path() changes it (tests).
+inline std::atomic<int>& simd_path_slot() {
+  static std::atomic<int> slot([] {
+    const char* env = std::getenv("STRDIST_SIMD");
+    SimdPath want = best_simd_path();
+    if (env && std::strcmp(env, "scalar") == 0) want = SimdPath::Scalar;
+    else if (env && std::strcmp(env, "avx2") == 0 && simd_path_supported(SimdPath::Avx2)) want = SimdPath::Avx2;
+    else if (env && std::strcmp(env, "avx512") == 0 && simd_path_supported(SimdPath::Avx512)) want = SimdPath::Avx512;
+    return static_cast<int>(want);
+  }());
+  return slot;
+}
+
+}  // namespace detail
+
+inline SimdPath simd_path() { return static_cast<SimdPath>(detail::simd_path_slot().load(std::memory_order_relaxed)); }
+
+// Forces a path; false (and no change) when this build or CPU cannot run it.
+inline bool set_simd_path(SimdPath p) {
+  if (!simd_path_supported(p)) return false;
+  detail::simd_path_slot().store(static_cast<int>(p), std::memory_order_relaxed);
+  return true;
+}
+
+// ---- packed choices --------------------------------------------------------------------------
+
+namespace detail {
+
+// One 512-bit vector of lanes (64 x 8, 32 x 16, 16 x 32 or 8 x 64 bits), little-endian: bit k
+// of lane l is bit l * W + k of the whole.
+struct alignas(64) LaneVector {
+  uint8_t bytes[64];
+};
+
+// Lane widths by class: choices of 1..8 code points go to class 0, 9..16 to 1, 17..32 to 2,
+// 33..64 to 3.
+constexpr unsigned kLaneBits[4] = {8, 16, 32, 64};
+
+inline int lane_class(size_t len) {
+  if (len == 0 || len > 64) return -1;
+  return len <= 8 ? 0 : len <= 16 ? 1 : len <= 32 ? 2 : 3;
+}
+
+// A batch of up to 512 / W choices of one class. The match vector of code point c is
+// vectors[first + ascii[c]] for c < 256, else found in large[large_begin, large_end) (sorted
+// by code point); index 0 (relative) is the all-zero vector.
+struct LaneBatch {
+  uint32_t first;
+  uint32_t large_begin, large_end;
+  uint32_t lanes;        // lanes in use
+  uint32_t lane_at;      // the batch's lanes in PackedChoices::lane_index_ / lane_len_
+  uint16_t ascii[256];
+};
+
+struct LargeEntry {
+  uint32_t code_point;
+  uint32_t vector;  // relative to the batch's first
+};
+
+}  // namespace detail
+
+// The read-only arrays a lane kernel reads (plain data, so the ISA translation units need no
+// more than this header).
+struct PackedChoicesView {
+  const detail::LaneBatch* batches[4];
+  const detail::LaneVector* vectors;
+  const detail::LargeEntry* large;
+  const uint8_t* lane_len;
+};
+
+// What a kernel of one ISA computes: for batches [b0, b1) of class cls, the raw distance of
+// every used lane to the text t (n code points), into dist[lane_at + lane - base], base being
+// the lane_at of batch b0.
+namespace detail {
+// Defined in multi_levenshtein_avx2.cc / multi_levenshtein_avx512.cc (null where not built).
+void lanes_levenshtein_avx2(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t,
+                            size_t n, uint32_t* dist);
+void lanes_levenshtein_avx512(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t,
+                              size_t n, uint32_t* dist);
+
+// The match vector of c in batch b (the zero vector when c is absent).
+inline const LaneVector& batch_vector(const PackedChoicesView& v, const LaneBatch& b, uint32_t c) {
+  if (c < 256) return v.vectors[b.first + b.ascii[c]];
+  uint32_t lo = b.large_begin, hi = b.large_end;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (v.large[mid].code_point < c) lo = mid + 1;
+    else hi = mid;
+  }
+  const uint32_t rel = lo < b.large_end && v.large[lo].code_point == c ? v.large[lo].vector : 0;
+  return v.vectors[b.first + rel];
+}
+
+// Lane l of a 512-bit value stored as 8 little-endian words, W bits wide.
+inline uint64_t lane_value(const uint64_t* words, unsigned W, size_t l) {
+  const size_t bit = l * W;
+  const uint64_t w = words[bit / 64] >> (bit % 64);
+  return W == 64 ? w : w & ((uint64_t(1) << W) - 1);
+}
+
+// dist = n + popcount(VP & low(len)) - popcount(VN & low(len)) for every used lane.
+inline void lanes_finish(const LaneBatch& b, unsigned W, const uint64_t* vp, const uint64_t* vn, const uint8_t* lane_len,
+                         size_t n, uint32_t* dist, size_t base) {
+  dist += b.lane_at - base;
+  for (uint32_t l = 0; l < b.lanes; ++l) {
+    const unsigned len = lane_len[b.lane_at + l];
+    const uint64_t mask = len == 64 ? ~uint64_t(0) : (uint64_t(1) << len) - 1;
+    const uint64_t p = lane_value(vp, W, l) & mask, m = lane_value(vn, W, l) & mask;
+    dist[l] = static_cast<uint32_t>(n + popcount64(p) - popcount64(m));
+  }
+}
+
+}  // namespace detail
+
+// Choices packed once, scored against any number of queries. Immutable after construction:
+// const member functions may run on several threads at once.
+class PackedChoices {
+ public:
+  // points: every choice's code points back to back; lengths[i]: code points of choice i;
+  // units[i]: its UTF-16 length (kept for the size limit of the callers).
+  PackedChoices(const uint32_t* points, const uint32_t* lengths, const uint32_t* units, size_t count)
+      : offsets_(count + 1), units_(units, units + count) {
+    size_t total = 0;
+    for (size_t i = 0; i < count; ++i) {
+      offsets_[i] = total;
+      total += lengths[i];
+      if (units[i] > max_units_) max_units_ = units[i];
+    }
+    offsets_[count] = total;
+    points_.assign(points, points + total);
+    pack();
+  }
+
+  size_t size() const { return units_.size(); }
+  const uint32_t* data(size_t i) const { return points_.data() + offsets_[i]; }
+  size_t length(size_t i) const { return offsets_[i + 1] - offsets_[i]; }
+  uint32_t units(size_t i) const { return units_[i]; }
+  uint32_t max_units() const { return max_units_; }
+  size_t memory_bytes() const {
+    size_t b = points_.size() * 4 + offsets_.size() * sizeof(size_t) + units_.size() * 4 + vectors_.size() * 64 +
+               large_.size() * sizeof(detail::LargeEntry) + lane_index_.size() * 4 + lane_len_.size() + others_.size() * 4;
+    for (const auto& v : batches_) b += v.size() * sizeof(detail::LaneBatch);
+    return b + sizeof(*this);
+  }
+
+  // A slice of the work of one query, for threads: batches [begin, end) of class kind (0..3),
+  // or (kind 4) the choices others_[begin, end) that no lane holds (empty, or over 64 code
+  // points), or (kind 5) choices [begin, end) in index order (the scalar path).
+  struct Unit {
+    int kind;
+    size_t begin, end;
+  };
+
+  // The slices of one query's work on path p, each about `lanes` choices.
+  std::vector<Unit> units(SimdPath p, size_t lanes = 2048) const {
+    std::vector<Unit> u;
+    if (p == SimdPath::Scalar) {
+      for (size_t i = 0; i < size(); i += lanes) u.push_back({5, i, std::min(size(), i + lanes)});
+      return u;
+    }
+    for (int c = 0; c < 4; ++c) {
+      const size_t per = std::max<size_t>(1, lanes / (512 / detail::kLaneBits[c]));
+      for (size_t b = 0; b < batches_[c].size(); b += per) u.push_back({c, b, std::min(batches_[c].size(), b + per)});
+    }
+    for (size_t i = 0; i < others_.size(); i += lanes) u.push_back({4, i, std::min(others_.size(), i + lanes)});
+    return u;
+  }
+
+  // Levenshtein distance (similarity == false: d, or max + 1 when d > max) or similarity
+  // (1 - d / max(la, lb)) of query q (n code points, scorer built from it) against the choices
+  // of unit u, into out[choice index]. `dist` is scratch for the unit's lanes (grown here).
+  void levenshtein(const CachedLevenshtein& scorer, const Unit& u, SimdPath p, size_t max, bool similarity, double* out,
+                   std::vector<uint32_t>& dist) const {
+    const uint32_t* q = scorer.data();
+    const size_t n = scorer.size();
+    auto emit = [&](size_t i, size_t d) {
+      if (!similarity) {
+        out[i] = static_cast<double>(d <= max ? d : max + 1);
+      } else {
+        const size_t la = length(i);
+        out[i] = la == 0 && n == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(std::max(la, n));
+      }
+    };
+    if (u.kind >= 4) {
+      for (size_t k = u.begin; k < u.end; ++k) {
+        const size_t i = u.kind == 4 ? others_[k] : k;
+        if (similarity) out[i] = scorer.similarity(data(i), length(i));
+        else out[i] = static_cast<double>(scorer.distance(data(i), length(i), max));
+      }
+      return;
+    }
+    const detail::LaneBatch* batches = batches_[u.kind].data();
+    const size_t lane0 = batches[u.begin].lane_at;
+    const size_t lane1 = batches[u.end - 1].lane_at + batches[u.end - 1].lanes;
+    if (dist.size() < lane1 - lane0) dist.resize(lane1 - lane0);
+    run_lanes(p, u.kind, u.begin, u.end, q, n, dist.data());
+    for (size_t l = lane0; l < lane1; ++l) emit(lane_index_[l], dist[l - lane0]);
+  }
+
+  // Jaro or Jaro-Winkler (scorer: CachedJaro / CachedJaroWinkler) of the choices of unit u.
+  template <class Scorer>
+  void similarity(const Scorer& scorer, const Unit& u, double min, double* out) const {
+    for (size_t k = u.begin; k < u.end; ++k) {
+      const size_t i = u.kind == 4 ? others_[k] : u.kind == 5 ? k : SIZE_MAX;
+      if (i != SIZE_MAX) out[i] = scorer.similarity(data(i), length(i), min);
+    }
+    if (u.kind < 4) {
+      const detail::LaneBatch* batches = batches_[u.kind].data();
+      for (size_t b = u.begin; b < u.end; ++b)
+        for (uint32_t l = 0; l < batches[b].lanes; ++l) {
+          const size_t i = lane_index_[batches[b].lane_at + l];
+          out[i] = scorer.similarity(data(i), length(i), min);
+        }
+    }
+  }
+
+  // Raw distances of every lane of batches [b0, b1) of class cls to t, on path p (Avx2 or
+  // Avx512; any other value runs the portable lane loop below, the kernels' own reference).
+  void run_lanes(SimdPath p, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n, uint32_t* dist) const {
+    const PackedChoicesView v = view();
+#if defined(STRDIST_X86) && (defined(__GNUC__) || defined(__clang__)) && !defined(STRDIST_NO_SIMD)
+    if (p == SimdPath::Avx512) return detail::lanes_levenshtein_avx512(v, cls, b0, b1, t, n, dist);
+    if (p == SimdPath::Avx2) return detail::lanes_levenshtein_avx2(v, cls, b0, b1, t, n, dist);
+#endif
+    lanes_portable(v, cls, b0, b1, t, n, dist);
+  }
+
+  // The same recurrence on each 64-bit word of a batch, lane by lane (no SIMD); the carry of
+  // the addition is kept inside each lane by adding the lanes' low W - 1 bits and fixing the
+  // top bit with xor (SWAR addition).
+  static void lanes_portable(const PackedChoicesView& v, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n,
+                             uint32_t* dist) {
+    const unsigned W = detail::kLaneBits[cls];
+    uint64_t top = 0;  // the top bit of every lane
+    for (unsigned b = W - 1; b < 64; b += W) top |= uint64_t(1) << b;
+    const uint64_t low = ~top;
+    const size_t base = v.batches[cls][b0].lane_at;
+    uint64_t one = 0;  // bit 0 of every lane
+    for (unsigned b = 0; b < 64; b += W) one |= uint64_t(1) << b;
+    auto add = [&](uint64_t a, uint64_t c) { return ((a & low) + (c & low)) ^ ((a ^ c) & top); };
+    for (size_t bi = b0; bi < b1; ++bi) {
+      const detail::LaneBatch& b = v.batches[cls][bi];
+      uint64_t VP[8], VN[8];
+      for (int w = 0; w < 8; ++w) VP[w] = ~uint64_t(0), VN[w] = 0;
+      for (size_t j = 0; j < n; ++j) {
+        uint64_t X[8];
+        std::memcpy(X, detail::batch_vector(v, b, t[j]).bytes, 64);
+        for (int w = 0; w < 8; ++w) {
+          const uint64_t x = X[w], vp = VP[w], vn = VN[w];
+          const uint64_t D0 = (add(x & vp, vp) ^ vp) | x | vn;
+          uint64_t HP = vn | ~(D0 | vp);
+          const uint64_t HN = add(D0 & vp, D0 & vp);
+          HP = add(HP, HP) | one;
+          VP[w] = HN | ~(D0 | HP);
+          VN[w] = HP & D0;
+        }
+      }
+      detail::lanes_finish(b, W, VP, VN, v.lane_len, n, dist, base);
+    }
+  }
+
+  PackedChoicesView view() const {
+    return PackedChoicesView{{batches_[0].data(), batches_[1].data(), batches_[2].data(), batches_[3].data()},
+                             vectors_.data(),
+                             large_.data(),
+                             lane_len_.data()};
+  }
+  size_t batches(int cls) const { return batches_[cls].size(); }
+
+ private:
+  void pack() {
+    std::vector<uint32_t> members[4];
+    for (size_t i = 0; i < size(); ++i) {
+      const int c = detail::lane_class(length(i));
+      if (c < 0) others_.push_back(static_cast<uint32_t>(i));
+      else members[c].push_back(static_cast<uint32_t>(i));
+    }
+    std::vector<detail::LargeEntry> large;
+    for (int c = 0; c < 4; ++c) {
+      const unsigned W = detail::kLaneBits[c];
+      const size_t per = 512 / W;
+      for (size_t at = 0; at < members[c].size(); at += per) {
+        detail::LaneBatch b;
+        std::memset(&b, 0, sizeof b);
+        b.first = static_cast<uint32_t>(vectors_.size());
+        b.lane_at = static_cast<uint32_t>(lane_index_.size());
+        b.lanes = static_cast<uint32_t>(std::min(per, members[c].size() - at));
+        vectors_.push_back(detail::LaneVector{});  // the zero vector
+        large.clear();
+        for (uint32_t l = 0; l < b.lanes; ++l) {
+          const uint32_t i = members[c][at + l];
+          lane_index_.push_back(i);
+          lane_len_.push_back(static_cast<uint8_t>(length(i)));
+          const uint32_t* s = data(i);
+          for (size_t k = 0; k < length(i); ++k) {
+            const uint32_t cp = s[k];
+            uint32_t rel;
+            if (cp < 256) {
+              rel = b.ascii[cp];
+              if (rel == 0) rel = b.ascii[cp] = static_cast<uint16_t>(vectors_.size() - b.first);
+            } else {
+              rel = 0;
+              for (const auto& e : large)
+                if (e.code_point == cp) rel = e.vector;
+              if (rel == 0) {
+                rel = static_cast<uint32_t>(vectors_.size() - b.first);
+                large.push_back({cp, rel});
+              }
+            }
+            if (b.first + rel == vectors_.size()) vectors_.push_back(detail::LaneVector{});
+            const size_t bit = size_t(l) * W + k;
+            vectors_[b.first + rel].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+          }
+        }
+        std::sort(large.begin(), large.end(),
+                  [](const detail::LargeEntry& x, const detail::LargeEntry& y) { return x.code_point < y.code_point; });
+        b.large_begin = static_cast<uint32_t>(large_.size());
+        large_.insert(large_.end(), large.begin(), large.end());
+        b.large_end = static_cast<uint32_t>(large_.size());
+        batches_[c].push_back(b);
+      }
+    }
+  }
+
+  std::vector<uint32_t> points_;
+  std::vector<size_t> offsets_;
+  std::vector<uint32_t> units_;
+  uint32_t max_units_ = 0;
+  std::vector<detail::LaneBatch> batches_[4];
+  std::vector<detail::LaneVector> vectors_;
+  std::vector<detail::LargeEntry> large_;
+  std::vector<uint32_t> lane_index_;  // lane -> choice index
+  std::vector<uint8_t> lane_len_;     // lane -> code points
+  std::vector<uint32_t> others_;      // choices no lane holds
+};
+
+}  // namespace strdist
