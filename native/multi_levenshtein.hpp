@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -110,19 +111,20 @@ inline int lane_class(size_t len) {
 }
 
 // A batch of up to 512 / W choices of one class. The match vector of code point c is
-// vectors[first + ascii[c]] for c < 256, else found in large[large_begin, large_end) (sorted
-// by code point); index 0 (relative) is the all-zero vector.
-struct LaneBatch {
-  uint32_t first;
-  uint32_t large_begin, large_end;
-  uint32_t lanes;        // lanes in use
-  uint32_t lane_at;      // the batch's lanes in PackedChoices::lane_index_ / lane_len_
-  uint16_t ascii[256];
-};
-
+// vectors[ascii[c]] for c < 256, else the one of c in large[0, large_count) (sorted by code
+// point); vectors[0] is the all-zero vector (c absent).
 struct LargeEntry {
   uint32_t code_point;
-  uint32_t vector;  // relative to the batch's first
+  uint32_t vector;
+};
+
+struct LaneBatch {
+  const LaneVector* vectors;
+  const LargeEntry* large;
+  uint32_t large_count;
+  uint32_t lanes;    // lanes in use
+  uint32_t lane_at;  // the batch's first lane in the lane arrays (lane_len, lane_index)
+  uint16_t ascii[256];
 };
 
 }  // namespace detail
@@ -131,8 +133,6 @@ struct LargeEntry {
 // more than this header).
 struct PackedChoicesView {
   const detail::LaneBatch* batches[4];
-  const detail::LaneVector* vectors;
-  const detail::LargeEntry* large;
   const uint8_t* lane_len;
 };
 
@@ -140,23 +140,22 @@ struct PackedChoicesView {
 // every used lane to the text t (n code points), into dist[lane_at + lane - base], base being
 // the lane_at of batch b0.
 namespace detail {
-// Defined in multi_levenshtein_avx2.cc / multi_levenshtein_avx512.cc (null where not built).
+// Defined in multi_levenshtein_avx2.cc / multi_levenshtein_avx512.cc.
 void lanes_levenshtein_avx2(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t,
                             size_t n, uint32_t* dist);
 void lanes_levenshtein_avx512(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t,
                               size_t n, uint32_t* dist);
 
 // The match vector of c in batch b (the zero vector when c is absent).
-inline const LaneVector& batch_vector(const PackedChoicesView& v, const LaneBatch& b, uint32_t c) {
-  if (c < 256) return v.vectors[b.first + b.ascii[c]];
-  uint32_t lo = b.large_begin, hi = b.large_end;
+inline const LaneVector& batch_vector(const LaneBatch& b, uint32_t c) {
+  if (c < 256) return b.vectors[b.ascii[c]];
+  uint32_t lo = 0, hi = b.large_count;
   while (lo < hi) {
     const uint32_t mid = lo + (hi - lo) / 2;
-    if (v.large[mid].code_point < c) lo = mid + 1;
+    if (b.large[mid].code_point < c) lo = mid + 1;
     else hi = mid;
   }
-  const uint32_t rel = lo < b.large_end && v.large[lo].code_point == c ? v.large[lo].vector : 0;
-  return v.vectors[b.first + rel];
+  return b.vectors[lo < b.large_count && b.large[lo].code_point == c ? b.large[lo].vector : 0];
 }
 
 // Lane l of a 512-bit value stored as 8 little-endian words, W bits wide.
@@ -178,7 +177,166 @@ inline void lanes_finish(const LaneBatch& b, unsigned W, const uint64_t* vp, con
   }
 }
 
+// The same recurrence on each 64-bit word of a batch, lane by lane (no SIMD), the reference of
+// the ISA kernels for the lane layout: the carry of the addition stays inside each lane by
+// adding the lanes' low W - 1 bits and fixing their top bits with xor (SWAR addition).
+inline void lanes_levenshtein_portable(const PackedChoicesView& v, int cls, size_t b0, size_t b1, const uint32_t* t,
+                                       size_t n, uint32_t* dist) {
+  const unsigned W = kLaneBits[cls];
+  uint64_t top = 0, one = 0;  // the top bit and bit 0 of every lane
+  for (unsigned b = 0; b < 64; b += W) {
+    one |= uint64_t(1) << b;
+    top |= uint64_t(1) << (b + W - 1);
+  }
+  const uint64_t low = ~top;
+  auto add = [&](uint64_t a, uint64_t c) { return ((a & low) + (c & low)) ^ ((a ^ c) & top); };
+  const size_t base = v.batches[cls][b0].lane_at;
+  for (size_t bi = b0; bi < b1; ++bi) {
+    const LaneBatch& b = v.batches[cls][bi];
+    uint64_t VP[8], VN[8];
+    for (int w = 0; w < 8; ++w) VP[w] = ~uint64_t(0), VN[w] = 0;
+    for (size_t j = 0; j < n; ++j) {
+      uint64_t X[8];
+      std::memcpy(X, batch_vector(b, t[j]).bytes, 64);
+      for (int w = 0; w < 8; ++w) {
+        const uint64_t x = X[w], vp = VP[w], vn = VN[w];
+        const uint64_t D0 = (add(x & vp, vp) ^ vp) | x | vn;
+        uint64_t HP = vn | ~(D0 | vp);
+        const uint64_t HN = add(D0 & vp, D0 & vp);
+        HP = add(HP, HP) | one;
+        VP[w] = HN | ~(D0 | HP);
+        VN[w] = HP & D0;
+      }
+    }
+    lanes_finish(b, W, VP, VN, v.lane_len, n, dist, base);
+  }
+}
+
+// Runs the lane kernel of path p (Avx2, Avx512; anything else: the portable loop).
+inline void run_lanes(SimdPath p, const PackedChoicesView& v, int cls, size_t b0, size_t b1, const uint32_t* t,
+                      size_t n, uint32_t* dist) {
+#if defined(STRDIST_X86) && (defined(__GNUC__) || defined(__clang__)) && !defined(STRDIST_NO_SIMD)
+  if (p == SimdPath::Avx512) return lanes_levenshtein_avx512(v, cls, b0, b1, t, n, dist);
+  if (p == SimdPath::Avx2) return lanes_levenshtein_avx2(v, cls, b0, b1, t, n, dist);
+#endif
+  lanes_levenshtein_portable(v, cls, b0, b1, t, n, dist);
+}
+
+// Packs one batch at a time into its own storage (reused from batch to batch).
+class BatchBuilder {
+ public:
+  BatchBuilder() : vectors_(513) {}  // at most 512 code points per batch, plus the zero vector
+
+  // Lanes 0 .. lanes-1 of class width W hold the choices get(l) -> {code points, length};
+  // b.vectors and b.large point into this builder until the next build.
+  template <class Get>
+  void build(LaneBatch& b, unsigned W, uint32_t lanes, uint32_t lane_at, Get get) {
+    std::memset(b.ascii, 0, sizeof b.ascii);
+    b.lanes = lanes;
+    b.lane_at = lane_at;
+    large_.clear();
+    count_ = 1;
+    std::memset(vectors_[0].bytes, 0, 64);
+    for (uint32_t l = 0; l < lanes; ++l) {
+      const auto choice = get(l);
+      const uint32_t* s = choice.first;
+      for (size_t k = 0; k < choice.second; ++k) {
+        const uint32_t cp = s[k];
+        uint32_t rel;
+        if (cp < 256) {
+          rel = b.ascii[cp];
+          if (rel == 0) rel = b.ascii[cp] = static_cast<uint16_t>(fresh());
+        } else {
+          rel = 0;
+          for (const LargeEntry& e : large_)
+            if (e.code_point == cp) rel = e.vector;
+          if (rel == 0) {
+            rel = fresh();
+            large_.push_back({cp, rel});
+          }
+        }
+        const size_t bit = size_t(l) * W + k;
+        vectors_[rel].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+      }
+    }
+    std::sort(large_.begin(), large_.end(),
+              [](const LargeEntry& x, const LargeEntry& y) { return x.code_point < y.code_point; });
+    b.vectors = vectors_.data();
+    b.large = large_.data();
+    b.large_count = static_cast<uint32_t>(large_.size());
+  }
+
+  size_t count() const { return count_; }
+
+ private:
+  uint32_t fresh() {
+    std::memset(vectors_[count_].bytes, 0, 64);
+    return static_cast<uint32_t>(count_++);
+  }
+
+  std::vector<LaneVector> vectors_;
+  std::vector<LargeEntry> large_;
+  size_t count_ = 1;
+};
+
+// Out of the raw distance d of a choice of la code points to a query of n: the distance
+// (d, or max + 1 above max) or the similarity 1 - d / max(la, n), as the scalar kernels give.
+inline double levenshtein_result(size_t d, size_t la, size_t n, size_t max, bool similarity) {
+  if (!similarity) return static_cast<double>(d <= max ? d : max + 1);
+  return la == 0 && n == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(std::max(la, n));
+}
+
 }  // namespace detail
+
+// Levenshtein (similarity == false: the distance, max + 1 above max; true: the similarity) of
+// the query of `scorer` against `count` choices get(i) -> {code points, length}, into out[i],
+// packed into lanes one batch at a time as they come (the batch stays in cache: nothing is
+// kept, for one-shot calls). Choices no lane takes (empty, over 64 code points) go to the
+// scalar kernel.
+template <class Get>
+void levenshtein_lanes_once(const CachedLevenshtein& scorer, SimdPath p, size_t max, bool similarity, size_t count,
+                            Get get, double* out) {
+  struct Scratch {
+    detail::BatchBuilder builder;
+    std::vector<uint32_t> members[4];
+    uint8_t lane_len[64];
+    uint32_t dist[64];
+  };
+  static thread_local Scratch scratch;
+  Scratch& sc = scratch;
+  const uint32_t* q = scorer.data();
+  const size_t n = scorer.size();
+  for (auto& m : sc.members) m.clear();
+  for (size_t i = 0; i < count; ++i) {
+    const size_t len = get(i).second;
+    const int c = detail::lane_class(len);
+    if (c >= 0) {
+      sc.members[c].push_back(static_cast<uint32_t>(i));
+    } else {
+      const auto choice = get(i);
+      out[i] = similarity ? scorer.similarity(choice.first, choice.second)
+                          : static_cast<double>(scorer.distance(choice.first, choice.second, max));
+    }
+  }
+  detail::LaneBatch batch;
+  for (int c = 0; c < 4; ++c) {
+    const unsigned W = detail::kLaneBits[c];
+    const size_t per = 512 / W;
+    const std::vector<uint32_t>& m = sc.members[c];
+    PackedChoicesView v{{nullptr, nullptr, nullptr, nullptr}, sc.lane_len};
+    v.batches[c] = &batch;
+    for (size_t at = 0; at < m.size(); at += per) {
+      const uint32_t lanes = static_cast<uint32_t>(std::min(per, m.size() - at));
+      for (uint32_t l = 0; l < lanes; ++l) sc.lane_len[l] = static_cast<uint8_t>(get(m[at + l]).second);
+      sc.builder.build(batch, W, lanes, 0, [&](uint32_t l) { return get(m[at + l]); });
+      detail::run_lanes(p, v, c, 0, 1, q, n, sc.dist);
+      for (uint32_t l = 0; l < lanes; ++l)
+        out[m[at + l]] = detail::levenshtein_result(sc.dist[l], sc.lane_len[l], n, max, similarity);
+    }
+  }
+  for (auto& m : sc.members)
+    if (m.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(m);
+}
 
 // Choices packed once, scored against any number of queries. Immutable after construction:
 // const member functions may run on several threads at once.
@@ -205,8 +363,9 @@ class PackedChoices {
   uint32_t units(size_t i) const { return units_[i]; }
   uint32_t max_units() const { return max_units_; }
   size_t memory_bytes() const {
-    size_t b = points_.size() * 4 + offsets_.size() * sizeof(size_t) + units_.size() * 4 + vectors_.size() * 64 +
-               large_.size() * sizeof(detail::LargeEntry) + lane_index_.size() * 4 + lane_len_.size() + others_.size() * 4;
+    size_t b = points_.size() * 4 + offsets_.size() * sizeof(size_t) + units_.size() * 4 +
+               chunks_.size() * kChunk * sizeof(detail::LaneVector) + large_count_ * sizeof(detail::LargeEntry) +
+               lane_index_.size() * 4 + lane_len_.size() + others_.size() * 4;
     for (const auto& v : batches_) b += v.size() * sizeof(detail::LaneBatch);
     return b + sizeof(*this);
   }
@@ -235,20 +394,12 @@ class PackedChoices {
   }
 
   // Levenshtein distance (similarity == false: d, or max + 1 when d > max) or similarity
-  // (1 - d / max(la, lb)) of query q (n code points, scorer built from it) against the choices
-  // of unit u, into out[choice index]. `dist` is scratch for the unit's lanes (grown here).
+  // (1 - d / max(la, lb)) of the query of `scorer` against the choices of unit u, into
+  // out[choice index]. `dist` is scratch (grown here).
   void levenshtein(const CachedLevenshtein& scorer, const Unit& u, SimdPath p, size_t max, bool similarity, double* out,
                    std::vector<uint32_t>& dist) const {
     const uint32_t* q = scorer.data();
     const size_t n = scorer.size();
-    auto emit = [&](size_t i, size_t d) {
-      if (!similarity) {
-        out[i] = static_cast<double>(d <= max ? d : max + 1);
-      } else {
-        const size_t la = length(i);
-        out[i] = la == 0 && n == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(std::max(la, n));
-      }
-    };
     if (u.kind >= 4) {
       for (size_t k = u.begin; k < u.end; ++k) {
         const size_t i = u.kind == 4 ? others_[k] : k;
@@ -261,81 +412,39 @@ class PackedChoices {
     const size_t lane0 = batches[u.begin].lane_at;
     const size_t lane1 = batches[u.end - 1].lane_at + batches[u.end - 1].lanes;
     if (dist.size() < lane1 - lane0) dist.resize(lane1 - lane0);
-    run_lanes(p, u.kind, u.begin, u.end, q, n, dist.data());
-    for (size_t l = lane0; l < lane1; ++l) emit(lane_index_[l], dist[l - lane0]);
+    detail::run_lanes(p, view(), u.kind, u.begin, u.end, q, n, dist.data());
+    for (size_t l = lane0; l < lane1; ++l)
+      out[lane_index_[l]] = detail::levenshtein_result(dist[l - lane0], lane_len_[l], n, max, similarity);
   }
 
   // Jaro or Jaro-Winkler (scorer: CachedJaro / CachedJaroWinkler) of the choices of unit u.
   template <class Scorer>
   void similarity(const Scorer& scorer, const Unit& u, double min, double* out) const {
-    for (size_t k = u.begin; k < u.end; ++k) {
-      const size_t i = u.kind == 4 ? others_[k] : u.kind == 5 ? k : SIZE_MAX;
-      if (i != SIZE_MAX) out[i] = scorer.similarity(data(i), length(i), min);
-    }
-    if (u.kind < 4) {
-      const detail::LaneBatch* batches = batches_[u.kind].data();
-      for (size_t b = u.begin; b < u.end; ++b)
-        for (uint32_t l = 0; l < batches[b].lanes; ++l) {
-          const size_t i = lane_index_[batches[b].lane_at + l];
-          out[i] = scorer.similarity(data(i), length(i), min);
-        }
-    }
-  }
-
-  // Raw distances of every lane of batches [b0, b1) of class cls to t, on path p (Avx2 or
-  // Avx512; any other value runs the portable lane loop below, the kernels' own reference).
-  void run_lanes(SimdPath p, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n, uint32_t* dist) const {
-    const PackedChoicesView v = view();
-#if defined(STRDIST_X86) && (defined(__GNUC__) || defined(__clang__)) && !defined(STRDIST_NO_SIMD)
-    if (p == SimdPath::Avx512) return detail::lanes_levenshtein_avx512(v, cls, b0, b1, t, n, dist);
-    if (p == SimdPath::Avx2) return detail::lanes_levenshtein_avx2(v, cls, b0, b1, t, n, dist);
-#endif
-    lanes_portable(v, cls, b0, b1, t, n, dist);
-  }
-
-  // The same recurrence on each 64-bit word of a batch, lane by lane (no SIMD); the carry of
-  // the addition is kept inside each lane by adding the lanes' low W - 1 bits and fixing the
-  // top bit with xor (SWAR addition).
-  static void lanes_portable(const PackedChoicesView& v, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n,
-                             uint32_t* dist) {
-    const unsigned W = detail::kLaneBits[cls];
-    uint64_t top = 0;  // the top bit of every lane
-    for (unsigned b = W - 1; b < 64; b += W) top |= uint64_t(1) << b;
-    const uint64_t low = ~top;
-    const size_t base = v.batches[cls][b0].lane_at;
-    uint64_t one = 0;  // bit 0 of every lane
-    for (unsigned b = 0; b < 64; b += W) one |= uint64_t(1) << b;
-    auto add = [&](uint64_t a, uint64_t c) { return ((a & low) + (c & low)) ^ ((a ^ c) & top); };
-    for (size_t bi = b0; bi < b1; ++bi) {
-      const detail::LaneBatch& b = v.batches[cls][bi];
-      uint64_t VP[8], VN[8];
-      for (int w = 0; w < 8; ++w) VP[w] = ~uint64_t(0), VN[w] = 0;
-      for (size_t j = 0; j < n; ++j) {
-        uint64_t X[8];
-        std::memcpy(X, detail::batch_vector(v, b, t[j]).bytes, 64);
-        for (int w = 0; w < 8; ++w) {
-          const uint64_t x = X[w], vp = VP[w], vn = VN[w];
-          const uint64_t D0 = (add(x & vp, vp) ^ vp) | x | vn;
-          uint64_t HP = vn | ~(D0 | vp);
-          const uint64_t HN = add(D0 & vp, D0 & vp);
-          HP = add(HP, HP) | one;
-          VP[w] = HN | ~(D0 | HP);
-          VN[w] = HP & D0;
-        }
+    if (u.kind >= 4) {
+      for (size_t k = u.begin; k < u.end; ++k) {
+        const size_t i = u.kind == 4 ? others_[k] : k;
+        out[i] = scorer.similarity(data(i), length(i), min);
       }
-      detail::lanes_finish(b, W, VP, VN, v.lane_len, n, dist, base);
+      return;
     }
+    const detail::LaneBatch* batches = batches_[u.kind].data();
+    for (size_t b = u.begin; b < u.end; ++b)
+      for (uint32_t l = 0; l < batches[b].lanes; ++l) {
+        const size_t i = lane_index_[batches[b].lane_at + l];
+        out[i] = scorer.similarity(data(i), length(i), min);
+      }
   }
 
   PackedChoicesView view() const {
     return PackedChoicesView{{batches_[0].data(), batches_[1].data(), batches_[2].data(), batches_[3].data()},
-                             vectors_.data(),
-                             large_.data(),
                              lane_len_.data()};
   }
   size_t batches(int cls) const { return batches_[cls].size(); }
 
  private:
+  // Match vectors live in chunks of kChunk that never move (a batch points into one).
+  static constexpr size_t kChunk = 8192;
+
   void pack() {
     std::vector<uint32_t> members[4];
     for (size_t i = 0; i < size(); ++i) {
@@ -343,48 +452,39 @@ class PackedChoices {
       if (c < 0) others_.push_back(static_cast<uint32_t>(i));
       else members[c].push_back(static_cast<uint32_t>(i));
     }
-    std::vector<detail::LargeEntry> large;
+    detail::BatchBuilder builder;
+    size_t chunk_used = kChunk;
     for (int c = 0; c < 4; ++c) {
       const unsigned W = detail::kLaneBits[c];
       const size_t per = 512 / W;
+      batches_[c].reserve((members[c].size() + per - 1) / per);
       for (size_t at = 0; at < members[c].size(); at += per) {
+        const uint32_t lanes = static_cast<uint32_t>(std::min(per, members[c].size() - at));
         detail::LaneBatch b;
-        std::memset(&b, 0, sizeof b);
-        b.first = static_cast<uint32_t>(vectors_.size());
-        b.lane_at = static_cast<uint32_t>(lane_index_.size());
-        b.lanes = static_cast<uint32_t>(std::min(per, members[c].size() - at));
-        vectors_.push_back(detail::LaneVector{});  // the zero vector
-        large.clear();
-        for (uint32_t l = 0; l < b.lanes; ++l) {
+        builder.build(b, W, lanes, static_cast<uint32_t>(lane_index_.size()), [&](uint32_t l) {
           const uint32_t i = members[c][at + l];
-          lane_index_.push_back(i);
-          lane_len_.push_back(static_cast<uint8_t>(length(i)));
-          const uint32_t* s = data(i);
-          for (size_t k = 0; k < length(i); ++k) {
-            const uint32_t cp = s[k];
-            uint32_t rel;
-            if (cp < 256) {
-              rel = b.ascii[cp];
-              if (rel == 0) rel = b.ascii[cp] = static_cast<uint16_t>(vectors_.size() - b.first);
-            } else {
-              rel = 0;
-              for (const auto& e : large)
-                if (e.code_point == cp) rel = e.vector;
-              if (rel == 0) {
-                rel = static_cast<uint32_t>(vectors_.size() - b.first);
-                large.push_back({cp, rel});
-              }
-            }
-            if (b.first + rel == vectors_.size()) vectors_.push_back(detail::LaneVector{});
-            const size_t bit = size_t(l) * W + k;
-            vectors_[b.first + rel].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
-          }
+          return std::make_pair(data(i), length(i));
+        });
+        for (uint32_t l = 0; l < lanes; ++l) {
+          lane_index_.push_back(members[c][at + l]);
+          lane_len_.push_back(static_cast<uint8_t>(length(members[c][at + l])));
         }
-        std::sort(large.begin(), large.end(),
-                  [](const detail::LargeEntry& x, const detail::LargeEntry& y) { return x.code_point < y.code_point; });
-        b.large_begin = static_cast<uint32_t>(large_.size());
-        large_.insert(large_.end(), large.begin(), large.end());
-        b.large_end = static_cast<uint32_t>(large_.size());
+        if (chunk_used + builder.count() > kChunk) {
+          chunks_.emplace_back(new detail::LaneVector[kChunk]);
+          chunk_used = 0;
+        }
+        detail::LaneVector* to = chunks_.back().get() + chunk_used;
+        std::memcpy(to, b.vectors, builder.count() * sizeof(detail::LaneVector));
+        chunk_used += builder.count();
+        b.vectors = to;
+        if (b.large_count) {
+          large_.emplace_back(new detail::LargeEntry[b.large_count]);
+          std::memcpy(large_.back().get(), b.large, b.large_count * sizeof(detail::LargeEntry));
+          b.large = large_.back().get();
+          large_count_ += b.large_count;
+        } else {
+          b.large = nullptr;
+        }
         batches_[c].push_back(b);
       }
     }
@@ -395,11 +495,51 @@ class PackedChoices {
   std::vector<uint32_t> units_;
   uint32_t max_units_ = 0;
   std::vector<detail::LaneBatch> batches_[4];
-  std::vector<detail::LaneVector> vectors_;
-  std::vector<detail::LargeEntry> large_;
+  std::vector<std::unique_ptr<detail::LaneVector[]>> chunks_;
+  std::vector<std::unique_ptr<detail::LargeEntry[]>> large_;
+  size_t large_count_ = 0;
   std::vector<uint32_t> lane_index_;  // lane -> choice index
   std::vector<uint8_t> lane_len_;     // lane -> code points
   std::vector<uint32_t> others_;      // choices no lane holds
+};
+
+// One query scored against packed choices, unit by unit (several threads may each hold their
+// own scorer for the same query). metric: 0 levenshtein, 1 levenshteinSimilarity, 2 jaro,
+// 3 jaroWinkler (METRIC_IDS in src/kernel.ts); param: the prefix weight; max: maxDistance
+// (Levenshtein, SIZE_MAX for none); min: minSimilarity (Jaro, Jaro-Winkler).
+class QueryScorer {
+ public:
+  QueryScorer(int metric, const uint32_t* q, size_t n, double param, size_t max, double min)
+      : metric_(metric), max_(max), min_(min) {
+    if (metric <= 1) lev_.reset(new CachedLevenshtein(q, n));
+    else if (metric == 2) jaro_.reset(new CachedJaro(q, n));
+    else jw_.reset(new CachedJaroWinkler(q, n, param));
+  }
+
+  // The units to run: lane batches for Levenshtein on a SIMD path, index order otherwise.
+  std::vector<PackedChoices::Unit> units(const PackedChoices& c, SimdPath p, size_t lanes = 2048) const {
+    return c.units(metric_ <= 1 ? p : SimdPath::Scalar, lanes);
+  }
+
+  void run(const PackedChoices& c, const PackedChoices::Unit& u, SimdPath p, double* out) {
+    if (lev_) c.levenshtein(*lev_, u, p, max_, metric_ == 1, out, dist_);
+    else if (jaro_) c.similarity(*jaro_, u, min_, out);
+    else c.similarity(*jw_, u, min_, out);
+  }
+
+  // Every choice, on this thread.
+  void run_all(const PackedChoices& c, SimdPath p, double* out) {
+    for (const auto& u : units(c, p, SIZE_MAX / 2)) run(c, u, p, out);
+  }
+
+ private:
+  int metric_;
+  size_t max_;
+  double min_;
+  std::unique_ptr<CachedLevenshtein> lev_;
+  std::unique_ptr<CachedJaro> jaro_;
+  std::unique_ptr<CachedJaroWinkler> jw_;
+  std::vector<uint32_t> dist_;
 };
 
 }  // namespace strdist

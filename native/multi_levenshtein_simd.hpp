@@ -31,7 +31,7 @@ void lanes_levenshtein_w(const PackedChoicesView& v, int cls, size_t b0, size_t 
     R VP[K], VN[K];
     for (int k = 0; k < K; ++k) VP[k] = ones, VN[k] = Ops::zero();
     for (size_t j = 0; j < n; ++j) {
-      const uint8_t* x = batch_vector(v, b, t[j]).bytes;
+      const uint8_t* x = batch_vector(b, t[j]).bytes;
       for (int k = 0; k < K; ++k) {
         const R X = Ops::load(x + k * Ops::kBytes);
         const R vp = VP[k], vn = VN[k];

@@ -48,3 +48,8 @@ echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
 "$out/native_test" "$vectors" "${args[@]}"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" -o "$out/corpus_test"
 "$out/corpus_test"
+# The multi-string lane kernels: every ISA path this CPU has (STRDIST_SIMD does not apply here;
+# the test runs each path itself), with the ISA translation units of the addon.
+"$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "$here/../multi_levenshtein_avx2.cc" \
+  "$here/../multi_levenshtein_avx512.cc" -o "$out/simd_test"
+"$out/simd_test"

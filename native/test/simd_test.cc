@@ -7,7 +7,9 @@
 //   simd_test [sets] [seed]
 #include <cinttypes>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,10 @@ struct Rng {
 };
 
 uint64_t failures = 0, checks = 0;
+
+void check_results(uint64_t set, const char* path, const char* route, const std::vector<Seq>& choices, const Seq& query,
+                   size_t max, const std::vector<double>& got_d, const std::vector<double>& got_s,
+                   const std::vector<double>& want_d, const std::vector<double>& want_s);
 
 uint32_t code_point(Rng& r, int alphabet) {
   switch (alphabet) {
@@ -113,17 +119,31 @@ void check_set(Rng& r, uint64_t set) {
       packed.levenshtein(scorer, u, p, max, false, got_d.data(), dist);
       packed.levenshtein(scorer, u, p, max, true, got_s.data(), dist);
     }
-    for (size_t i = 0; i < count; ++i) {
+    check_results(set, portable ? "portable" : strdist::simd_path_name(p), "packed", choices, query, max, got_d, got_s,
+                  want_d, want_s);
+    // The one-shot route (levenshtein_lanes_once): batches packed as they come, in scratch.
+    if (portable) continue;
+    auto get = [&](size_t i) { return std::make_pair(choices[i].data(), choices[i].size()); };
+    std::fill(got_d.begin(), got_d.end(), -1);
+    std::fill(got_s.begin(), got_s.end(), -1);
+    strdist::levenshtein_lanes_once(scorer, p, max, false, count, get, got_d.data());
+    strdist::levenshtein_lanes_once(scorer, p, max, true, count, get, got_s.data());
+    check_results(set, strdist::simd_path_name(p), "once", choices, query, max, got_d, got_s, want_d, want_s);
+  }
+}
+
+void check_results(uint64_t set, const char* path, const char* route, const std::vector<Seq>& choices, const Seq& query,
+                   size_t max, const std::vector<double>& got_d, const std::vector<double>& got_s,
+                   const std::vector<double>& want_d, const std::vector<double>& want_s) {
+    for (size_t i = 0; i < choices.size(); ++i) {
       ++checks;
       if (got_d[i] != want_d[i] || got_s[i] != want_s[i]) {
         ++failures;
-        std::fprintf(stderr, "set %" PRIu64 " path %s: choice %zu (%zu code points, query %zu, max %zu): got %g/%.17g, want %g/%.17g\n",
-                     set, portable ? "portable" : strdist::simd_path_name(p), i, choices[i].size(), query.size(), max,
-                     got_d[i], got_s[i], want_d[i], want_s[i]);
+        std::fprintf(stderr, "set %" PRIu64 " path %s (%s): choice %zu (%zu code points, query %zu, max %zu): got %g/%.17g, want %g/%.17g\n",
+                     set, path, route, i, choices[i].size(), query.size(), max, got_d[i], got_s[i], want_d[i], want_s[i]);
         if (failures > 20) std::exit(1);
       }
     }
-  }
 }
 
 }  // namespace
