@@ -41,6 +41,9 @@ export const jaro = api.jaro;
 export const jaroWinkler = api.jaroWinkler;
 /** Scores one query against many strings in one call; `Float64Array` aligned with `choices`. */
 export const scoreMany = api.scoreMany;
+/** Packs choices once for repeated `scoreMany` / `scoreMatrix` calls (see README, "Prepared choices"). */
+export const prepare = api.prepare;
+export { PreparedChoices } from './prepared.js';
 
 /** What this process computes with: versions, backend, platform, binary path and hash. */
 export function capability(): Capability {

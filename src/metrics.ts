@@ -2,6 +2,7 @@ import type { Kernel, Metric } from './kernel.js';
 import { jsKernel } from './backend/js.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions } from './options.js';
+import { isPrepared, prepareWith, preparedParts, type PreparedChoices } from './prepared.js';
 
 export interface LevenshteinOptions {
   /**
@@ -43,7 +44,13 @@ export interface Metrics {
   levenshteinSimilarity(a: string, b: string, options?: Record<string, never>): number;
   jaro(a: string, b: string, options?: JaroOptions): number;
   jaroWinkler(a: string, b: string, options?: JaroWinklerOptions): number;
-  scoreMany(metric: Metric, query: string, choices: readonly string[], options?: ScoreManyOptions): Float64Array;
+  /**
+   * `choices` may be {@link PreparedChoices} (from `prepare`): then nothing but the query crosses
+   * into native code, and they are scored by the backend that prepared them.
+   */
+  scoreMany(metric: Metric, query: string, choices: readonly string[] | PreparedChoices, options?: ScoreManyOptions): Float64Array;
+  /** Packs `choices` once for repeated scoreMany / scoreMatrix calls. */
+  prepare(choices: readonly string[]): PreparedChoices;
 }
 
 /**
@@ -91,8 +98,12 @@ export function scoreManyArgs(
 ): { weight: number; cutoff: number; rest: Record<string, unknown> } {
   checkMetric(fn, metric);
   checkString(fn, 'query', query);
-  if (!isArray(choices)) {
-    throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices must be an array of strings, got ${describe(choices)}`);
+  const prepared = isPrepared(choices);
+  if (!prepared && !isArray(choices)) {
+    throw typeError(
+      ERROR_CODES.ARGUMENT,
+      `${fn}: choices must be an array of strings or prepared choices, got ${describe(choices)}`,
+    );
   }
   const o = readOptions(fn, options, [...SCORE_MANY_OPTIONS, ...extra]);
   const given = o.maxDistance === Infinity ? { ...o, maxDistance: undefined } : o;
@@ -101,6 +112,12 @@ export function scoreManyArgs(
   if (metric === 'levenshtein') cutoff = kernelMaxDistance(option(fn, o, 'maxDistance', Infinity));
   else cutoff = option(fn, o, 'minSimilarity', 0);
   const weight = option(fn, o, 'prefixWeight', 0.1);
+  if (prepared) {
+    // Only the long choices can be over the size limit; they are kept for this check.
+    const { longest, long } = preparedParts(choices);
+    if (query.length * longest > MAX_CELLS) for (const [, c] of long) checkSize(fn, query, c);
+    return { weight, cutoff, rest: o };
+  }
   for (let i = 0; i < choices.length; i++) {
     const c: unknown = choices[i];
     if (typeof c !== 'string') {
@@ -166,9 +183,18 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
     },
     scoreMany(metric, query, choices, options) {
       const { weight, cutoff } = scoreManyArgs('scoreMany', metric, query, choices, options);
+      if (isPrepared(choices)) {
+        const p = preparedParts(choices);
+        const out = new Float64Array(choices.size);
+        if (choices.size > 0) p.kernel.scoreManyPrepared(metric, query, p.packed, weight, cutoff, out);
+        return out;
+      }
       const out = new Float64Array(choices.length);
       if (choices.length > 0) kernel.scoreMany(metric, query, choices, weight, cutoff, out);
       return out;
+    },
+    prepare(choices) {
+      return prepareWith(kernel, choices);
     },
   };
 }
