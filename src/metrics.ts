@@ -102,7 +102,7 @@ export function scoreManyArgs(
   if (!prepared && !isArray(choices)) {
     throw typeError(
       ERROR_CODES.ARGUMENT,
-      `${fn}: choices must be an array of strings or prepared choices, got ${describe(choices)}`,
+      `${fn}: choices must be an array of strings, got ${describe(choices)}`,
     );
   }
   const o = readOptions(fn, options, [...SCORE_MANY_OPTIONS, ...extra]);
