@@ -58,8 +58,9 @@ export function preparedParts(p: PreparedChoices): Parts {
   return got;
 }
 
+/** No trap of a Proxy runs here (a revoked one included): identity only. */
 export function isPrepared(value: unknown): value is PreparedChoices {
-  return value instanceof PreparedChoices && parts.has(value);
+  return typeof value === 'object' && value !== null && parts.has(value as PreparedChoices);
 }
 
 /** Checks the argument of prepare() and packs it with `kernel`. */
