@@ -2,7 +2,13 @@
   "targets": [
     {
       "target_name": "strdist",
-      "sources": ["native/binding.cc", "native/search_worker.cc"],
+      "sources": [
+        "native/binding.cc",
+        "native/search_worker.cc",
+        "native/prepared.cc",
+        "native/multi_levenshtein_avx2.cc",
+        "native/multi_levenshtein_avx512.cc"
+      ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": [
         "NAPI_VERSION=8",

@@ -21,6 +21,7 @@
 #include "lcs.hpp"
 #include "levenshtein.hpp"
 #include "osa.hpp"
+#include "prepared.hpp"
 #include "text.hpp"
 #include "weighted.hpp"
 
@@ -352,6 +353,10 @@ thread_local std::vector<char16_t> g_query_units, g_joined_units;
 thread_local Scratch<uint32_t> g_query_points, g_joined_points;
 thread_local std::vector<uint32_t> g_lengths;
 thread_local Scratch<double> g_scores;
+thread_local Scratch<uint32_t> g_cp_lengths;
+thread_local Scratch<size_t> g_cp_offsets;
+// scoreMany packs the choices into SIMD lanes from this many on (below, the scalar loop).
+constexpr size_t kLanesFrom = 16;
 
 // scoreMany(metric, query, units, lengths: Uint32Array, param, cutoff, out: Float64Array)
 // `units` is every choice's UTF-16 units back to back (a Uint16Array, or a joined string);
@@ -419,6 +424,7 @@ napi_value ScoreMany(const Args& args) {
     }
   }
 
+  bool metric_done = false;
   // Decode each choice on its own so a surrogate pair never spans two choices.
   auto each = [&](auto&& score) {
     size_t off = 0;
@@ -434,7 +440,28 @@ napi_value ScoreMany(const Args& args) {
     }
   };
 
-  switch (metric) {
+  // Levenshtein over enough choices: packed into SIMD lanes (multi_levenshtein.hpp), the
+  // query as the text. Each choice is decoded on its own, every unit read once.
+  const strdist::SimdPath path = strdist::simd_path();
+  if (metric <= kLevenshteinSimilarity && path != strdist::SimdPath::Scalar && !over && count >= kLanesFrom) {
+    uint32_t* cp_lengths = g_cp_lengths.get(count);
+    size_t* cp_offsets = g_cp_offsets.get(count);
+    size_t off = 0, at = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t n = decode_utf16(units + off, lens[i], points + at);
+      cp_lengths[i] = static_cast<uint32_t>(n);
+      cp_offsets[i] = at;
+      off += lens[i];
+      at += n;
+    }
+    const strdist::CachedLevenshtein scorer(q, ql);
+    strdist::levenshtein_lanes_once(scorer, path, max, metric == kLevenshteinSimilarity, count,
+                                    [&](size_t i) { return std::make_pair(points + cp_offsets[i], size_t(cp_lengths[i])); },
+                                    res);
+    metric_done = true;
+  }
+
+  if (!metric_done) switch (metric) {
     case kLevenshtein: {
       strdist::CachedLevenshtein scorer(q, ql);
       each([&](const uint32_t* p, size_t n) { return static_cast<double>(scorer.distance(p, n, max)); });
@@ -463,6 +490,8 @@ napi_value ScoreMany(const Args& args) {
   g_query_points.trim();
   g_joined_points.trim();
   g_scores.trim();
+  g_cp_lengths.trim();
+  g_cp_offsets.trim();
   if (g_lengths.size() > kKeepUnits) std::vector<uint32_t>().swap(g_lengths);
   if (g_joined_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_joined_units);
   if (g_query_units.size() > kKeepUnits) std::vector<char16_t>().swap(g_query_units);
@@ -556,6 +585,7 @@ napi_value Init(napi_env env, napi_value exports) {
     SetNamed(env, exports, "napiVersion", v);
     SetNamed(env, exports, "cpuFeatures", CpuFeatures(env));
     InitSearch(env, exports);
+    InitPrepared(env, exports);
     return exports;
   });
 }

@@ -10,6 +10,7 @@
 #include "addon.hpp"
 #include "corpus.hpp"
 #include "pool.hpp"
+#include "prepared.hpp"
 
 namespace strdist_addon {
 namespace {
@@ -182,12 +183,16 @@ napi_value CorpusSearch(const Args& a) {
 
 class MatrixJob : public AsyncJob {
  public:
-  MatrixJob(Metric metric, std::vector<std::vector<uint32_t>> queries,
-            std::vector<std::vector<uint32_t>> choices, double param, size_t max, double min, unsigned threads, Token token)
+  // choices: prepared (then raw is empty), or null and packed from raw in Run (off the JS thread).
+  MatrixJob(Metric metric, std::vector<std::vector<uint32_t>> queries, Prepared choices,
+            std::vector<std::vector<uint32_t>> raw, std::vector<uint32_t> raw_units, double param, size_t max,
+            double min, unsigned threads, Token token)
       : AsyncJob(std::move(token)),
         metric_(metric),
         queries_(std::move(queries)),
         choices_(std::move(choices)),
+        raw_(std::move(raw)),
+        raw_units_(std::move(raw_units)),
         param_(param),
         max_(max),
         min_(min),
@@ -195,57 +200,59 @@ class MatrixJob : public AsyncJob {
 
  protected:
   void Run() override {
-    const size_t nq = queries_.size(), nc = choices_.size();
     if (token_->load()) return;  // cancelled: not even the result's memory
+    if (!choices_) {
+      std::vector<uint32_t> points, lengths(raw_.size());
+      size_t total = 0;
+      for (const auto& c : raw_) total += c.size();
+      points.reserve(total);
+      for (size_t i = 0; i < raw_.size(); ++i) {
+        points.insert(points.end(), raw_[i].begin(), raw_[i].end());
+        lengths[i] = static_cast<uint32_t>(raw_[i].size());
+      }
+      std::vector<std::vector<uint32_t>>().swap(raw_);
+      choices_ = std::make_shared<const strdist::PackedChoices>(points.data(), lengths.data(), raw_units_.data(),
+                                                                lengths.size());
+    }
+    const strdist::PackedChoices& choices = *choices_;
+    const size_t nq = queries_.size(), nc = choices.size();
     out_.resize(nq * nc);  // nq * nc was checked against the result limit; not zeroed: see NoInit
-    // tasks: (row, block of columns), taken from a shared counter by every thread
-    const size_t block = std::max<size_t>(256, nc / (size_t(threads_) * 4) + 1);
-    const size_t per_row = nc == 0 ? 0 : (nc + block - 1) / block;
+    // tasks: (row, unit of about `lanes` choices), taken from a shared counter by every thread;
+    // the SIMD path is read once, so one call runs on one path throughout.
+    const strdist::SimdPath path = strdist::simd_path();
+    const int metric = static_cast<int>(metric_);
+    const size_t lanes = std::max<size_t>(2048, nc / (size_t(threads_) * 4) + 1);
+    const std::vector<strdist::PackedChoices::Unit> units =
+        choices.units(metric <= 1 ? path : strdist::SimdPath::Scalar, lanes);
+    const size_t per_row = units.size();
     const size_t tasks = nq * per_row;
     std::atomic<size_t> next(0);
     const std::atomic<bool>& cancel = *token_;
     const unsigned parts = static_cast<unsigned>(std::min<size_t>(threads_, std::max<size_t>(tasks, 1)));
     strdist::shared_pool().run(parts, [&](unsigned) {
+      std::unique_ptr<strdist::QueryScorer> scorer;  // of the row this thread last worked on
+      size_t scorer_row = SIZE_MAX;
       for (;;) {
         const size_t t = next.fetch_add(1, std::memory_order_relaxed);
         if (t >= tasks || cancel.load(std::memory_order_relaxed)) return;
-        const size_t row = t / per_row, from = (t % per_row) * block, to = std::min(nc, from + block);
-        Row(row, from, to);
+        const size_t row = t / per_row;
+        if (row != scorer_row) {
+          const auto& q = queries_[row];
+          scorer.reset(new strdist::QueryScorer(metric, q.data(), q.size(), param_, max_, min_));
+          scorer_row = row;
+        }
+        scorer->run(choices, units[t % per_row], path, out_.data() + row * nc);
       }
     });
   }
   napi_value Result(napi_env env) override { return TypedArrayOf(env, std::move(out_), napi_float64_array); }
 
  private:
-  void Row(size_t row, size_t from, size_t to) {
-    const auto& q = queries_[row];
-    double* out = out_.data() + row * choices_.size();
-    switch (metric_) {
-      case Metric::Levenshtein: {
-        strdist::CachedLevenshtein s(q.data(), q.size());
-        for (size_t c = from; c < to; ++c) out[c] = static_cast<double>(s.distance(choices_[c].data(), choices_[c].size(), max_));
-        break;
-      }
-      case Metric::LevenshteinSimilarity: {
-        strdist::CachedLevenshtein s(q.data(), q.size());
-        for (size_t c = from; c < to; ++c) out[c] = s.similarity(choices_[c].data(), choices_[c].size());
-        break;
-      }
-      case Metric::Jaro: {
-        strdist::CachedJaro s(q.data(), q.size());
-        for (size_t c = from; c < to; ++c) out[c] = s.similarity(choices_[c].data(), choices_[c].size(), min_);
-        break;
-      }
-      case Metric::JaroWinkler: {
-        strdist::CachedJaroWinkler s(q.data(), q.size(), param_);
-        for (size_t c = from; c < to; ++c) out[c] = s.similarity(choices_[c].data(), choices_[c].size(), min_);
-        break;
-      }
-    }
-  }
-
   Metric metric_;
-  std::vector<std::vector<uint32_t>> queries_, choices_;
+  std::vector<std::vector<uint32_t>> queries_;
+  Prepared choices_;
+  std::vector<std::vector<uint32_t>> raw_;
+  std::vector<uint32_t> raw_units_;
   double param_;
   size_t max_;
   double min_;
@@ -255,11 +262,15 @@ class MatrixJob : public AsyncJob {
 
 // scoreMatrix(metric, queriesJoined, queryLengths, choicesJoined, choiceLengths, param, cutoff,
 //             threads, token?) -> Promise<Float64Array> (row-major, one row per query)
+// choicesJoined may instead be prepared choices (prepareChoices); choiceLengths is then ignored.
 napi_value ScoreMatrix(const Args& a) {
   const MetricId metric = MetricArg(a, 0);
   std::vector<uint32_t> qlen, clen;
   auto queries = SplitCodePoints(a, 1, 2, "queries", &qlen);
-  auto choices = SplitCodePoints(a, 3, 4, "choices", &clen);
+  Prepared prepared;
+  std::vector<std::vector<uint32_t>> choices;
+  if (IsPrepared(a, 3)) prepared = PreparedArg(a, 3);
+  else choices = SplitCodePoints(a, 3, 4, "choices", &clen);
   const double param = metric == kJaroWinkler ? WeightArg(a, 5, "prefixWeight") : NumberArg(a, 5, "param", 0);
   size_t max = SIZE_MAX;
   double min = 0;
@@ -267,22 +278,27 @@ napi_value ScoreMatrix(const Args& a) {
   else min = SimilarityArg(a, 6, "minSimilarity");
   const unsigned threads = ThreadsArg(a, 7);
   Token token = TokenArg(a, 8);
-  const size_t nq = queries.size(), nc = choices.size();
+  const size_t nq = queries.size(), nc = prepared ? prepared->size() : choices.size();
   // Refused before any work: the result is one typed array (kMaxResultLength).
   if (nc != 0 && nq > kMaxResultLength / nc) {
     ThrowResultTooLarge(a.fn, "the matrix (queries x choices)", static_cast<double>(nq) * static_cast<double>(nc));
   }
   // The pair-size limit of the pairwise calls, for every (query, choice) over it.
-  const uint32_t longest = clen.empty() ? 0 : *std::max_element(clen.begin(), clen.end());
-  for (size_t i = 0; i < nq; ++i) {
-    if (!OverCellLimit(qlen[i], longest)) continue;
-    for (size_t j = 0; j < nc; ++j) {
-      if (OverCellLimit(qlen[i], clen[j]) && queries[i] != choices[j]) ThrowTooLarge(a.fn, qlen[i], clen[j]);
+  if (prepared) {
+    for (size_t i = 0; i < nq; ++i) CheckPreparedSizes(a, *prepared, qlen[i], queries[i].data(), queries[i].size());
+  } else {
+    const uint32_t longest = clen.empty() ? 0 : *std::max_element(clen.begin(), clen.end());
+    for (size_t i = 0; i < nq; ++i) {
+      if (!OverCellLimit(qlen[i], longest)) continue;
+      for (size_t j = 0; j < nc; ++j) {
+        if (OverCellLimit(qlen[i], clen[j]) && queries[i] != choices[j]) ThrowTooLarge(a.fn, qlen[i], clen[j]);
+      }
     }
   }
   return AsyncJob::Start(a.env,
-                         std::make_unique<MatrixJob>(static_cast<Metric>(metric), std::move(queries), std::move(choices),
-                                                     param, max, min, threads, std::move(token)),
+                         std::make_unique<MatrixJob>(static_cast<Metric>(metric), std::move(queries), std::move(prepared),
+                                                     std::move(choices), std::move(clen), param, max, min, threads,
+                                                     std::move(token)),
                          "strdist:matrix");
 }
 

@@ -83,6 +83,9 @@ export type {
 } from './metrics-extra.js';
 export type { Weights } from './options.js';
 // ---- end issue 12 ----
+/** Packs choices once for repeated `scoreMany` / `scoreMatrix` calls (see README, "Prepared choices"). */
+export const prepare = api.prepare;
+export { PreparedChoices } from './prepared.js';
 
 /** What this process computes with: versions, backend, platform, binary path and hash. */
 export function capability(): Capability {

@@ -117,4 +117,11 @@ export interface Kernel {
     cutoff: number,
     out: Float64Array,
   ): void;
+  /**
+   * Packs choices once for scoreManyPrepared (and, on the native kernel, scoreMatrix): a native
+   * handle, or a frozen copy of the array on the TypeScript kernel. Only this kernel reads it.
+   */
+  prepare(choices: readonly string[]): unknown;
+  /** scoreMany over what prepare() returned; `out` has room for every choice. */
+  scoreManyPrepared(metric: Metric, query: string, prepared: unknown, param: number, cutoff: number, out: Float64Array): void;
 }

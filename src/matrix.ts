@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { backendState } from './backend/index.js';
+import { backendState, nativeAddon } from './backend/index.js';
 import { checkQueries, withCancel } from './corpus.js';
 import { METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { checkSize, scoreManyArgs, type ScoreManyOptions } from './metrics.js';
 import { checkSignal, option } from './options.js';
 import { ERROR_CODES, rangeError } from './errors.js';
+import { isPrepared, preparedParts, type PreparedChoices } from './prepared.js';
 
 export interface ScoreMatrixOptions extends ScoreManyOptions {
   /** @defaultValue all cores */
@@ -14,7 +15,7 @@ export interface ScoreMatrixOptions extends ScoreManyOptions {
 
 interface MatrixAddon {
   scoreMatrix(
-    metric: number, queries: string, qLengths: Uint32Array, choices: string, cLengths: Uint32Array,
+    metric: number, queries: string, qLengths: Uint32Array, choices: unknown, cLengths: Uint32Array | undefined,
     param: number, cutoff: number, threads: number, token: unknown,
   ): Promise<Float64Array>;
 }
@@ -26,11 +27,13 @@ const lengths = (s: readonly string[]) => Uint32Array.from(s, (x) => x.length);
  * `choices.length` columns. On the native backend it is computed off the main thread on
  * `threads` threads; on the TypeScript backend on the main thread, in slices of a few
  * milliseconds that yield to the event loop between them (see scoreMatrixInSlices).
+ * `choices` may be {@link PreparedChoices} (from `prepare`), scored by the backend that
+ * prepared them; on the native one nothing but the queries crosses the boundary.
  */
 export async function scoreMatrix(
   metric: Metric,
   queries: readonly string[],
-  choices: readonly string[],
+  choices: readonly string[] | PreparedChoices,
   options?: ScoreMatrixOptions,
 ): Promise<Float64Array> {
   checkQueries('scoreMatrix', queries);
@@ -45,7 +48,9 @@ export async function scoreMatrix(
   const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
   const signal = checkSignal('scoreMatrix', rest.signal);
   // Typed arrays hold at most 2^32 - 1 elements here: refused up front, on both backends alike.
-  const cells = queries.length * choices.length;
+  const prepared = isPrepared(choices) ? preparedParts(choices) : undefined;
+  const columns = isPrepared(choices) ? choices.size : choices.length;
+  const cells = queries.length * columns;
   if (cells > 0xffffffff) {
     throw rangeError(
       ERROR_CODES.TOO_LARGE,
@@ -53,10 +58,20 @@ export async function scoreMatrix(
     );
   }
   const state = backendState();
-  if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, choices, weight, cutoff, signal);
+  if (prepared) {
+    if (prepared.kernel.name === 'js') {
+      return scoreMatrixInSlices(prepared.kernel, metric, queries, prepared.packed as readonly string[], weight, cutoff, signal);
+    }
+    const addon = nativeAddon() as unknown as MatrixAddon;
+    return withCancel(signal, (token) =>
+      addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), prepared.packed, undefined, weight, cutoff, threads, token),
+    );
+  }
+  const list = choices as readonly string[];
+  if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, list, weight, cutoff, signal);
   const addon = state.addon as unknown as MatrixAddon;
   return withCancel(signal, (token) =>
-    addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), choices.join(''), lengths(choices), weight, cutoff, threads, token),
+    addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), list.join(''), lengths(list), weight, cutoff, threads, token),
   );
 }
 

@@ -9,6 +9,7 @@ import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.
 import { MAX_CELLS, checkString, type Metrics } from './metrics.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions, type Weights } from './options.js';
 import { codePointLength } from './backend/js/text.js';
+import { isPrepared, type PreparedChoices } from './prepared.js';
 
 export interface DistanceOptions {
   /**
@@ -70,7 +71,8 @@ export interface ExtraMetrics {
   damerauLevenshteinSimilarity(a: string, b: string, options?: SimilarityOptions): number;
   /** `levenshtein` with `weights` as well as `maxDistance`. */
   levenshtein(a: string, b: string, options?: WeightedLevenshteinOptions): number;
-  scoreMany(metric: AnyMetric, query: string, choices: readonly string[], options?: ScoreManyAnyOptions): Float64Array;
+  /** Prepared choices (`prepare`) serve the core four metrics. */
+  scoreMany(metric: AnyMetric, query: string, choices: readonly string[] | PreparedChoices, options?: ScoreManyAnyOptions): Float64Array;
 }
 
 function checkSize(fn: string, a: string, b: string): void {
@@ -187,6 +189,12 @@ export function createExtraMetrics(kernel: Kernel, extra: ExtraKernel, core: Met
       OPTION_RULES.metric.check(fn, 'metric', metric);
       if (!extraOnly(metric)) return core.scoreMany(metric as never, query, choices, options as never); // the core four, as before
       checkString(fn, 'query', query);
+      if (isPrepared(choices)) {
+        throw typeError(
+          ERROR_CODES.ARGUMENT,
+          `${fn}: prepared choices serve the metrics levenshtein, levenshteinSimilarity, jaro and jaroWinkler; ${metric} takes an array of strings`,
+        );
+      }
       if (!isArray(choices)) {
         throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices must be an array of strings, got ${describe(choices)}`);
       }

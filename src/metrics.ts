@@ -3,6 +3,7 @@ import { jsKernel } from './backend/js.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions } from './options.js';
 import { processorFunction, type Processor } from './processors.js';
+import { isPrepared, prepareWith, preparedParts, type PreparedChoices } from './prepared.js';
 
 /** The `processor` option (issue 12), taken by every pairwise function. */
 export interface ProcessorOptions {
@@ -55,7 +56,13 @@ export interface Metrics {
   levenshteinSimilarity(a: string, b: string, options?: ProcessorOptions): number;
   jaro(a: string, b: string, options?: JaroOptions): number;
   jaroWinkler(a: string, b: string, options?: JaroWinklerOptions): number;
-  scoreMany(metric: Metric, query: string, choices: readonly string[], options?: ScoreManyOptions): Float64Array;
+  /**
+   * `choices` may be {@link PreparedChoices} (from `prepare`): then nothing but the query crosses
+   * into native code, and they are scored by the backend that prepared them.
+   */
+  scoreMany(metric: Metric, query: string, choices: readonly string[] | PreparedChoices, options?: ScoreManyOptions): Float64Array;
+  /** Packs `choices` once for repeated scoreMany / scoreMatrix calls. */
+  prepare(choices: readonly string[]): PreparedChoices;
 }
 
 /**
@@ -113,8 +120,12 @@ export function scoreManyArgs(
 ): { weight: number; cutoff: number; rest: Record<string, unknown>; query: string; choices: readonly string[]; process?: (s: string) => string } {
   checkMetric(fn, metric);
   checkString(fn, 'query', query);
-  if (!isArray(choices)) {
-    throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices must be an array of strings, got ${describe(choices)}`);
+  const prepared = isPrepared(choices);
+  if (!prepared && !isArray(choices)) {
+    throw typeError(
+      ERROR_CODES.ARGUMENT,
+      `${fn}: choices must be an array of strings, got ${describe(choices)}`,
+    );
   }
   const o = readOptions(fn, options, [...SCORE_MANY_OPTIONS, ...extra]);
   const given = o.maxDistance === Infinity ? { ...o, maxDistance: undefined } : o;
@@ -124,6 +135,18 @@ export function scoreManyArgs(
   else cutoff = option(fn, o, 'minSimilarity', 0);
   const weight = option(fn, o, 'prefixWeight', 0.1);
   const process = readProcessor(fn, o);
+  if (prepared) {
+    if (process) {
+      throw rangeError(
+        ERROR_CODES.OPTION,
+        `${fn}: a processor cannot apply to prepared choices (they were packed as given); prepare the processed strings instead`,
+      );
+    }
+    // Only the long choices can be over the size limit; they are kept for this check.
+    const { longest, long } = preparedParts(choices);
+    if (query.length * longest > MAX_CELLS) for (const [, c] of long) checkSize(fn, query, c);
+    return { weight, cutoff, rest: o, query, choices: [] }; // the choices stay packed
+  }
   const q = process ? process(query) : query;
   const processed: string[] | undefined = process ? new Array(choices.length) : undefined;
   for (let i = 0; i < choices.length; i++) {
@@ -200,9 +223,18 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
     },
     scoreMany(metric, query, choices, options) {
       const args = scoreManyArgs('scoreMany', metric, query, choices, options);
+      if (isPrepared(choices)) {
+        const p = preparedParts(choices);
+        const out = new Float64Array(choices.size);
+        if (choices.size > 0) p.kernel.scoreManyPrepared(metric, args.query, p.packed, args.weight, args.cutoff, out);
+        return out;
+      }
       const out = new Float64Array(choices.length);
       if (choices.length > 0) kernel.scoreMany(metric, args.query, args.choices, args.weight, args.cutoff, out);
       return out;
+    },
+    prepare(choices) {
+      return prepareWith(kernel, choices);
     },
   };
 }

@@ -51,6 +51,8 @@ echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/metrics_extra_test.cc" -o "$out/metrics_extra_test"
 "$out/metrics_extra_test"
 "$out/corpus_test"
-# issue 12: the added metrics' kernels against naive dynamic programming
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/metrics_extra_test.cc" -o "$out/metrics_extra_test"
-"$out/metrics_extra_test"
+# The multi-string lane kernels: every ISA path this CPU has (STRDIST_SIMD does not apply here;
+# the test runs each path itself), with the ISA translation units of the addon.
+"$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "$here/../multi_levenshtein_avx2.cc" \
+  "$here/../multi_levenshtein_avx512.cc" -o "$out/simd_test"
+"$out/simd_test"

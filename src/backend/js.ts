@@ -94,4 +94,14 @@ export const jsKernel: Kernel = Object.freeze({
       throw outOfMemory(err);
     }
   },
+  prepare(choices: readonly string[]): unknown {
+    return Object.freeze(choices.slice());
+  },
+  scoreManyPrepared(metric: Metric, query: string, prepared: unknown, param: number, cutoff: number, out: Float64Array): void {
+    try {
+      scoreMany(metric, query, prepared as readonly string[], param, cutoff, out);
+    } catch (err) {
+      throw outOfMemory(err);
+    }
+  },
 });

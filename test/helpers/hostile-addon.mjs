@@ -26,6 +26,10 @@ export const calls = {
   scoreMatrix: (a) => [2, 'bagel', Uint32Array.of(5), 'bagelsbarge', Uint32Array.of(6, 5), 0.1, -1, 2, a.cancelToken()],
   cancelToken: () => [],
   cancel: (a) => [a.cancelToken()],
+  prepareChoices: () => ['bagelsbarge', Uint32Array.of(6, 5)],
+  preparedInfo: (a) => [a.prepareChoices('bagelsbarge', Uint32Array.of(6, 5))],
+  scoreManyPrepared: (a) => [0, 'bagel', a.prepareChoices('bagelsbarge', Uint32Array.of(6, 5)), 0.1, -1, new Float64Array(2)],
+  simdPath: () => ['scalar'],
 };
 
 // Values no argument expects. Functions of the addon, so handles can be among them.
@@ -70,6 +74,7 @@ export const hostile = {
   }),
   'a corpus handle': (a) => a.corpusCreate('ab', Uint32Array.of(1, 1)),
   'a cancel token': (a) => a.cancelToken(),
+  'a prepared handle': (a) => a.prepareChoices('ab', Uint32Array.of(1, 1)),
 };
 
 /** Every (function, argument position, hostile value) triple, plus a call with no arguments. */
@@ -77,7 +82,7 @@ export function cases() {
   const out = [];
   for (const [fn, make] of Object.entries(calls)) {
     out.push({ fn, arg: -1, value: 'no arguments' });
-    const arity = make({ corpusCreate: () => 0, cancelToken: () => 0 }).length;
+    const arity = make({ corpusCreate: () => 0, cancelToken: () => 0, prepareChoices: () => 0 }).length;
     for (let arg = 0; arg < arity; arg++) {
       for (const value of Object.keys(hostile)) out.push({ fn, arg, value });
     }

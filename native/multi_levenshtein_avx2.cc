@@ -1,0 +1,69 @@
+// The AVX2 lane kernel (multi_levenshtein_simd.hpp), compiled for AVX2 in this translation
+// unit only: the rest of the addon stays baseline x86-64, and this code runs only after
+// simd_path_supported(SimdPath::Avx2) said the CPU has it. No -march flag anywhere.
+#include "multi_levenshtein.hpp"
+
+#if defined(STRDIST_X86) && (defined(__GNUC__) || defined(__clang__)) && !defined(STRDIST_NO_SIMD)
+#include <immintrin.h>
+
+// Every function defined from here on is compiled for AVX2 (the standard headers above stay
+// baseline; the kernel's names are in a namespace of this file, so no inline function is
+// shared with the baseline code).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,popcnt"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,popcnt")
+#endif
+
+#define STRDIST_SIMD_NS avx2
+#include "multi_levenshtein_simd.hpp"
+
+namespace strdist {
+namespace detail {
+namespace avx2 {
+
+struct Ops {
+  using R = __m256i;
+  static constexpr int kRegs = 2;
+  static constexpr int kBytes = 32;
+  static R load(const uint8_t* p) { return _mm256_load_si256(reinterpret_cast<const R*>(p)); }
+  static void store(uint8_t* p, R v) { _mm256_store_si256(reinterpret_cast<R*>(p), v); }
+  static R zero() { return _mm256_setzero_si256(); }
+  static R ones() { return _mm256_set1_epi8(-1); }
+  static R and_(R a, R b) { return _mm256_and_si256(a, b); }
+  static R or_(R a, R b) { return _mm256_or_si256(a, b); }
+  static R xor_(R a, R b) { return _mm256_xor_si256(a, b); }
+  template <unsigned W>
+  static R add(R a, R b) {
+    if constexpr (W == 8) return _mm256_add_epi8(a, b);
+    else if constexpr (W == 16) return _mm256_add_epi16(a, b);
+    else if constexpr (W == 32) return _mm256_add_epi32(a, b);
+    else return _mm256_add_epi64(a, b);
+  }
+  template <unsigned W>
+  static R one() {
+    if constexpr (W == 8) return _mm256_set1_epi8(1);
+    else if constexpr (W == 16) return _mm256_set1_epi16(1);
+    else if constexpr (W == 32) return _mm256_set1_epi32(1);
+    else return _mm256_set1_epi64x(1);
+  }
+};
+
+}  // namespace avx2
+
+void lanes_levenshtein_avx2(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n,
+                            uint32_t* dist) {
+  avx2::lanes_levenshtein<avx2::Ops>(view, cls, b0, b1, t, n, dist);
+}
+
+}  // namespace detail
+}  // namespace strdist
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+#endif

@@ -1,0 +1,69 @@
+// The AVX-512BW lane kernel (multi_levenshtein_simd.hpp), compiled for AVX-512F and AVX-512BW in this translation
+// unit only: the rest of the addon stays baseline x86-64, and this code runs only after
+// simd_path_supported(SimdPath::Avx512) said the CPU has them. No -march flag anywhere.
+#include "multi_levenshtein.hpp"
+
+#if defined(STRDIST_X86) && (defined(__GNUC__) || defined(__clang__)) && !defined(STRDIST_NO_SIMD)
+#include <immintrin.h>
+
+// Every function defined from here on is compiled for AVX-512F and AVX-512BW (the standard headers above stay
+// baseline; the kernel's names are in a namespace of this file, so no inline function is
+// shared with the baseline code).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,popcnt"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,popcnt")
+#endif
+
+#define STRDIST_SIMD_NS avx512
+#include "multi_levenshtein_simd.hpp"
+
+namespace strdist {
+namespace detail {
+namespace avx512 {
+
+struct Ops {
+  using R = __m512i;
+  static constexpr int kRegs = 1;
+  static constexpr int kBytes = 64;
+  static R load(const uint8_t* p) { return _mm512_load_si512(reinterpret_cast<const void*>(p)); }
+  static void store(uint8_t* p, R v) { _mm512_store_si512(reinterpret_cast<void*>(p), v); }
+  static R zero() { return _mm512_setzero_si512(); }
+  static R ones() { return _mm512_set1_epi8(-1); }
+  static R and_(R a, R b) { return _mm512_and_si512(a, b); }
+  static R or_(R a, R b) { return _mm512_or_si512(a, b); }
+  static R xor_(R a, R b) { return _mm512_xor_si512(a, b); }
+  template <unsigned W>
+  static R add(R a, R b) {
+    if constexpr (W == 8) return _mm512_add_epi8(a, b);
+    else if constexpr (W == 16) return _mm512_add_epi16(a, b);
+    else if constexpr (W == 32) return _mm512_add_epi32(a, b);
+    else return _mm512_add_epi64(a, b);
+  }
+  template <unsigned W>
+  static R one() {
+    if constexpr (W == 8) return _mm512_set1_epi8(1);
+    else if constexpr (W == 16) return _mm512_set1_epi16(1);
+    else if constexpr (W == 32) return _mm512_set1_epi32(1);
+    else return _mm512_set1_epi64(1);
+  }
+};
+
+}  // namespace avx512
+
+void lanes_levenshtein_avx512(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n,
+                            uint32_t* dist) {
+  avx512::lanes_levenshtein<avx512::Ops>(view, cls, b0, b1, t, n, dist);
+}
+
+}  // namespace detail
+}  // namespace strdist
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+#endif

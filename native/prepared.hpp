@@ -1,0 +1,29 @@
+// Prepared choices at the Node-API boundary (prepared.cc): handles to PackedChoices
+// (multi_levenshtein.hpp), shared by scoreMany (binding.cc) and scoreMatrix (search_worker.cc).
+#pragma once
+
+#include <memory>
+
+#include "addon.hpp"
+#include "multi_levenshtein.hpp"
+
+namespace strdist_addon {
+
+using Prepared = std::shared_ptr<const strdist::PackedChoices>;
+
+constexpr napi_type_tag kPreparedTag = {0x7c41e2a95d3b4f18ull, 0xb62d8e0f4a917c35ull};
+
+// True when argument i is a prepared-choices handle.
+bool IsPrepared(const Args& a, size_t i);
+// Argument i as a prepared-choices handle (a TypeError otherwise).
+Prepared PreparedArg(const Args& a, size_t i);
+// Choices given as units (a Uint16Array or a string) and UTF-16 lengths, packed; each unit is
+// read once (the memory may be shared with other threads).
+strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t lengths_at, const char* what);
+// Refuses (ThrowTooLarge) a query of q_units UTF-16 units (code points q, ql) against any
+// choice over the pair-size limit that is not the query itself.
+void CheckPreparedSizes(const Args& a, const strdist::PackedChoices& c, size_t q_units, const uint32_t* q, size_t ql);
+
+void InitPrepared(napi_env env, napi_value exports);
+
+}  // namespace strdist_addon

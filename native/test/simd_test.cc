@@ -1,0 +1,162 @@
+// Differential test of the multi-string lane kernels (multi_levenshtein.hpp): every ISA path
+// this machine can run (scalar, the portable lane loop, AVX2, AVX-512BW) against the scalar
+// kernel (CachedLevenshtein) and the naive reference, over choice sets whose lengths straddle
+// the lane classes (0, 1..8, 9..16, 17..32, 33..64, over 64) and alphabets from a tiny one to
+// astral code points, including batches where one code point repeats and long queries.
+//
+//   simd_test [sets] [seed]
+#include <cinttypes>
+#include <cstdio>
+#include <algorithm>
+#include <cstdlib>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include "../multi_levenshtein.hpp"
+#include "reference.hpp"
+
+using strdist::CachedLevenshtein;
+using strdist::PackedChoices;
+using strdist::SimdPath;
+using Seq = std::vector<uint32_t>;
+
+namespace {
+
+struct Rng {
+  uint64_t state;
+  uint64_t next() {  // splitmix64
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  uint64_t below(uint64_t n) { return n ? next() % n : 0; }
+};
+
+uint64_t failures = 0, checks = 0;
+
+void check_results(uint64_t set, const char* path, const char* route, const std::vector<Seq>& choices, const Seq& query,
+                   size_t max, const std::vector<double>& got_d, const std::vector<double>& got_s,
+                   const std::vector<double>& want_d, const std::vector<double>& want_s);
+
+uint32_t code_point(Rng& r, int alphabet) {
+  switch (alphabet) {
+    case 0: return 'a' + static_cast<uint32_t>(r.below(3));
+    case 1: return 'a' + static_cast<uint32_t>(r.below(26));
+    case 2: return static_cast<uint32_t>(r.below(256));
+    case 3: return r.below(2) ? 'a' + static_cast<uint32_t>(r.below(4)) : 0x4E00 + static_cast<uint32_t>(r.below(6));
+    default: return r.below(3) == 0 ? 0x1F600 + static_cast<uint32_t>(r.below(8)) : 'a' + static_cast<uint32_t>(r.below(8));
+  }
+}
+
+// Lengths around every class edge.
+size_t choice_length(Rng& r) {
+  static const size_t edges[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100};
+  if (r.below(2)) return edges[r.below(sizeof edges / sizeof edges[0])];
+  return r.below(r.below(4) == 0 ? 90 : 20);
+}
+
+Seq random_seq(Rng& r, size_t n, int alphabet) {
+  Seq s(n);
+  for (auto& c : s) c = code_point(r, alphabet);
+  return s;
+}
+
+// A copy with a few random edits, so distances are small as well as large.
+Seq related(Rng& r, const Seq& a, int alphabet) {
+  Seq s = a;
+  const size_t edits = r.below(4);
+  for (size_t e = 0; e < edits; ++e) {
+    const uint64_t op = r.below(3);
+    if (op == 0 && !s.empty()) s[r.below(s.size())] = code_point(r, alphabet);
+    else if (op == 1 && !s.empty()) s.erase(s.begin() + static_cast<long>(r.below(s.size())));
+    else s.insert(s.begin() + static_cast<long>(r.below(s.size() + 1)), code_point(r, alphabet));
+  }
+  return s;
+}
+
+void check_set(Rng& r, uint64_t set) {
+  const int alphabet = static_cast<int>(r.below(5));
+  const size_t count = r.below(4) == 0 ? r.below(8) : 1 + r.below(300);
+  Seq query = random_seq(r, r.below(6) == 0 ? r.below(200) : r.below(24), alphabet);
+  std::vector<Seq> choices(count);
+  Seq points;
+  std::vector<uint32_t> lengths, units;
+  for (auto& c : choices) {
+    c = r.below(3) == 0 ? related(r, query, alphabet) : random_seq(r, choice_length(r), alphabet);
+    if (c.size() > 64 && r.below(2)) c.resize(r.below(65));
+    points.insert(points.end(), c.begin(), c.end());
+    lengths.push_back(static_cast<uint32_t>(c.size()));
+    units.push_back(static_cast<uint32_t>(c.size()));
+  }
+  const PackedChoices packed(points.data(), lengths.data(), units.data(), count);
+  const CachedLevenshtein scorer(query.data(), query.size());
+  const size_t max = r.below(3) == 0 ? SIZE_MAX : r.below(8);
+
+  std::vector<double> want_d(count), want_s(count);
+  for (size_t i = 0; i < count; ++i) {
+    const size_t d = strdist_test::naive_levenshtein(query, choices[i]);
+    want_d[i] = static_cast<double>(d <= max ? d : max + 1);
+    want_s[i] = scorer.similarity(choices[i].data(), choices[i].size());
+    const double scalar_d = static_cast<double>(scorer.distance(choices[i].data(), choices[i].size(), max));
+    ++checks;
+    if (scalar_d != want_d[i]) {
+      ++failures;
+      std::fprintf(stderr, "set %" PRIu64 ": scalar kernel %g, naive %g (choice %zu)\n", set, scalar_d, want_d[i], i);
+    }
+  }
+
+  // Path 3 here means: the lane layout through the portable loop (run_lanes with no ISA).
+  const SimdPath paths[] = {SimdPath::Scalar, SimdPath::Avx2, SimdPath::Avx512, static_cast<SimdPath>(3)};
+  for (SimdPath p : paths) {
+    const bool portable = static_cast<int>(p) == 3;
+    if (!portable && !strdist::simd_path_supported(p)) continue;
+    std::vector<double> got_d(count, -1), got_s(count, -1);
+    std::vector<uint32_t> dist;
+    const size_t lanes = 1 + r.below(300);  // unit sizes vary, so units start mid-class
+    for (const auto& u : packed.units(portable ? SimdPath::Avx2 : p, lanes)) {
+      packed.levenshtein(scorer, u, p, max, false, got_d.data(), dist);
+      packed.levenshtein(scorer, u, p, max, true, got_s.data(), dist);
+    }
+    check_results(set, portable ? "portable" : strdist::simd_path_name(p), "packed", choices, query, max, got_d, got_s,
+                  want_d, want_s);
+    // The one-shot route (levenshtein_lanes_once): batches packed as they come, in scratch.
+    if (portable) continue;
+    auto get = [&](size_t i) { return std::make_pair(choices[i].data(), choices[i].size()); };
+    std::fill(got_d.begin(), got_d.end(), -1);
+    std::fill(got_s.begin(), got_s.end(), -1);
+    strdist::levenshtein_lanes_once(scorer, p, max, false, count, get, got_d.data());
+    strdist::levenshtein_lanes_once(scorer, p, max, true, count, get, got_s.data());
+    check_results(set, strdist::simd_path_name(p), "once", choices, query, max, got_d, got_s, want_d, want_s);
+  }
+}
+
+void check_results(uint64_t set, const char* path, const char* route, const std::vector<Seq>& choices, const Seq& query,
+                   size_t max, const std::vector<double>& got_d, const std::vector<double>& got_s,
+                   const std::vector<double>& want_d, const std::vector<double>& want_s) {
+    for (size_t i = 0; i < choices.size(); ++i) {
+      ++checks;
+      if (got_d[i] != want_d[i] || got_s[i] != want_s[i]) {
+        ++failures;
+        std::fprintf(stderr, "set %" PRIu64 " path %s (%s): choice %zu (%zu code points, query %zu, max %zu): got %g/%.17g, want %g/%.17g\n",
+                     set, path, route, i, choices[i].size(), query.size(), max, got_d[i], got_s[i], want_d[i], want_s[i]);
+        if (failures > 20) std::exit(1);
+      }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const uint64_t sets = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1500;
+  const uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 11;
+  Rng r{seed};
+  std::printf("simd test: paths");
+  for (SimdPath p : {SimdPath::Scalar, SimdPath::Avx2, SimdPath::Avx512})
+    if (strdist::simd_path_supported(p)) std::printf(" %s", strdist::simd_path_name(p));
+  std::printf(" + portable lanes; default %s\n", strdist::simd_path_name(strdist::simd_path()));
+  for (uint64_t s = 0; s < sets; ++s) check_set(r, s);
+  std::printf("simd test: %" PRIu64 " checks over %" PRIu64 " choice sets, %" PRIu64 " failures\n", checks, sets, failures);
+  return failures ? 1 : 0;
+}
