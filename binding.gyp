@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "strdist",
-      "sources": ["native/binding.cc", "native/search_worker.cc"],
+      "sources": ["native/binding.cc", "native/search_worker.cc", "native/join_worker.cc"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": [
         "NAPI_VERSION=8",

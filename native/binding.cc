@@ -336,6 +336,7 @@ napi_value Init(napi_env env, napi_value exports) {
     SetNamed(env, exports, "napiVersion", v);
     SetNamed(env, exports, "cpuFeatures", CpuFeatures(env));
     InitSearch(env, exports);
+    InitJoin(env, exports);
     return exports;
   });
 }

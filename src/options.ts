@@ -58,6 +58,9 @@ export const OPTION_RULES = {
   ),
   backend: rule('"native" or "js"', (v) => v === 'native' || v === 'js', () => z.enum(['native', 'js'])),
   dedupe: rule('a boolean', (v) => typeof v === 'boolean', () => z.boolean()),
+  // joins (src/join.ts)
+  singletons: rule('a boolean', (v) => typeof v === 'boolean', () => z.boolean()),
+  onProgress: rule('a function', (v) => typeof v === 'function', () => z.function()),
 } satisfies Record<string, Rule<unknown>>;
 
 export type OptionName = keyof typeof OPTION_RULES;
