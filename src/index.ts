@@ -90,4 +90,6 @@ export type {
   TaskName,
   WorkerInfo,
   WorkerOptions,
+  DispatchJoinOptions,
+  JoinArgs,
 } from './dispatch/index.js';
