@@ -7,6 +7,7 @@ import { METRICS, type Metric } from './kernel.js';
 import { packageRoot } from './root.js';
 import { OPTION_RULES, type OptionName } from './options.js';
 import type { Corpus, Match } from './corpus.js';
+import { addJoinCommands } from './cli-join.js';
 
 // Loaded lazily so that a backend that cannot load (STRDIST_BACKEND=native without a binary)
 // is reported as one clear line rather than a stack trace.
@@ -281,6 +282,8 @@ export function buildProgram(): Command {
       ];
       for (const [k, v] of rows) console.log(`${k.padEnd(9)} ${v}`);
     });
+
+  addJoinCommands(program, () => lib); // join, dedupe (issue 15)
 
   return program;
 }

@@ -1,11 +1,16 @@
 // The fuzzy join over the dispatch: real redis-server, real `strdist worker` processes. Remote
 // and sharded joins equal the local corpus.join; cancelling one stops its jobs.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Corpus } from '../src/corpus.js';
 import { connect, type Dispatcher } from '../src/dispatch/index.js';
 import type { FuzzyJoinOptions, JoinRow } from '../src/join.js';
-import { WORKERS, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
+import { CLI, WORKERS, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
 
 function words(n: number, seed: number, alphabet = 'abcdefg'): string[] {
   let s = seed;
@@ -82,6 +87,22 @@ describe(`fuzzyJoin through Redis with two ${WORKERS.backend} worker processes`,
     const o = { metric: 'levenshtein', maxDistance: 1 } as const;
     expect(byQuery(await collect(d.fuzzyJoin(ref, q, { ...o, require: WORKERS.require })))).toEqual(await collect(corpus.join(q, o)));
     expect(() => d.fuzzyJoin(ref, q, { metric: 'levenshtein' })).toThrow(/bad arguments for task join: arguments: a threshold is required: maxDistance/);
+  });
+
+  it('strdist join --redis streams the same rows as the library', { timeout: 20_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strdist-join-'));
+    try {
+      writeFileSync(join(dir, 'left.txt'), queries.slice(0, 300).join('\n') + '\n');
+      writeFileSync(join(dir, 'right.txt'), corpus.words.join('\n') + '\n');
+      const args = [CLI, 'join', join(dir, 'left.txt'), join(dir, 'right.txt'), '--metric', 'levenshtein', '--max-distance', '1', '--jsonl'];
+      const { stdout } = await promisify(execFile)(process.execPath, [...args, '--redis', redis.url, '--prefix', prefix, '--require', WORKERS.require, '--shards', '2']);
+      const rows = stdout.trim().split('\n').map((l) => JSON.parse(l) as JoinRow);
+      const q = Corpus.from(queries.slice(0, 300), { dedupe: false });
+      // the file's words are the corpus's distinct words: positions are their lines
+      expect(byQuery(rows)).toEqual(await collect(Corpus.from(corpus.words).join(q, { metric: 'levenshtein', maxDistance: 1 })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an abort cancels the chunks in flight, and the queue drains', { timeout: 30_000 }, async () => {
