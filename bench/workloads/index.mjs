@@ -7,5 +7,6 @@ import * as scoreMany from './score-many.mjs';
 import * as scoreMatrix from './score-matrix.mjs';
 import * as search from './search.mjs';
 import * as dispatch from './dispatch.mjs';
+import * as join from './join.mjs';
 
-export const workloads = [pairwise, crossover, long, scoreMany, scoreMatrix, search, dispatch];
+export const workloads = [pairwise, crossover, long, scoreMany, scoreMatrix, search, dispatch, join];
