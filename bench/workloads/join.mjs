@@ -15,7 +15,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadWords, mulberry32, WORD_LISTS } from '../lib/data.mjs';
+import { loadWords, mulberry32, sampleWords, WORD_LISTS } from '../lib/data.mjs';
+import { spawnStrdistWorker, startRedis, until } from '../lib/redis.mjs';
 
 export const name = 'join';
 export const description = 'self-join of 100k words (levenshtein <= 1, jaroWinkler >= 0.95) vs RapidFuzz cdist; 663k self-join; streaming RSS';
@@ -177,6 +178,10 @@ export async function run(ctx) {
       'flat',
       Math.max(...steady) - Math.min(...steady) < Math.max(64 * 2 ** 20, held / 10) ? 'met' : '**NOT MET**',
     ]);
+
+    // Through Redis: a join of sampled queries against the whole list on 2 worker processes
+    // (1 thread each) against the same join here on 2 threads; the rows must be equal.
+    await remoteJoin(pub, quick ? words : insane, quick ? 1000 : 20_000, table, extra);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -195,10 +200,60 @@ export async function run(ctx) {
   return result;
 }
 
+async function remoteJoin(pub, list, nq, table, extra) {
+  const corpus = pub.Corpus.from(list, { dedupe: false });
+  const queries = sampleWords(list, nq, 'join-remote-queries');
+  const o = { metric: 'levenshtein', maxDistance: 1 };
+  corpus.nativeIndexBytes?.();
+  const t0 = performance.now();
+  const local = [];
+  for await (const row of corpus.join(queries, { ...o, threads: 2 })) local.push(row);
+  const localMs = performance.now() - t0;
+  let redis;
+  const workers = [];
+  const d = { close: async () => {} };
+  try {
+    redis = await startRedis();
+    const prefix = `bench-join-${process.pid}-${Date.now().toString(36)}`;
+    workers.push(spawnStrdistWorker(redis.url, prefix, ['--threads', '1']), spawnStrdistWorker(redis.url, prefix, ['--threads', '1']));
+    const dispatcher = pub.connect({ redis: redis.url, prefix });
+    d.close = () => dispatcher.close();
+    await until('2 strdist workers', async () => (await dispatcher.workers()).length >= 2, 60_000);
+    const ref = await dispatcher.putCorpus(corpus);
+    // the workers load the corpus and build their index once: a first small join, untimed
+    for await (const _ of dispatcher.fuzzyJoin(ref, queries.slice(0, 4), { ...o, chunkSize: 2 })) void _;
+    const t1 = performance.now();
+    const remote = [];
+    for await (const row of dispatcher.fuzzyJoin(ref, queries, { ...o, chunkSize: 500, inflight: 6 })) remote.push(row);
+    const remoteMs = performance.now() - t1;
+    remote.sort((a, b) => a.queryIndex - b.queryIndex);
+    const same = JSON.stringify(remote) === JSON.stringify(local);
+    const ratio = localMs / remoteMs;
+    extra.remote = { queries: nq, words: corpus.size, localMs, remoteMs, ratio, same, rows: local.length };
+    const w = `join levenshtein <= 1, ${nq.toLocaleString('en-US')} queries × ${corpus.size.toLocaleString('en-US')} words`;
+    table.push([w, 'local, 2 threads', secs(localMs), '—', 'info']);
+    table.push([w, 'remote: 2 worker processes (1 thread each) through Redis, chunks of 500', secs(remoteMs), '—', 'info']);
+    table.push([w, 'remote throughput / local 2-thread throughput', times(ratio), '≥ 0.8x', ratio >= 0.8 ? 'met' : '**NOT MET**']);
+    table.push([w, 'remote rows === local rows', same ? 'identical' : 'DIFFERENT', 'identical', same ? 'met' : '**NOT MET**']);
+  } finally {
+    await d.close();
+    await Promise.allSettled(workers.map((x) => x.stop()));
+    await redis?.stop();
+  }
+}
+
 // Standalone: node bench/workloads/join.mjs [--quick] [--peer-rows N]
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--peer-rows');
+  if (process.argv.includes('--remote-only')) {
+    // only the Redis part: node bench/workloads/join.mjs --remote-only [--quick]
+    const pub = await import(dist);
+    const rows = [];
+    await remoteJoin(pub, quick ? loadWords('insane').slice(0, 10_000) : loadWords('insane'), quick ? 1000 : 20_000, rows, {});
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    process.exit(0);
+  }
   const result = await run({ quick, peerRows: at > 0 ? Number(process.argv[at + 1]) : undefined, checks: [] });
   console.log(`## ${result.title}\n\n${result.note}\n`);
   console.log(`| ${result.headers.join(' | ')} |\n|${result.headers.map(() => ' :--- ').join('|')}|`);
