@@ -154,30 +154,7 @@ export async function run(ctx) {
     table.push([`self-join levenshtein <= 1, ${fw}`, 'pairs found', full.pairs.toLocaleString('en-US'), '—', 'info']);
     table.push([`self-join levenshtein <= 1, ${fw}`, 'peak RSS of the process (words, index, pairs streamed)', mib(full.maxRss), '—', 'info']);
 
-    // Streaming: a self-join that yields tens of millions of pairs (jaro >= 0.75 over the
-    // same words), counted as they stream; RSS sampled at every chunk.
-    const stream = child(`
-      import { Corpus } from ${JSON.stringify(dist)};
-      const words = (await import('node:fs')).readFileSync(${JSON.stringify(join(dir, 'words.txt'))}, 'utf8').split('\\n').filter(Boolean);
-      const c = Corpus.from(words.slice(0, ${quick ? 5000 : 40_000}), { dedupe: false });
-      c.nativeIndexBytes?.();
-      const rss = [];
-      let pairs = 0;
-      const t0 = performance.now();
-      for await (const _ of c.selfJoin({ metric: 'jaro', minScore: 0.75, threads: ${threads}, onProgress: () => rss.push(process.memoryUsage().rss) })) pairs++;
-      console.log(JSON.stringify({ words: c.size, pairs, ms: performance.now() - t0, rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
-    `);
-    const steady = stream.rss.slice(Math.min(2, stream.rss.length - 1));
-    extra.stream = { words: stream.words, pairs: stream.pairs, ms: stream.ms, rssMin: Math.min(...steady), rssMax: Math.max(...steady), chunks: stream.rss.length, maxRss: stream.maxRss };
-    const held = stream.pairs * 16;
-    table.push([`streaming self-join jaro >= 0.75, ${stream.words.toLocaleString('en-US')} words`, 'pairs streamed (counted, not kept)', `${stream.pairs.toLocaleString('en-US')} in ${secs(stream.ms)}`, '—', 'info']);
-    table.push([
-      `streaming self-join jaro >= 0.75, ${stream.words.toLocaleString('en-US')} words`,
-      `RSS over ${stream.rss.length} chunks (from the 3rd), vs the pairs' size if held (16 B each)`,
-      `${mib(Math.min(...steady))} – ${mib(Math.max(...steady))} (peak ${mib(stream.maxRss)}), pairs ${mib(held)}`,
-      'flat',
-      Math.max(...steady) - Math.min(...steady) < Math.max(64 * 2 ** 20, held / 10) ? 'met' : '**NOT MET**',
-    ]);
+    streamJoin(join(dir, 'words.txt'), quick ? 5000 : 80_000, threads, table, extra);
 
     // Through Redis: a join of sampled queries against the whole list on 2 worker processes
     // (1 thread each) against the same join here on 2 threads; the rows must be equal.
@@ -198,6 +175,34 @@ export async function run(ctx) {
   ctx.tables?.push(result);
   if (ctx.extra) ctx.extra.join = extra;
   return result;
+}
+
+function streamJoin(file, n, threads, table, extra) {
+  // Streaming: a self-join that yields tens of millions of pairs (jaro >= 0.75 over the
+  // same words), counted as they stream; RSS sampled at every chunk.
+  const stream = child(`
+    import { Corpus } from ${JSON.stringify(dist)};
+    const words = (await import('node:fs')).readFileSync(${JSON.stringify(file)}, 'utf8').split('\\n').filter(Boolean);
+    const c = Corpus.from(words.slice(0, ${n}), { dedupe: false });
+    c.nativeIndexBytes?.();
+    const rss = [];
+    let pairs = 0;
+    const t0 = performance.now();
+    for await (const _ of c.selfJoin({ metric: 'jaro', minScore: 0.75, threads: ${threads}, onProgress: () => rss.push(process.memoryUsage().rss) })) pairs++;
+    console.log(JSON.stringify({ words: c.size, pairs, ms: performance.now() - t0, rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
+  `);
+  const steady = stream.rss.slice(Math.min(2, stream.rss.length - 1));
+  extra.stream = { words: stream.words, pairs: stream.pairs, ms: stream.ms, rssMin: Math.min(...steady), rssMax: Math.max(...steady), chunks: stream.rss.length, maxRss: stream.maxRss };
+  const held = stream.pairs * 16;
+  table.push([`streaming self-join jaro >= 0.75, ${stream.words.toLocaleString('en-US')} words`, 'pairs streamed (counted, not kept)', `${stream.pairs.toLocaleString('en-US')} in ${secs(stream.ms)}`, '—', 'info']);
+  table.push([
+    `streaming self-join jaro >= 0.75, ${stream.words.toLocaleString('en-US')} words`,
+    `RSS over ${stream.rss.length} chunks (from the 3rd), vs the pairs' size if held (16 B each)`,
+    `${mib(Math.min(...steady))} – ${mib(Math.max(...steady))} (peak ${mib(stream.maxRss)}), pairs ${mib(held)}`,
+    'flat',
+    Math.max(...steady) - Math.min(...steady) < Math.max(64 * 2 ** 20, held / 10) ? 'met' : '**NOT MET**',
+  ]);
+
 }
 
 async function remoteJoin(pub, list, nq, table, extra) {
@@ -246,6 +251,16 @@ async function remoteJoin(pub, list, nq, table, extra) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--peer-rows');
+  if (process.argv.includes('--stream-only')) {
+    // only the streaming part: node bench/workloads/join.mjs --stream-only [--quick]
+    const dir = mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-'));
+    writeFileSync(join(dir, 'words.txt'), loadWords('insane').slice(0, 100_000).join('\n') + '\n');
+    const rows = [];
+    streamJoin(join(dir, 'words.txt'), quick ? 5000 : 80_000, os.availableParallelism(), rows, {});
+    rmSync(dir, { recursive: true, force: true });
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    process.exit(0);
+  }
   if (process.argv.includes('--remote-only')) {
     // only the Redis part: node bench/workloads/join.mjs --remote-only [--quick]
     const pub = await import(dist);
