@@ -26,6 +26,9 @@ export const calls = {
   scoreMatrix: (a) => [2, 'bagel', Uint32Array.of(5), 'bagelsbarge', Uint32Array.of(6, 5), 0.1, -1, 2, a.cancelToken()],
   cancelToken: () => [],
   cancel: (a) => [a.cancelToken()],
+  // joins (native/join_worker.cc)
+  corpusJoin: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 'bagel', Uint32Array.of(5), 0, 0.1, 0, 1, 2, a.cancelToken()],
+  corpusSelfJoin: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 0, 2, 2, 0.1, 0.5, -1, 2, a.cancelToken()],
 };
 
 // Values no argument expects. Functions of the addon, so handles can be among them.
