@@ -5,6 +5,7 @@
       "sources": [
         "native/binding.cc",
         "native/search_worker.cc",
+        "native/join_worker.cc",
         "native/prepared.cc",
         "native/multi_levenshtein_avx2.cc",
         "native/multi_levenshtein_avx512.cc"

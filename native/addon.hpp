@@ -698,5 +698,6 @@ inline void SetFunction(napi_env env, napi_value exports, const char* name, napi
 }
 
 void InitSearch(napi_env env, napi_value exports);
+void InitJoin(napi_env env, napi_value exports);  // join_worker.cc
 
 }  // namespace strdist_addon

@@ -586,6 +586,7 @@ napi_value Init(napi_env env, napi_value exports) {
     SetNamed(env, exports, "cpuFeatures", CpuFeatures(env));
     InitSearch(env, exports);
     InitPrepared(env, exports);
+    InitJoin(env, exports);
     return exports;
   });
 }

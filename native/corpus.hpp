@@ -151,6 +151,8 @@ inline void atomic_raise(std::atomic<double>& a, double v) {
 
 }  // namespace detail
 
+class CorpusJoin;  // join.hpp: every pair within a fixed cutoff, over this index
+
 struct SearchOptions {
   Metric metric = Metric::Jaro;
   size_t n = 10;
@@ -178,6 +180,8 @@ inline void add_stats(SearchStats* total, const std::vector<SearchStats>& parts)
 }
 
 class CorpusIndex {
+  friend class CorpusJoin;
+
  public:
   // `points` holds every word's code points back to back; lengths[i] is word i's length.
   CorpusIndex(const uint32_t* points, const uint32_t* lengths, size_t count) : count_(count) {

@@ -9,6 +9,7 @@ import { OPTION_RULES, type OptionName } from './options.js';
 import type { Corpus, Match } from './corpus.js';
 import { PROCESSORS, type ProcessorName } from './processors.js';
 import type { EditOp } from './editops.js';
+import { addJoinCommands } from './cli-join.js';
 
 // Loaded lazily so that a backend that cannot load (STRDIST_BACKEND=native without a binary)
 // is reported as one clear line rather than a stack trace.
@@ -402,6 +403,8 @@ export function buildProgram(): Command {
       ];
       for (const [k, v] of rows) console.log(`${k.padEnd(9)} ${v}`);
     });
+
+  addJoinCommands(program, () => lib); // join, dedupe (issue 15)
 
   return program;
 }

@@ -9,6 +9,7 @@ import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.
 import { checkString } from './metrics.js';
 import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions, type SearchOptions } from './options.js';
 import { processorFunction, type Processor } from './processors.js';
+import { dedupeCorpus, joinCorpus, selfJoinCorpus, type DedupeOptions, type FuzzyJoinOptions, type JoinPair, type JoinRow } from './join.js';
 import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
 
 export type { CorpusFormat } from './corpus-source.js';
@@ -180,6 +181,28 @@ let makeCorpus: (words: string[], positions: Uint32Array | undefined, processor?
 // issue 12: closestSync under another function's name (extract, extractOne).
 export let closestSyncAs: (fn: string, corpus: Corpus, query: string, options: unknown) => Match[];
 let positionsOf: (corpus: Corpus) => Uint32Array | undefined;
+let internalsOf: (corpus: Corpus) => CorpusInternals;
+
+/** Internal (join.ts): what the joins read of a corpus. */
+export interface CorpusInternals {
+  /** The words as given (what matches show). */
+  words: readonly string[];
+  /** The words the indexes hold and scores are computed on (processed by the corpus's processor). */
+  searchWords: readonly string[];
+  /** The corpus's processor (queries get it too); undefined for none. */
+  process: ((s: string) => string) | undefined;
+  /** Caller positions by corpus index; undefined for 0, 1, 2, … */
+  positions: Uint32Array | undefined;
+  /** The native index handle (built on first use). */
+  native(): unknown;
+  /** The TypeScript index (built on first use). */
+  js(): JsCorpusIndex;
+}
+
+/** Internal (join.ts): the words, positions and indexes of a corpus. */
+export function corpusInternals(corpus: Corpus): CorpusInternals {
+  return internalsOf(corpus);
+}
 
 /**
  * An ordered list of distinct words (first occurrence kept) with an exact closest-word search.
@@ -308,6 +331,14 @@ export class Corpus implements Iterable<string> {
     makeCorpus = (words, positions, processor) => new Corpus(words, positions, processor);
     positionsOf = (corpus) => corpus.#positions;
     closestSyncAs = (fn, corpus, query, options) => corpus.#closestSyncAs(fn, query, options);
+    internalsOf = (corpus) => ({
+      words: corpus.#words,
+      searchWords: corpus.#searchWords,
+      process: processorFunction('join', corpus.#processor),
+      positions: corpus.#positions,
+      native: () => corpus.#nativeHandle(),
+      js: () => corpus.#jsIndex(),
+    });
   }
 
   /** The words, in corpus order (frozen), duplicates dropped. */
@@ -427,6 +458,37 @@ export class Corpus implements Iterable<string> {
       p.minScore, p.maxDistance, r.threads,
     );
     return this.#fromNative(raw)[0];
+  }
+
+  /**
+   * Every word of this corpus within a threshold of each query (a fuzzy join): an async
+   * iterable of `{ queryIndex, query, matches }`, only for queries with at least one match,
+   * `matches` ordered as `closest` orders them. Exact: equal to scoring every pair. `queries`
+   * is any iterable of strings (read lazily, chunk by chunk) or another Corpus (then
+   * `queryIndex` is the query's `Match.index`). The threshold is required: `maxDistance` for
+   * levenshtein, `minScore` for the similarities. Streamed in bounded chunks; `signal` stops it.
+   */
+  join(queries: Iterable<string> | Corpus, options: FuzzyJoinOptions): AsyncIterableIterator<JoinRow> {
+    return joinCorpus(this, queries, options);
+  }
+
+  /**
+   * Every pair of this corpus's words within the threshold, once each: an async iterable of
+   * `{ i, j, score }` with `i < j` (positions, as in `Match.index`). Each word is compared only
+   * with the words after it in the index (its own length group and the longer lengths the
+   * threshold admits).
+   */
+  selfJoin(options: FuzzyJoinOptions): AsyncIterableIterator<JoinPair> {
+    return selfJoinCorpus(this, options);
+  }
+
+  /**
+   * The clusters of near-duplicates: connected components of the self-join's pairs, each a
+   * sorted list of positions whose first (lowest) is the representative, in order of it.
+   * Words near no other word are left out unless `singletons: true`.
+   */
+  dedupe(options: DedupeOptions): Promise<number[][]> {
+    return dedupeCorpus(this, options);
   }
 
   /** The options, with `n` clamped to the corpus size (so no backend sizes anything by it). */

@@ -108,6 +108,7 @@ export {
 } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { ClosestOptions, CorpusFileOptions, CorpusFormat, CorpusOptions, CorpusURLOptions, Match } from './corpus.js';
+export type { DedupeOptions, FuzzyJoinOptions, JoinPair, JoinProgress, JoinRow } from './join.js';
 export { scoreMatrix } from './matrix.js';
 export type { ScoreMatrixOptions } from './matrix.js';
 export {
@@ -134,6 +135,8 @@ export type {
   TaskName,
   WorkerInfo,
   WorkerOptions,
+  DispatchJoinOptions,
+  JoinArgs,
 } from './dispatch/index.js';
 
 // --- issue 12: processors, edit operations, medians ---

@@ -118,6 +118,9 @@ export const OPTION_RULES = {
   // issue 12: what is done to every string before it is compared (src/processors.ts). A
   // function cannot travel in a task, so the zod rule takes the names only.
   processor: rule(`one of ${PROCESSORS.join(', ')}, or a function (s) => string`, isProcessor, () => z.enum(PROCESSORS)),
+  // joins (src/join.ts)
+  singletons: rule('a boolean', (v) => typeof v === 'boolean', () => z.boolean()),
+  onProgress: rule('a function', (v) => typeof v === 'function', () => z.function()),
 } satisfies Record<string, Rule<unknown>>;
 
 export type OptionName = keyof typeof OPTION_RULES;

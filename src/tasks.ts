@@ -2,10 +2,11 @@
 // arguments checked by the task's schema, on the client before sending and on the worker again.
 import { z } from 'zod';
 import type { Corpus, Match } from './corpus.js';
-import { ALL_METRICS, isDistanceMetric, type AnyMetric } from './kernel.js';
+import { ALL_METRICS, METRICS, isDistanceMetric, type AnyMetric } from './kernel.js';
 import { CORPUS_ID_PATTERN } from './corpus.js';
-import { closestTaskSchema } from './options.js';
-import { TaskArgumentError } from './errors.js';
+import { closestTaskSchema, metricConflict, OPTION_RULES } from './options.js';
+import { ERROR_CODES, rangeError, TaskArgumentError } from './errors.js';
+import type { Metric } from './kernel.js';
 export { TaskArgumentError };
 
 /**
@@ -183,6 +184,101 @@ async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: T
   return matches.map((ms) => ms.map(({ score, index }) => ({ score, index })));
 }
 
+// ---- join (issue 15): every corpus word within a threshold of each query -------------------
+
+/** The most matches one join job may return (12 bytes each on the wire, before base64). */
+export const JOIN_MATCHES_PER_JOB = 2_000_000;
+
+const joinShape = {
+  corpus: corpusId,
+  queries: queriesField,
+  // joins run on the core four metrics' index (issue 15)
+  metric: z.enum(METRICS as [Metric, ...Metric[]]).default('jaro'),
+  minScore: OPTION_RULES.minScore.zod().optional(),
+  /** A join needs a threshold: a finite distance (JSON cannot carry Infinity anyway). */
+  maxDistance: z.number().int().min(0).optional(),
+  prefixWeight: OPTION_RULES.prefixWeight.zod().optional(),
+};
+
+/** A join's threshold rules, shared by the task schemas: the metric's cutoff, and one is required. */
+function joinThreshold(a: { metric: Metric; minScore?: number; maxDistance?: number }, ctx: z.RefinementCtx): void {
+  const conflict = metricConflict(a.metric, a, 'minScore');
+  if (conflict) ctx.addIssue({ code: 'custom', message: conflict });
+  else if (a.metric === 'levenshtein' ? a.maxDistance === undefined : a.minScore === undefined) {
+    ctx.addIssue({ code: 'custom', message: `a threshold is required: ${a.metric === 'levenshtein' ? 'maxDistance' : 'minScore'}` });
+  }
+}
+
+const joinArgs = z.object(joinShape).strict().superRefine(joinThreshold);
+export type JoinArgs = z.input<typeof joinArgs>;
+
+const joinShardArgs = z
+  .object({ ...joinShape, shardId: corpusId })
+  .strict()
+  .superRefine(joinThreshold);
+
+const mergeJoinArgs = z.object({ corpus: corpusId, metric: z.enum(METRICS) }).strict();
+
+/** A join on one corpus (or shard): every match of each query, in closest order, as raw matches. */
+async function joinRaw(corpus: Corpus, args: z.output<typeof joinArgs>, ctx: TaskContext): Promise<RawResult> {
+  const out: RawResult = args.queries.map(() => []);
+  let total = 0;
+  const rows = corpus.join(args.queries, {
+    metric: args.metric,
+    minScore: args.minScore,
+    maxDistance: args.maxDistance,
+    prefixWeight: args.prefixWeight,
+    signal: ctx.signal,
+    backend: ctx.backend,
+    threads: ctx.threads,
+  });
+  for await (const row of rows) {
+    total += row.matches.length;
+    if (total > JOIN_MATCHES_PER_JOB) {
+      throw rangeError(
+        ERROR_CODES.TOO_LARGE,
+        `join: more than ${JOIN_MATCHES_PER_JOB} matches in one job; raise the threshold or send fewer queries per job`,
+      );
+    }
+    out[row.queryIndex] = row.matches.map(({ score, index }) => ({ score, index }));
+  }
+  return out;
+}
+
+const JOIN_TASKS = {
+  join: defineTask({
+    name: 'join',
+    description: 'every corpus word within a threshold of each query (a chunk of a fuzzy join)',
+    schema: joinArgs,
+    corpora: (args) => [args.corpus],
+    async run(args, ctx): Promise<ClosestWire> {
+      return encodeResult(args.corpus, await joinRaw(await ctx.corpus(args.corpus), args, ctx));
+    },
+  }),
+  joinShard: defineTask({
+    name: 'joinShard',
+    description: 'join on one shard of a sharded corpus, in positions of the whole corpus',
+    internal: true,
+    schema: joinShardArgs,
+    corpora: () => [],
+    async run(args, ctx): Promise<ClosestWire> {
+      const shard = await ctx.shard(args.corpus, args.shardId);
+      return encodeResult(args.corpus, await joinRaw(shard, args, ctx));
+    },
+  }),
+  mergeJoin: defineTask({
+    name: 'mergeJoin',
+    description: "merges the shards' matches of a sharded join (closest order)",
+    internal: true,
+    schema: mergeJoinArgs,
+    corpora: () => [],
+    async run(args, ctx): Promise<ClosestWire> {
+      const parts = (await ctx.children()).map(decodeResult);
+      return encodeResult(args.corpus, mergeClosest(parts, Infinity, args.metric));
+    },
+  }),
+} as const;
+
 export const TASKS = {
   closest: defineTask({
     name: 'closest',
@@ -215,6 +311,7 @@ export const TASKS = {
       return encodeResult(args.corpus, mergeClosest(parts, args.n, args.metric));
     },
   }),
+  ...JOIN_TASKS,
 } as const;
 
 /**

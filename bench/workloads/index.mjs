@@ -9,5 +9,6 @@ import * as search from './search.mjs';
 import * as dispatch from './dispatch.mjs';
 import * as metricsExtra from './metrics-extra.mjs'; // issue 12
 import * as editOps from './edit-ops.mjs'; // issue 12
+import * as join from './join.mjs'; // issue 15
 
-export const workloads = [pairwise, crossover, long, scoreMany, scoreMatrix, search, dispatch, metricsExtra, editOps];
+export const workloads = [pairwise, crossover, long, scoreMany, scoreMatrix, search, dispatch, metricsExtra, editOps, join];

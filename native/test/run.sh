@@ -56,3 +56,5 @@ echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "$here/../multi_levenshtein_avx2.cc" \
   "$here/../multi_levenshtein_avx512.cc" -o "$out/simd_test"
 "$out/simd_test"
+"$cxx" "${flags[@]}" "${extra[@]}" "$here/join_test.cc" -o "$out/join_test"
+"$out/join_test"

@@ -33,4 +33,5 @@ export { LocalDispatcher, QueueDispatcher, RedisUnavailableError };
 export * from './types.js';
 export { startWorker, availableThreads, type RunningWorker, type WorkerOptions, type WorkerLogger } from './worker.js';
 export { LIMITS, TASK_NAMES, TaskArgumentError, PROTOCOL_VERSION } from '../tasks.js';
-export type { ClosestArgs, ClosestResult, TaskName } from '../tasks.js';
+export type { ClosestArgs, ClosestResult, JoinArgs, TaskName } from '../tasks.js';
+export type { DispatchJoinOptions } from './join.js';

@@ -8,6 +8,8 @@ import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { decodeResult, mergeClosest, parseTask, TASKS, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
 import { checkShardCount, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import { queueFor } from './redis.js';
+import { dispatchJoin, type DispatchJoinOptions } from './join.js';
+import type { JoinRow } from '../join.js';
 import {
   JobCancelledError,
   JobTimeoutError,
@@ -158,6 +160,11 @@ export class LocalDispatcher implements Dispatcher {
     return false;
   }
 
+  /** A fuzzy join run by the workers, streamed (src/dispatch/join.ts). */
+  fuzzyJoin(corpus: CorpusRef | string, queries: Iterable<string> | Corpus, options: DispatchJoinOptions): AsyncIterableIterator<JoinRow> {
+    return dispatchJoin(this, corpus, queries, options);
+  }
+
   async workers(): Promise<WorkerInfo[]> {
     const cap = describeCapability(backendState());
     const queues = cap.backend === 'native' ? [queueFor('native', cap.kernelVersion), queueFor('any', cap.kernelVersion)] : [queueFor('any', cap.kernelVersion)];
@@ -232,16 +239,18 @@ export class LocalDispatcher implements Dispatcher {
         signal: job.abort.signal,
       };
       const a = args as Required<Pick<ClosestArgs, 'n' | 'metric' | 'queries' | 'corpus'>> & ClosestArgs;
-      const manifest = def.name === 'closest' ? this.#manifests.get(a.corpus) : undefined;
+      const isJoin = def.name === 'join';
+      const manifest = def.name === 'closest' || isJoin ? this.#manifests.get(a.corpus) : undefined;
       let raw: RawResult;
       if (manifest) {
         // The same steps as a flow on the queue: one search per shard, then the merge.
         const parts: RawResult[] = [];
+        const shardTask = isJoin ? TASKS.joinShard : TASKS.closestShard;
         for (const shard of manifest.shards) {
           const shardArgs = { ...a, shardId: shard.id };
-          parts.push(decodeResult(await TASKS.closestShard.run(shardArgs as never, ctx)));
+          parts.push(decodeResult(await shardTask.run(shardArgs as never, ctx)));
         }
-        raw = mergeClosest(parts, a.n, a.metric);
+        raw = mergeClosest(parts, isJoin ? Infinity : a.n, a.metric);
       } else {
         raw = decodeResult(await def.run(args, ctx));
       }

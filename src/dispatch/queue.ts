@@ -13,6 +13,8 @@ import { JobLostError, RedisUnavailableError } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
 import { decodeResult, LIMITS, parseTask, PROTOCOL_VERSION, resultCorpus, TaskArgumentError, type ClosestArgs, type ClosestResult } from '../tasks.js';
 import { CorpusCache } from './cache.js';
+import { dispatchJoin, type DispatchJoinOptions } from './join.js';
+import type { JoinRow } from '../join.js';
 import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import {
   checkPrefix,
@@ -66,6 +68,9 @@ export interface JobData {
 export interface JobProgress {
   worker: string;
 }
+
+/** A join has no n: the retention budget counts this many matches per query (issue 15). */
+const JOIN_MATCHES_PER_QUERY_ESTIMATE = 100;
 
 /** How long Redis may be away (closed, or not answering) before calls fail. */
 export const UNAVAILABLE_MS = 1_000;
@@ -567,7 +572,7 @@ export class QueueDispatcher implements Dispatcher {
     const name = queueFor(require);
     const opts = (a: { queries: string[]; n: number }, jobId = randomUUID()) => {
       // Retention bounded in bytes too: the larger a job's result may be, the fewer are kept.
-      const resultBytes = 16 * a.queries.length * a.n + 8 * a.queries.length + 256;
+      const resultBytes = 16 * a.queries.length * (a.n ?? JOIN_MATCHES_PER_QUERY_ESTIMATE) + 8 * a.queries.length + 256;
       return {
         jobId,
         attempts,
@@ -584,18 +589,21 @@ export class QueueDispatcher implements Dispatcher {
       .map(({ args: a }) => {
         const manifest = manifests.get(a.corpus)!;
         const parent = randomUUID();
+        // a join's chunk: the shards' matches merged whole (issue 15)
+        const merge = task === 'join' ? { task: 'mergeJoin', args: { corpus: a.corpus, metric: a.metric } } : { task: 'mergeClosest', args: { corpus: a.corpus, n: a.n, metric: a.metric } };
+        const shardTask = task === 'join' ? 'joinShard' : 'closestShard';
         return {
-          name: 'mergeClosest',
+          name: merge.task,
           queueName: name,
-          data: { v: PROTOCOL_VERSION, kernel: KERNEL_VERSION, task: 'mergeClosest', args: { corpus: a.corpus, n: a.n, metric: a.metric }, require } satisfies JobData,
+          data: { v: PROTOCOL_VERSION, kernel: KERNEL_VERSION, task: merge.task, args: merge.args, require } satisfies JobData,
           opts: opts(a, parent),
           children: manifest.shards.map((shard, i) => ({
-            name: 'closestShard',
+            name: shardTask,
             queueName: name,
             data: {
               v: PROTOCOL_VERSION,
               kernel: KERNEL_VERSION,
-              task: 'closestShard',
+              task: shardTask,
               args: { ...a, corpus: a.corpus, shardId: shard.id },
               require,
             } satisfies JobData,
@@ -815,6 +823,11 @@ export class QueueDispatcher implements Dispatcher {
     // its worker on the message, or fails as cancelled after its run when the message is lost.
     if (state !== 'active') await job.remove().catch(() => {});
     return true;
+  }
+
+  /** A fuzzy join run by the workers, streamed (src/dispatch/join.ts). */
+  fuzzyJoin(corpus: CorpusRef | string, queries: Iterable<string> | Corpus, options: DispatchJoinOptions): AsyncIterableIterator<JoinRow> {
+    return dispatchJoin(this, corpus, queries, options);
   }
 
   async workers(): Promise<WorkerInfo[]> {

@@ -1,5 +1,7 @@
 import type { Capability } from '../capability.js';
-import type { ClosestArgs, ClosestResult } from '../tasks.js';
+import type { ClosestArgs, ClosestResult, JoinArgs } from '../tasks.js';
+import type { DispatchJoinOptions } from './join.js';
+import type { JoinRow } from '../join.js';
 export { NoCapableWorkerError, RemoteJobError, JobCancelledError, JobTimeoutError, JobLostError, UnknownJobError, UnknownCorpusError } from '../errors.js';
 
 export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
@@ -82,9 +84,13 @@ export interface WorkerInfo extends Capability {
 /** The tasks a client may call, with their arguments and results. */
 export interface TaskArgs {
   closest: ClosestArgs;
+  /** One chunk of a fuzzy join (`fuzzyJoin` queues these for you). */
+  join: JoinArgs;
 }
 export interface TaskResults {
   closest: ClosestResult;
+  /** Every match of each query of the chunk, in closest order (an empty list for none). */
+  join: ClosestResult;
 }
 export type ClientTask = keyof TaskArgs;
 
@@ -108,6 +114,13 @@ export interface Dispatcher {
   kill(id: string): Promise<boolean>;
   workers(): Promise<WorkerInfo[]>;
   close(): Promise<void>;
+  /**
+   * A fuzzy join run by the workers: `corpus.join(queries, options)` with the stored corpus.
+   * The queries go out in chunks (`join` jobs; a flow per chunk when the corpus is sharded),
+   * at most `inflight` at once, and the rows come back in the order the chunks finish. Not
+   * called `join`: that name settles a list of job ids.
+   */
+  fuzzyJoin(corpus: CorpusRef | string, queries: Iterable<string> | import('../corpus.js').Corpus, options: DispatchJoinOptions): AsyncIterableIterator<JoinRow>;
 }
 
 

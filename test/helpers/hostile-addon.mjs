@@ -30,6 +30,9 @@ export const calls = {
   preparedInfo: (a) => [a.prepareChoices('bagelsbarge', Uint32Array.of(6, 5))],
   scoreManyPrepared: (a) => [0, 'bagel', a.prepareChoices('bagelsbarge', Uint32Array.of(6, 5)), 0.1, -1, new Float64Array(2)],
   simdPath: () => ['scalar'],
+  // joins (native/join_worker.cc)
+  corpusJoin: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 'bagel', Uint32Array.of(5), 0, 0.1, 0, 1, 2, a.cancelToken()],
+  corpusSelfJoin: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 0, 2, 2, 0.1, 0.5, -1, 2, a.cancelToken()],
 };
 
 // Values no argument expects. Functions of the addon, so handles can be among them.

@@ -23,18 +23,18 @@ export interface RawMatches {
 
 const MARGIN = 1e-9;
 
-function bucketOf(c: number): number {
+export function bucketOf(c: number): number {
   return (c ^ (c >>> 5) ^ (c >>> 10) ^ (c >>> 15)) & 31;
 }
 
-function popcount32(x: number): number {
+export function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** Bucket counts of a string's code points (32 buckets). */
-function counts(s: string, out: Uint32Array): number {
+export function counts(s: string, out: Uint32Array): number {
   out.fill(0);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -53,7 +53,7 @@ function counts(s: string, out: Uint32Array): number {
 }
 
 /** Thermometer code of the counts: level k mask = buckets holding at least k (k = 1..4). */
-function levels(c: Uint32Array, sig: Uint32Array, at: number): void {
+export function levels(c: Uint32Array, sig: Uint32Array, at: number): void {
   let l1 = 0;
   let l2 = 0;
   let l3 = 0;
@@ -72,7 +72,7 @@ function levels(c: Uint32Array, sig: Uint32Array, at: number): void {
   sig[at + 3] = l4;
 }
 
-interface Group {
+export interface Group {
   length: number;
   /** Corpus indices of the words of this length, in corpus order. */
   slots: Uint32Array;
@@ -83,7 +83,7 @@ interface Group {
 const isSimilarity = (m: Metric) => m !== 'levenshtein';
 
 /** Upper bound on the key (higher is better; levenshtein's key is -distance). */
-function keyBound(p: SearchParams, q: number, w: number, common: number): number {
+export function keyBound(p: SearchParams, q: number, w: number, common: number): number {
   const mx = Math.max(q, w);
   const m = Math.min(common, q, w);
   switch (p.metric) {
@@ -102,7 +102,7 @@ function keyBound(p: SearchParams, q: number, w: number, common: number): number
 }
 
 /** Smallest common count that can reach `floor`; Infinity when none can. */
-function needCommon(p: SearchParams, q: number, w: number, floor: number): number {
+export function needCommon(p: SearchParams, q: number, w: number, floor: number): number {
   const top = Math.min(q, w);
   if (keyBound(p, q, w, top) < floor) return Infinity;
   let lo = 0;
@@ -154,6 +154,11 @@ class TopK {
 export class JsCorpusIndex {
   private readonly groups: Group[] = [];
   private readonly scratch = new Uint32Array(32);
+
+  /** The length groups in index order (by length; corpus order inside): for the joins (join.ts). */
+  get lengthGroups(): readonly Group[] {
+    return this.groups;
+  }
 
   constructor(private readonly words: readonly string[]) {
     const byLength = new Map<number, number[]>();
