@@ -107,7 +107,7 @@ function chooseBackend(options: WorkerOptions, log: WorkerLogger): Backend {
   }
   const failures = selfTest(state.kernel);
   if (failures.length > 0) {
-    const reason = `self-test failed: ${failures[0]}`;
+    const reason = `self-test failed: ${failures[0]}` + (state.binaryPath ? ` (binary ${state.binaryPath})` : '');
     if (state.kernel.name === 'native' && !options.requireNative) {
       log.warn({ reason }, `native backend ${reason}; serving "any" jobs with the js backend`);
       return { kernel: jsKernel, reason };
