@@ -372,7 +372,8 @@ export function buildProgram(): Command {
           console.log(
             `${w.id}  ${w.backend} kernel v${w.kernelVersion}  ${w.platform}-${w.arch}${w.libc ? `-${w.libc}` : ''}  ` +
               `queues ${w.queues.join(',')}  threads ${w.threads}  concurrency ${w.concurrency}` +
-              (w.binary ? `  ${w.binary.path} sha256:${w.binary.sha256.slice(0, 12)}` : ''),
+              (w.binary ? `  ${w.binary.path} sha256:${w.binary.sha256.slice(0, 12)}` : '') +
+              (w.nativeUnavailable ? `  native unavailable: ${w.nativeUnavailable}` : ''),
           );
         }
       } finally {

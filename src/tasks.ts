@@ -72,7 +72,31 @@ const mergeArgs = z
   .strict();
 
 /** The matches of each query, as the client returns them. */
-export type ClosestResult = Pick<Match, 'word' | 'score' | 'index'>[][];
+export type ClosestResult = Pick<Match, 'word' | 'score' | 'index'>[][] & {
+  /**
+   * The worker that ran the job (for a search of a sharded corpus, the one that merged the
+   * shards). Not enumerable: JSON output and deep equality see the matches only.
+   */
+  readonly worker?: JobWorker;
+};
+
+/** Who ran a job: the worker's id (as `strdist workers` lists it), where it ran, and on what. */
+export interface JobWorker {
+  id: string;
+  arch: string;
+  platform: string;
+  backend: 'native' | 'js';
+}
+
+/** Puts the worker recorded in a wire result onto the result, as a non-enumerable property. */
+export function withWorker<T extends object>(result: T, wire: unknown): T & { readonly worker?: JobWorker } {
+  const w = (wire as { worker?: Partial<JobWorker> } | null)?.worker;
+  if (w && typeof w.id === 'string' && typeof w.arch === 'string' && typeof w.platform === 'string' && (w.backend === 'native' || w.backend === 'js')) {
+    const worker: JobWorker = Object.freeze({ id: w.id, arch: w.arch, platform: w.platform, backend: w.backend });
+    Object.defineProperty(result, 'worker', { value: worker, enumerable: false });
+  }
+  return result;
+}
 
 /**
  * A closest result on the wire: the corpus positions and scores of the matches, little-endian
@@ -84,6 +108,8 @@ export interface ClosestWire {
   counts: string;
   indices: string;
   scores: string;
+  /** Set by the worker that ran the job. */
+  worker?: JobWorker;
 }
 
 /** Raw matches of each query: scores and corpus positions. */

@@ -137,7 +137,7 @@ describe(`BullMQ dispatcher with two ${WORKERS.backend} worker processes`, () =>
     const raw = new Redis(redis.url);
     try {
       const stored = JSON.parse((await raw.hget(`${prefix}:${WORKERS.queue}:${id.split('/')[1]}`, 'returnvalue'))!) as Record<string, unknown>;
-      expect(Object.keys(stored).sort()).toEqual(['corpus', 'counts', 'indices', 'scores', 'v']);
+      expect(Object.keys(stored).sort()).toEqual(['corpus', 'counts', 'indices', 'scores', 'v', 'worker']);
       expect(JSON.stringify(stored)).not.toMatch(/bagel/);
       // the bound holds even after a foreign BullMQ Queue (the test's, above) reset it to 10,000
       await until('the event stream bound', async () => (await raw.hget(`${prefix}:${WORKERS.queue}:meta`, 'opts.maxLenEvents')) === '2000', 5_000);

@@ -5,11 +5,12 @@ import { hostname } from 'node:os';
 import { backendState } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
 import { checkPlainCorpus, type Corpus } from '../corpus.js';
-import { decodeResult, mergeClosest, parseTask, TASKS, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
+import { decodeResult, mergeClosest, parseTask, TASKS, withWorker, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
 import { checkShardCount, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import { queueFor } from './redis.js';
 import { dispatchJoin, type DispatchJoinOptions } from './join.js';
 import type { JoinRow } from '../join.js';
+import { describeRouting, missing, readRequirement } from './routing.js';
 import {
   JobCancelledError,
   JobTimeoutError,
@@ -95,9 +96,17 @@ export class LocalDispatcher implements Dispatcher {
         if (!this.#corpora.has(id) && !this.#manifests.has(id)) throw new UnknownCorpusError(id);
       }
     }
-    if ((options.require ?? 'native') === 'native' && backendState().kernel.name !== 'native') {
+    const routing = readRequirement(options.require);
+    if (routing.backend === 'native' && backendState().kernel.name !== 'native') {
       throw new NoCapableWorkerError(
         `no live worker with the native kernel: this process runs the js backend (${backendState().reason ?? ''})`,
+      );
+    }
+    const lacks = missing(describeCapability(backendState()), routing);
+    if (lacks.length) {
+      const cap = describeCapability(backendState());
+      throw new NoCapableWorkerError(
+        `no live worker with ${describeRouting(routing)}: this process is ${cap.platform}-${cap.arch} (lacks ${lacks.join(', ')})`,
       );
     }
     return parsed.map(({ args }) => {
@@ -255,7 +264,9 @@ export class LocalDispatcher implements Dispatcher {
         raw = decodeResult(await def.run(args, ctx));
       }
       const corpus = this.#whole.get(a.corpus) ?? (await ctx.corpus(a.corpus));
-      job.result = withWords(corpus, raw) satisfies ClosestResult;
+      const cap = describeCapability(backendState());
+      const worker = { id: WORKER_ID, arch: cap.arch, platform: cap.platform, backend: cap.backend };
+      job.result = withWorker(withWords(corpus, raw), { worker }) satisfies ClosestResult;
       job.status = job.abort.signal.aborted ? 'cancelled' : 'completed';
     } catch (err) {
       job.status = job.abort.signal.aborted ? 'cancelled' : 'failed';

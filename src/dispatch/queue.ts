@@ -11,10 +11,11 @@ import { z } from 'zod';
 import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { JobLostError, RedisUnavailableError } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
-import { decodeResult, LIMITS, parseTask, PROTOCOL_VERSION, resultCorpus, TaskArgumentError, type ClosestArgs, type ClosestResult } from '../tasks.js';
+import { decodeResult, LIMITS, parseTask, PROTOCOL_VERSION, resultCorpus, TaskArgumentError, withWorker, type ClosestArgs, type ClosestResult } from '../tasks.js';
 import { CorpusCache } from './cache.js';
 import { dispatchJoin, type DispatchJoinOptions } from './join.js';
 import type { JoinRow } from '../join.js';
+import { describeRouting, isPinned, missing, parseRoutingQueue, readRequirement, routingKeys, routingQueue, type Routing } from './routing.js';
 import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import {
   checkPrefix,
@@ -24,7 +25,6 @@ import {
   EVENTS_MAX_LEN,
   keys,
   QUEUE_NAMES,
-  queueFor,
   redisOptions,
   RESULT_BYTES_BUDGET,
   RETENTION,
@@ -83,8 +83,13 @@ export function splitId(id: unknown): { queue: string; jobId: string } {
   const at = id.indexOf('/');
   const queue = id.slice(0, at);
   const jobId = id.slice(at + 1);
-  if (at <= 0 || !QUEUE_NAMES.includes(queue) || !jobIdPattern.test(jobId)) throw new UnknownJobError(id.slice(0, 200));
+  if (at <= 0 || !knownQueue(queue) || !jobIdPattern.test(jobId)) throw new UnknownJobError(id.slice(0, 200));
   return { queue, jobId };
+}
+
+/** This version's queues: `native-v1`, `any-v1`, and the capability-named ones of kernel v1. */
+function knownQueue(name: string): boolean {
+  return QUEUE_NAMES.includes(name) || parseRoutingQueue(name)?.kernelVersion === KERNEL_VERSION;
 }
 
 function isConnectionError(err: unknown): boolean {
@@ -342,7 +347,7 @@ export class QueueDispatcher implements Dispatcher {
   #queue(name: string): Queue {
     let q = this.#queues.get(name);
     if (!q) {
-      if (!QUEUE_NAMES.includes(name)) throw new Error(`internal: no queue ${name}`);
+      if (!knownQueue(name)) throw new Error(`internal: no queue ${name}`);
       q = new Queue(name, {
         connection: this.#redis as unknown as ConnectionOptions,
         prefix: this.prefix,
@@ -534,7 +539,7 @@ export class QueueDispatcher implements Dispatcher {
     if (!id) throw new Error(`a job result in an unknown format (not protocol version ${PROTOCOL_VERSION})`);
     const raw = decodeResult(value);
     const corpus = await this.#corpus(id);
-    return withWords(corpus, raw);
+    return withWorker(withWords(corpus, raw), value);
   }
 
   // ---- jobs --------------------------------------------------------------------------------
@@ -545,10 +550,8 @@ export class QueueDispatcher implements Dispatcher {
 
   async map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
     if (!Array.isArray(argsList)) throw new TypeError('map: argsList must be an array of task arguments');
-    const require: Requirement = options.require ?? 'native';
-    if (require !== 'native' && require !== 'any') {
-      throw new RangeError(`require must be "native" or "any", got ${JSON.stringify(require)}`);
-    }
+    const routing = readRequirement(options.require);
+    const require: Requirement = routing.backend;
     const attempts = options.attempts ?? 3;
     if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) {
       throw new RangeError(`attempts must be an integer in [1, 100], got ${attempts}`);
@@ -568,8 +571,8 @@ export class QueueDispatcher implements Dispatcher {
     // A corpus stored in shards is searched by a flow; one stored whole, by a plain job.
     const manifests = new Map<string, ShardManifest | undefined>();
     for (const id of new Set(parsed.map((a) => a.corpus))) manifests.set(id, (await this.#lookup(id)) ?? undefined);
-    await this.#checkWorkers(require);
-    const name = queueFor(require);
+    const name = routingQueue(routing);
+    await this.#checkWorkers(routing, name);
     const opts = (a: { queries: string[]; n: number }, jobId = randomUUID()) => {
       // Retention bounded in bytes too: the larger a job's result may be, the fewer are kept.
       const resultBytes = 16 * a.queries.length * (a.n ?? JOIN_MATCHES_PER_QUERY_ESTIMATE) + 8 * a.queries.length + 256;
@@ -639,13 +642,29 @@ export class QueueDispatcher implements Dispatcher {
     return ids;
   }
 
-  /** Throws NoCapableWorkerError when no live worker consumes the queue this job needs. */
-  async #checkWorkers(require: Requirement): Promise<void> {
-    const queue = queueFor(require);
+  /**
+   * Throws NoCapableWorkerError when no live worker consumes the queue this job needs. A
+   * capability-named queue is registered and announced first: a live worker whose record
+   * satisfies it joins it (at once, or at its next heartbeat), so one such worker is enough.
+   */
+  async #checkWorkers(routing: Routing, queue: string): Promise<void> {
+    const require = routing.backend;
     if (this.#liveQueues && this.#liveQueues.until > Date.now() && this.#liveQueues.queues.has(queue)) return;
+    if (isPinned(routing)) {
+      await this.#redis.multi().sadd(routingKeys.queues(this.prefix), queue).publish(routingKeys.channel(this.prefix), queue).exec();
+    }
     const live = await this.#workers();
     this.#liveQueues = { queues: new Set(live.flatMap((w) => w.queues)), until: Date.now() + 1_000 };
     if (live.some((w) => w.queues.includes(queue))) return;
+    if (isPinned(routing)) {
+      if (live.some((w) => missing(w, routing).length === 0)) return;
+      const seen = live.map((w) => `${w.platform}-${w.arch} ${w.backend} kernel v${w.kernelVersion} (lacks ${missing(w, routing).join(', ')})`);
+      throw new NoCapableWorkerError(
+        `no live worker with ${describeRouting(routing)}` +
+          (seen.length ? `; live: ${seen.join('; ')}` : '; start one with `strdist worker --redis URL`') +
+          ` (prefix ${JSON.stringify(this.prefix)})`,
+      );
+    }
     const counts = new Map<string, number>();
     for (const w of live) {
       const label = w.backend === 'native' ? `the native kernel v${w.kernelVersion}` : `the js backend (kernel v${w.kernelVersion})`;

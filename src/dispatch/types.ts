@@ -2,6 +2,9 @@ import type { Capability } from '../capability.js';
 import type { ClosestArgs, ClosestResult, JoinArgs } from '../tasks.js';
 import type { DispatchJoinOptions } from './join.js';
 import type { JoinRow } from '../join.js';
+import type { CapabilityRequirement } from './routing.js';
+export type { CapabilityRequirement } from './routing.js';
+export type { JobWorker } from '../tasks.js';
 export { NoCapableWorkerError, RemoteJobError, JobCancelledError, JobTimeoutError, JobLostError, UnknownJobError, UnknownCorpusError } from '../errors.js';
 
 export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
@@ -12,10 +15,13 @@ export type Requirement = 'native' | 'any';
 export interface CallOptions {
   /**
    * `native`: only a worker that loaded the native kernel of this package's kernel version may
-   * run the job; `any`: the TypeScript fallback will do.
+   * run the job; `any`: the TypeScript fallback will do. An object pins more: `{ arch: 'arm64' }`,
+   * `{ platform: 'linux', cpuFeatures: ['avx512bw'] }` (with `backend: 'native' | 'any'`,
+   * default `'native'`); the job then runs only on a worker whose capability record has all of
+   * it, and NoCapableWorkerError names what the live workers lack when none has.
    * @defaultValue 'native'
    */
-  require?: Requirement;
+  require?: Requirement | CapabilityRequirement;
   /**
    * Tries in all, when a worker dies or the task fails in a way that may pass on retry
    * (argument errors are never retried).

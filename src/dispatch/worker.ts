@@ -15,6 +15,7 @@ import { KERNEL_VERSION } from '../kernel.js';
 import { selfTest } from '../selftest.js';
 import { parseTask, PROTOCOL_VERSION } from '../tasks.js';
 import { CorpusCache } from './cache.js';
+import { MAX_ROUTING_QUEUES, missing, parseRoutingQueue, routingKeys } from './routing.js';
 import { CorruptCorpusError, decodeCorpus } from './corpus-store.js';
 import type { JobData, JobProgress } from './queue.js';
 import {
@@ -106,7 +107,7 @@ function chooseBackend(options: WorkerOptions, log: WorkerLogger): Backend {
   }
   const failures = selfTest(state.kernel);
   if (failures.length > 0) {
-    const reason = `self-test failed: ${failures[0]}`;
+    const reason = `self-test failed: ${failures[0]}` + (state.binaryPath ? ` (binary ${state.binaryPath})` : '');
     if (state.kernel.name === 'native' && !options.requireNative) {
       log.warn({ reason }, `native backend ${reason}; serving "any" jobs with the js backend`);
       return { kernel: jsKernel, reason };
@@ -225,6 +226,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     selfTest: 'passed',
   };
 
+  const ranBy = { id, arch: info0.arch, platform: info0.platform, backend };
   const cache = new CorpusCache(cacheBytes);
   // a corpus that cannot fit the cache is refused before it is read
   const maxStored = Math.min(CORPUS_MAX_STORED_BYTES, cacheBytes);
@@ -274,7 +276,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       if (Date.now() - startedAt >= RECHECK_AFTER_MS && (await redis.exists(keys.cancelled(prefix, clientId)))) {
         throw new UnrecoverableError(`job ${clientId} was cancelled`);
       }
-      return result;
+      // who ran it: the client puts it on the result (result.worker)
+      return result && typeof result === 'object' ? { ...result, worker: ranBy } : result;
     } catch (err) {
       if (shuttingDown.value && signal?.aborted && token) {
         // Handed back: to the waiting list, without using up an attempt; another worker runs it.
@@ -294,7 +297,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   };
 
-  const workers = queues.map((name) => {
+  const consume = (name: string) => {
     const w = new Worker<JobData>(name, processor, {
       connection: connection as ConnectionOptions,
       name: id, // recorded in the job as processedBy
@@ -306,12 +309,46 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     });
     w.on('error', (err) => log.error({ queue: name, err: err.message }, `queue ${name}: ${err.message}`));
     return w;
-  });
+  };
+  const workers = queues.map(consume);
   await Promise.all(workers.map((w) => w.waitUntilReady()));
 
+  // Capability-named queues (require: { arch, platform, cpuFeatures }): clients register them
+  // in a set and announce them on a channel; this worker joins each one its record satisfies.
+  let routingFull = false;
+  let routingJoined = 0;
+  const joinRouting = async (name: string) => {
+    if (queues.includes(name) || shuttingDown.value) return;
+    const wanted = parseRoutingQueue(name);
+    if (!wanted || missing(info0, wanted, wanted.kernelVersion).length || wanted.kernelVersion !== kernelVersion) return;
+    if (routingJoined >= MAX_ROUTING_QUEUES) {
+      if (!routingFull) log.warn({ queue: name }, `not joining ${name}: this worker already serves ${MAX_ROUTING_QUEUES} capability-named queues`);
+      routingFull = true;
+      return;
+    }
+    routingJoined++;
+    queues.push(name);
+    const w = consume(name);
+    workers.push(w);
+    log.info({ queue: name }, `joined ${name}`);
+    await w.waitUntilReady().catch(() => {});
+    await beat();
+  };
+  const scanRouting = async () => {
+    try {
+      for (const name of await redis.smembers(routingKeys.queues(prefix))) await joinRouting(name);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, `reading the capability-named queues failed: ${(err as Error).message}`);
+    }
+  };
+
   // Cancel messages: BullMQ aborts the job's processor through its signal.
-  await subscriber.subscribe(keys.killChannel(prefix));
-  subscriber.on('message', (_channel: string, clientId: string) => {
+  await subscriber.subscribe(keys.killChannel(prefix), routingKeys.channel(prefix));
+  subscriber.on('message', (channel: string, clientId: string) => {
+    if (channel === routingKeys.channel(prefix)) {
+      void joinRouting(clientId);
+      return;
+    }
     const at = clientId.indexOf('/');
     const queue = clientId.slice(0, at);
     const w = workers[queues.indexOf(queue)];
@@ -331,13 +368,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       beatFailing = true;
     }
   };
+  await scanRouting();
   await beat();
   // The lock is renewed on the event loop: say so when the loop stalls for a fair share of it.
   const delay = monitorEventLoopDelay({ resolution: 20 });
   delay.enable();
   let beats = 0;
   const timer = setInterval(() => {
-    void beat();
+    void scanRouting().then(beat);
     if (++beats % 5 !== 0) return;
     const stallMs = Math.round(delay.max / 1e6);
     delay.reset();
