@@ -84,8 +84,15 @@ interface ClosestCliOptions {
   corpus?: string;
   format: CorpusFormat;
   json?: boolean;
+  jsonl?: boolean;
   threads?: number;
   queries?: string;
+}
+
+/** One `--jsonl` line: a query's matches (or its job's error), as soon as its job finishes. */
+function jsonlLine(position: number, query: string, matches: Pick<Match, 'word' | 'score' | 'index'>[] | undefined, error?: unknown): string {
+  if (matches === undefined) return JSON.stringify({ position, query, error: error instanceof Error ? error.message : String(error) }) + '\n';
+  return JSON.stringify({ position, query, matches: matches.map(({ word, score, index }) => ({ word, score, index })) }) + '\n';
 }
 
 async function closestCommand(words: string[], opts: ClosestCliOptions): Promise<void> {
@@ -109,26 +116,35 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
         argsList.push({ corpus: ref.id, queries: queries.slice(i, i + batch), n: opts.n, metric: opts.metric, ...cutoffs });
       }
       const ids = await dispatcher.map('closest', argsList, { require: opts.require });
-      let done = 0;
-      const parts = await Promise.all(
-        ids.map(async (id, k) => {
-          const r = await dispatcher.result<'closest'>(id, { timeoutMs: 10 * 60_000 });
-          done += argsList[k].queries.length;
-          bar?.update(done);
-          return r;
-        }),
-      );
+      // One bar over the batch, moved by the workers' progress reports and by each job's end.
+      const follow = { timeoutMs: 10 * 60_000, onProgress: bar ? (p: { done: number }) => bar.update(p.done) : undefined };
+      if (opts.jsonl) {
+        let failure: unknown;
+        for await (const r of dispatcher.each<'closest'>(ids, follow)) {
+          const at = r.index * batch;
+          const lines = argsList[r.index].queries.map((q, j) => jsonlLine(at + j, q, r.status === 'fulfilled' ? r.value[j] : undefined, r.status === 'rejected' ? r.reason : undefined));
+          process.stdout.write(lines.join(''));
+          if (r.status === 'rejected') failure ??= r.reason;
+        }
+        bar?.stop();
+        if (failure) throw failure;
+        return;
+      }
+      const parts = await dispatcher.join<'closest'>(ids, follow);
       for (const p of parts) results.push(...p);
     } finally {
       await dispatcher.close();
     }
   } else {
     for (let i = 0; i < queries.length; i += batch) {
-      results.push(...(await corpus.closestMany(queries.slice(i, i + batch), search)));
+      const part = await corpus.closestMany(queries.slice(i, i + batch), search);
+      if (opts.jsonl) process.stdout.write(part.map((ms, j) => jsonlLine(i + j, queries[i + j], ms)).join(''));
+      else results.push(...part);
       bar?.update(Math.min(queries.length, i + batch));
     }
   }
   bar?.stop();
+  if (opts.jsonl) return;
   if (opts.json) {
     const out = queries.map((query, i) => ({
       query,
@@ -182,6 +198,7 @@ export function buildProgram(): Command {
     .option('-t, --threads <t>', 'threads (default: all cores)', ruleArg('threads'))
     .option('-q, --queries <file>', 'read more queries from a file, one per line')
     .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')
+    .option('--jsonl', 'print one JSON line per query as its job finishes (with --redis: in the order jobs finish): {"position", "query", "matches"} or {"position", "query", "error"}')
     .addOption(redisOption('send the search to strdist workers through this Redis'))
     .option('--prefix <prefix>', 'key prefix of the queues (with --redis)', 'strdist')
     .addOption(new Option('--require <backend>', 'which workers may run it (with --redis)').choices(['native', 'any']).default('native'))
@@ -197,6 +214,7 @@ export function buildProgram(): Command {
     .option('--cache-bytes <bytes>', 'bytes of corpora kept in memory (default: 1 GiB)', parsePositiveInt)
     .option('--lock-duration <ms>', 'lock time of a running job; a dead worker loses its jobs after it (default: 30000)', parsePositiveInt)
     .option('--require-native', 'exit non-zero unless the native kernel loads and passes its self-test')
+    .option('--progress-ms <ms>', 'long jobs report progress at most this often, and once per 256 queries (default: 1000; 0: every 256 queries)', (v: string) => (v.trim() === '0' ? 0 : parsePositiveInt(v)))
     .action(
       async (opts: {
         redis: string;
@@ -206,6 +224,7 @@ export function buildProgram(): Command {
         cacheBytes?: number;
         lockDuration?: number;
         requireNative?: boolean;
+        progressMs?: number;
       }) => {
         const { startWorker } = await import('./dispatch/worker.js');
         const { pino } = await import('pino');
