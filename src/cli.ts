@@ -278,6 +278,38 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('dashboard')
+    .description('serve a web dashboard: bull-board over the queues, and the live workers with their jobs')
+    .addOption(redisOption().makeOptionMandatory())
+    .option('--prefix <prefix>', 'key prefix of the queues', 'strdist')
+    .option('--port <port>', 'port to listen on (0: any free port)', (v: string) => (v.trim() === '0' ? 0 : parsePositiveInt(v)), 3000)
+    .option('--host <address>', 'address to listen on (another than localhost exposes the dashboard: use --auth)', '127.0.0.1')
+    .option('--allow-actions', 'let the dashboard retry, clean and cancel jobs (read-only without it)')
+    .option('--auth <user:password-file>', 'require HTTP basic auth: this user, and the password in this file')
+    .action(async (opts: { redis: string; prefix: string; port: number; host: string; allowActions?: boolean; auth?: string }) => {
+      const { startDashboard, DashboardError } = await import('./dashboard.js');
+      let dashboard;
+      try {
+        dashboard = await startDashboard(opts);
+      } catch (err) {
+        if (err instanceof DashboardError) {
+          console.error(err.message.startsWith('strdist') ? err.message : `strdist dashboard: ${err.message}`);
+          process.exit(err.exitCode);
+        }
+        throw err;
+      }
+      const loopback = /^(127\.|::1$|localhost$)/.test(opts.host);
+      if (!loopback && !opts.auth) console.error(`strdist dashboard: warning: listening on ${opts.host} without --auth: anyone who can reach it sees the queues and job data`);
+      console.log(`strdist dashboard: ${dashboard.url} (queues at ${dashboard.url}queues; ${opts.allowActions ? 'actions allowed' : 'read-only'})`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
+      setTimeout(() => process.exit(0), 3_000).unref();
+      await dashboard.close();
+    });
+
+  program
     .command('info')
     .description('print the backend, versions, platform and the loaded binary')
     .option('--json', 'print the capability record as JSON')
@@ -308,7 +340,7 @@ async function main(): Promise<void> {
   // `worker` and `workers` choose their backend themselves (a worker falls back to js when the
   // binary fails); everything else uses the library's process-wide choice.
   const command = process.argv[2];
-  if (command !== 'worker' && command !== 'workers') lib = await import('./index.js');
+  if (command !== 'worker' && command !== 'workers' && command !== 'dashboard') lib = await import('./index.js');
   await buildProgram().parseAsync(process.argv);
 }
 
