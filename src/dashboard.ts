@@ -147,15 +147,20 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const where = describeTarget(connection);
 
   // Redis first: an unreachable one is one clear line and its own exit code.
-  const redis = new Redis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: (n) => (n > 20 ? null : Math.min(100 * n, 2_000)) });
-  redis.on('error', () => {});
+  const probe = new Redis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, retryStrategy: () => null });
+  let firstError: Error | undefined;
+  probe.on('error', (err: Error) => (firstError ??= err));
   try {
-    await redis.connect();
-    await redis.ping();
+    await probe.connect();
+    await probe.ping();
   } catch (err) {
-    redis.disconnect();
-    throw new DashboardError(`strdist dashboard: cannot reach Redis at ${where}: ${(err as Error).message}`, EXIT_REDIS_UNREACHABLE);
+    throw new DashboardError(`strdist dashboard: cannot reach Redis at ${where}: ${(firstError ?? (err as Error)).message}`, EXIT_REDIS_UNREACHABLE);
+  } finally {
+    probe.disconnect();
   }
+  // then one that reconnects: the page says so while Redis is away
+  const redis = new Redis({ ...connection, maxRetriesPerRequest: 1, connectTimeout: 3_000 });
+  redis.on('error', () => {});
 
   const expressLoaded = await need<{ default?: typeof import('express') }>('express');
   const express = (expressLoaded.default ?? expressLoaded) as typeof import('express');
