@@ -57,7 +57,7 @@ beforeAll(async () => {
   const started = await startDashboard(['--redis', redis.url, '--prefix', prefix, '--port', '0', '--auth', `${user}:${pwFile}`]);
   dashboard = started.child;
   base = started.url;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   context = await browser.newContext({ httpCredentials: { username: user, password }, viewport: { width: 1280, height: 720 } });
   page = await context.newPage();
 }, 90_000);
