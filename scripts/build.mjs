@@ -48,6 +48,43 @@ await Promise.all([
   }),
 ]);
 
+// The browser build (the `browser` export condition): the TypeScript backend alone, one
+// self-contained ESM file. src/browser/ stands in for the modules that need Node: the backend
+// loader, the word-list readers, node:crypto (a SHA-256 of our own, so corpus ids match Node's),
+// node:os, and zod (only the dispatch's task schemas use it, lazily). Any other Node built-in
+// fails the build.
+const browserShims = {
+  name: 'strdist-browser-shims',
+  setup(b) {
+    const shim = (file) => ({ path: join(root, 'src', 'browser', file) });
+    b.onResolve({ filter: /^node:crypto$/ }, () => shim('sha256.ts'));
+    b.onResolve({ filter: /^node:os$/ }, () => shim('os.ts'));
+    b.onResolve({ filter: /^zod$/ }, () => shim('zod.ts'));
+    b.onResolve({ filter: /\/backend\/index\.js$/ }, (args) => (args.importer.includes(join('src', 'browser')) ? undefined : shim('backend.ts')));
+    b.onResolve({ filter: /\/corpus-source\.js$/ }, (args) => (args.importer.includes(join('src', 'browser')) ? undefined : shim('corpus-source.ts')));
+    b.onResolve({ filter: /^node:|^(fs|os|path|crypto|zlib|util|worker_threads|module|url)$/ }, (args) => ({
+      errors: [{ text: `the browser build may not import ${args.path} (from ${args.importer})` }],
+    }));
+  },
+};
+const browserBuild = await build({
+  ...common,
+  entryPoints: { browser: 'src/browser.ts' },
+  platform: 'browser',
+  target: ['es2022'],
+  packages: undefined,
+  format: 'esm',
+  minify: true,
+  metafile: true,
+  outExtension: { '.js': '.mjs' },
+  outdir: dist,
+  plugins: [browserShims],
+  inject: [join(root, 'src', 'browser', 'immediate.ts')],
+});
+for (const input of Object.keys(browserBuild.metafile.inputs)) {
+  if (/(^|\/)src\/(dispatch|backend\/native|corpus-source|capability|root)\b/.test(input)) throw new Error(`browser build: ${input} must not be in it`);
+}
+
 // The CLI is run as a program: a shebang line, and the source map moved down one line with it.
 const cli = join(dist, 'cli.mjs');
 writeFileSync(cli, '#!/usr/bin/env node\n' + readFileSync(cli, 'utf8'));

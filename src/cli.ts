@@ -136,9 +136,16 @@ interface ClosestCliOptions {
   corpus?: string;
   format: CorpusFormat;
   json?: boolean;
+  jsonl?: boolean;
   threads?: number;
   queries?: string;
   processor?: ProcessorName;
+}
+
+/** One `--jsonl` line: a query's matches (or its job's error), as soon as its job finishes. */
+function jsonlLine(position: number, query: string, matches: Pick<Match, 'word' | 'score' | 'index'>[] | undefined, error?: unknown): string {
+  if (matches === undefined) return JSON.stringify({ position, query, error: error instanceof Error ? error.message : String(error) }) + '\n';
+  return JSON.stringify({ position, query, matches: matches.map(({ word, score, index }) => ({ word, score, index })) }) + '\n';
 }
 
 async function closestCommand(words: string[], opts: ClosestCliOptions): Promise<void> {
@@ -164,26 +171,35 @@ async function closestCommand(words: string[], opts: ClosestCliOptions): Promise
         });
       }
       const ids = await dispatcher.map('closest', argsList, { require: opts.require });
-      let done = 0;
-      const parts = await Promise.all(
-        ids.map(async (id, k) => {
-          const r = await dispatcher.result<'closest'>(id, { timeoutMs: 10 * 60_000 });
-          done += argsList[k].queries.length;
-          bar?.update(done);
-          return r;
-        }),
-      );
+      // One bar over the batch, moved by the workers' progress reports and by each job's end.
+      const follow = { timeoutMs: 10 * 60_000, onProgress: bar ? (p: { done: number }) => bar.update(p.done) : undefined };
+      if (opts.jsonl) {
+        let failure: unknown;
+        for await (const r of dispatcher.each<'closest'>(ids, follow)) {
+          const at = r.index * batch;
+          const lines = argsList[r.index].queries.map((q, j) => jsonlLine(at + j, q, r.status === 'fulfilled' ? r.value[j] : undefined, r.status === 'rejected' ? r.reason : undefined));
+          process.stdout.write(lines.join(''));
+          if (r.status === 'rejected') failure ??= r.reason;
+        }
+        bar?.stop();
+        if (failure) throw failure;
+        return;
+      }
+      const parts = await dispatcher.join<'closest'>(ids, follow);
       for (const p of parts) results.push(...p);
     } finally {
       await dispatcher.close();
     }
   } else {
     for (let i = 0; i < queries.length; i += batch) {
-      results.push(...(await corpus.closestMany(queries.slice(i, i + batch), search)));
+      const part = await corpus.closestMany(queries.slice(i, i + batch), search);
+      if (opts.jsonl) process.stdout.write(part.map((ms, j) => jsonlLine(i + j, queries[i + j], ms)).join(''));
+      else results.push(...part);
       bar?.update(Math.min(queries.length, i + batch));
     }
   }
   bar?.stop();
+  if (opts.jsonl) return;
   if (opts.json) {
     const out = queries.map((query, i) => ({
       query,
@@ -282,6 +298,7 @@ export function buildProgram(): Command {
     .option('-q, --queries <file>', 'read more queries from a file, one per line')
     .addOption(new Option('--processor <p>', 'apply to the queries and the corpus words before comparing').choices(PROCESSORS))
     .option('--json', 'print JSON: [{"query", "matches": [{"word", "score", "index"}]}]')
+    .option('--jsonl', 'print one JSON line per query as its job finishes (with --redis: in the order jobs finish): {"position", "query", "matches"} or {"position", "query", "error"}')
     .addOption(redisOption('send the search to strdist workers through this Redis'))
     .option('--prefix <prefix>', 'key prefix of the queues (with --redis)', 'strdist')
     .addOption(new Option('--require <backend>', 'which workers may run it (with --redis)').choices(['native', 'any']).default('native'))
@@ -319,6 +336,7 @@ export function buildProgram(): Command {
     .option('--cache-bytes <bytes>', 'bytes of corpora kept in memory (default: 1 GiB)', parsePositiveInt)
     .option('--lock-duration <ms>', 'lock time of a running job; a dead worker loses its jobs after it (default: 30000)', parsePositiveInt)
     .option('--require-native', 'exit non-zero unless the native kernel loads and passes its self-test')
+    .option('--progress-ms <ms>', 'long jobs report progress at most this often, and once per 256 queries (default: 1000; 0: every 256 queries)', (v: string) => (v.trim() === '0' ? 0 : parsePositiveInt(v)))
     .action(
       async (opts: {
         redis: string;
@@ -328,6 +346,7 @@ export function buildProgram(): Command {
         cacheBytes?: number;
         lockDuration?: number;
         requireNative?: boolean;
+        progressMs?: number;
       }) => {
         const { startWorker } = await import('./dispatch/worker.js');
         const { pino } = await import('pino');
@@ -382,6 +401,38 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('dashboard')
+    .description('serve a web dashboard: bull-board over the queues, and the live workers with their jobs')
+    .addOption(redisOption().makeOptionMandatory())
+    .option('--prefix <prefix>', 'key prefix of the queues', 'strdist')
+    .option('--port <port>', 'port to listen on (0: any free port)', (v: string) => (v.trim() === '0' ? 0 : parsePositiveInt(v)), 3000)
+    .option('--host <address>', 'address to listen on (another than localhost exposes the dashboard: use --auth)', '127.0.0.1')
+    .option('--allow-actions', 'let the dashboard retry, clean and cancel jobs (read-only without it)')
+    .option('--auth <user:password-file>', 'require HTTP basic auth: this user, and the password in this file')
+    .action(async (opts: { redis: string; prefix: string; port: number; host: string; allowActions?: boolean; auth?: string }) => {
+      const { startDashboard, DashboardError } = await import('./dashboard.js');
+      let dashboard;
+      try {
+        dashboard = await startDashboard(opts);
+      } catch (err) {
+        if (err instanceof DashboardError) {
+          console.error(err.message.startsWith('strdist') ? err.message : `strdist dashboard: ${err.message}`);
+          process.exit(err.exitCode);
+        }
+        throw err;
+      }
+      const loopback = /^(127\.|::1$|localhost$)/.test(opts.host);
+      if (!loopback && !opts.auth) console.error(`strdist dashboard: warning: listening on ${opts.host} without --auth: anyone who can reach it sees the queues and job data`);
+      console.log(`strdist dashboard: ${dashboard.url} (queues at ${dashboard.url}queues; ${opts.allowActions ? 'actions allowed' : 'read-only'})`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
+      setTimeout(() => process.exit(0), 3_000).unref();
+      await dashboard.close();
+    });
+
+  program
     .command('info')
     .description('print the backend, versions, platform and the loaded binary')
     .option('--json', 'print the capability record as JSON')
@@ -414,7 +465,7 @@ async function main(): Promise<void> {
   // `worker` and `workers` choose their backend themselves (a worker falls back to js when the
   // binary fails); everything else uses the library's process-wide choice.
   const command = process.argv[2];
-  if (command !== 'worker' && command !== 'workers') lib = await import('./index.js');
+  if (command !== 'worker' && command !== 'workers' && command !== 'dashboard') lib = await import('./index.js');
   await buildProgram().parseAsync(process.argv);
 }
 

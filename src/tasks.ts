@@ -176,7 +176,15 @@ export interface TaskContext {
   /** Threads for one search (the worker's `--threads`); default all cores. */
   threads?: number;
   signal: AbortSignal;
+  /**
+   * Told how many of the job's queries are searched so far (called between chunks of
+   * PROGRESS_CHUNK queries, only for jobs larger than one chunk); the runner throttles it.
+   */
+  progress?(done: number, total: number): void;
 }
+
+/** A job with more queries than this is searched in chunks of this many, reporting between them. */
+export const PROGRESS_CHUNK = 256;
 
 export interface TaskDef<S extends z.ZodType = z.ZodType, R = unknown> {
   name: string;
@@ -195,6 +203,15 @@ function defineTask<S extends z.ZodType, R>(def: TaskDef<S, R>): TaskDef<S, R> {
 
 /** Matches as scores and positions in the caller's list (a shard's words carry theirs). */
 async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: TaskContext): Promise<RawResult> {
+  const total = args.queries.length;
+  if (ctx.progress && total > PROGRESS_CHUNK) {
+    const out: RawResult = [];
+    for (let at = 0; at < total; at += PROGRESS_CHUNK) {
+      out.push(...(await search(corpus, { ...args, queries: args.queries.slice(at, at + PROGRESS_CHUNK) }, { ...ctx, progress: undefined })));
+      ctx.progress(Math.min(total, at + PROGRESS_CHUNK), total);
+    }
+    return out;
+  }
   const matches = await corpus.closestMany(args.queries, {
     n: args.n,
     metric: args.metric,

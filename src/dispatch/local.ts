@@ -7,6 +7,7 @@ import { describeCapability } from '../capability.js';
 import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { decodeResult, mergeClosest, parseTask, TASKS, withWorker, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
 import { checkShardCount, splitShards, withWords, type ShardManifest } from './corpus-store.js';
+import { inCompletionOrder, settleAll } from './progress.js';
 import { queueFor } from './redis.js';
 import { dispatchJoin, type DispatchJoinOptions } from './join.js';
 import type { JoinRow } from '../join.js';
@@ -21,8 +22,11 @@ import {
   type CallOptions,
   type CorpusRef,
   type Dispatcher,
+  type Finished,
+  type JobState,
   type JobStatus,
   type JoinOptions,
+  type Progress,
   type ResultOptions,
   type Settled,
   type ClientTask,
@@ -42,6 +46,13 @@ interface LocalJob {
   abort: AbortController;
   done: Promise<void>;
   settle: () => void;
+  progress?: Progress;
+  /** Queries in the job. */
+  total?: number;
+  /** A sharded search: shards in all, and the one searched now. */
+  shards?: number;
+  shard?: number;
+  listeners: Set<(p: Progress) => void>;
 }
 
 const RETAIN = 10_000;
@@ -112,7 +123,7 @@ export class LocalDispatcher implements Dispatcher {
     return parsed.map(({ args }) => {
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));
-      const job: LocalJob = { id: randomUUID(), task, args, status: 'waiting', abort: new AbortController(), done, settle };
+      const job: LocalJob = { id: randomUUID(), task, args, total: (args as { queries?: unknown[] }).queries?.length, status: 'waiting', abort: new AbortController(), done, settle, listeners: new Set() };
       this.#jobs.set(job.id, job);
       this.#queue.push(job);
       this.#trim();
@@ -126,8 +137,11 @@ export class LocalDispatcher implements Dispatcher {
     const timeoutMs = options.timeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const onProgress = options.onProgress;
+    if (onProgress) job.listeners.add(onProgress);
     const outcome = await Promise.race([job.done.then(() => 'done' as const), timeout]);
     clearTimeout(timer);
+    if (onProgress) job.listeners.delete(onProgress);
     if (outcome === 'timeout') throw new JobTimeoutError(id, timeoutMs);
     if (job.status === 'cancelled') throw new JobCancelledError(id);
     if (job.status === 'failed') {
@@ -136,14 +150,22 @@ export class LocalDispatcher implements Dispatcher {
     return job.result as TaskResults[T];
   }
 
-  async status(id: string): Promise<JobStatus> {
-    return this.#job(id).status;
+  status(id: string): Promise<JobStatus>;
+  status(id: string, options: { progress: true }): Promise<JobState>;
+  async status(id: string, options?: { progress?: boolean }): Promise<JobStatus | JobState> {
+    const job = this.#job(id);
+    if (!options?.progress) return job.status;
+    return job.progress ? { status: job.status, progress: { ...job.progress } } : { status: job.status };
+  }
+
+  each<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): AsyncIterable<Finished<TaskResults[T]>> {
+    return inCompletionOrder<TaskResults[T]>(ids, options, (id, o) => this.result(id, o), (id) => this.#jobs.get(id)?.total);
   }
 
   async join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
   async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
   async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
-    const all = await Promise.allSettled(ids.map((id) => this.result<T>(id, options)));
+    const all = await settleAll(ids, options, (id, o) => this.result<T>(id, o), (id) => this.#jobs.get(id)?.total);
     if (options.settled) return all.map((s) => (s.status === 'fulfilled' ? { status: 'fulfilled', value: s.value } : { status: 'rejected', reason: s.reason }));
     const failed = all.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -220,6 +242,20 @@ export class LocalDispatcher implements Dispatcher {
     }
   }
 
+  #progress(job: LocalJob, done: number, total: number): void {
+    // a sharded search reports per shard: count the shards before this one as done
+    const shards = job.shards ?? 1;
+    const p: Progress = { done: (job.shard ?? 0) * total + done, total: shards * total, worker: WORKER_ID };
+    job.progress = p;
+    for (const listener of [...job.listeners]) {
+      try {
+        listener({ ...p });
+      } catch {
+        // a throwing callback must not fail the job
+      }
+    }
+  }
+
   #pump(): void {
     while (this.#running < this.concurrency && this.#queue.length > 0) {
       const job = this.#queue.shift()!;
@@ -246,6 +282,7 @@ export class LocalDispatcher implements Dispatcher {
         children: async () => [],
         backend: backendState().kernel.name,
         signal: job.abort.signal,
+        progress: (done: number, total: number) => this.#progress(job, done, total),
       };
       const a = args as Required<Pick<ClosestArgs, 'n' | 'metric' | 'queries' | 'corpus'>> & ClosestArgs;
       const isJoin = def.name === 'join';
@@ -255,7 +292,9 @@ export class LocalDispatcher implements Dispatcher {
         // The same steps as a flow on the queue: one search per shard, then the merge.
         const parts: RawResult[] = [];
         const shardTask = isJoin ? TASKS.joinShard : TASKS.closestShard;
-        for (const shard of manifest.shards) {
+        job.shards = manifest.shards.length;
+        for (const [i, shard] of manifest.shards.entries()) {
+          job.shard = i;
           const shardArgs = { ...a, shardId: shard.id };
           parts.push(decodeResult(await shardTask.run(shardArgs as never, ctx)));
         }

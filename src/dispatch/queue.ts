@@ -16,6 +16,7 @@ import { CorpusCache } from './cache.js';
 import { dispatchJoin, type DispatchJoinOptions } from './join.js';
 import type { JoinRow } from '../join.js';
 import { describeRouting, isPinned, missing, parseRoutingQueue, readRequirement, routingKeys, routingQueue, type Routing } from './routing.js';
+import { inCompletionOrder, settleAll } from './progress.js';
 import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import {
   checkPrefix,
@@ -40,8 +41,11 @@ import {
   type CallOptions,
   type CorpusRef,
   type Dispatcher,
+  type Finished,
+  type JobState,
   type JobStatus,
   type JoinOptions,
+  type Progress,
   type Requirement,
   type ResultOptions,
   type ClientTask,
@@ -67,10 +71,25 @@ export interface JobData {
 /** What a worker reports in the job's progress while it runs it. */
 export interface JobProgress {
   worker: string;
+  /** Queries searched so far, of `total` (reported on long jobs). */
+  done?: number;
+  total?: number;
 }
 
 /** A join has no n: the retention budget counts this many matches per query (issue 15). */
 const JOIN_MATCHES_PER_QUERY_ESTIMATE = 100;
+
+/** A progress report as it arrives from Redis: checked, since anyone may write a job's progress. */
+function readProgress(data: unknown): Progress | undefined {
+  const p = data as Partial<JobProgress> | null;
+  if (typeof p !== 'object' || p === null) return undefined;
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  if (!ok(p.done) || !ok(p.total) || p.done > p.total) return undefined;
+  return { done: p.done, total: p.total, ...(typeof p.worker === 'string' ? { worker: p.worker } : {}) };
+}
+
+/** A flow's shard job id: the parent's id and the shard's position. */
+const shardJobId = /^([0-9a-f-]{36})-s(\d+)$/;
 
 /** How long Redis may be away (closed, or not answering) before calls fail. */
 export const UNAVAILABLE_MS = 1_000;
@@ -125,6 +144,19 @@ const workerRecord = z
     selfTest: z.literal('passed'),
     backend: z.enum(['native', 'js']),
     kernelVersion: z.number(),
+    // counters and running jobs (workers before 0.3 have none)
+    jobs: z.object({ completed: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }).optional(),
+    current: z
+      .array(
+        z.object({
+          id: z.string(),
+          task: z.string(),
+          startedAt: z.number(),
+          done: z.number().int().nonnegative().optional(),
+          total: z.number().int().nonnegative().optional(),
+        }),
+      )
+      .optional(),
   })
   .passthrough();
 
@@ -136,6 +168,7 @@ interface Waiter {
   reject(err: unknown): void;
   /** Undoes what waiting set up (a timer), once settled. */
   cleanup?(): void;
+  onProgress?: (progress: Progress) => void;
 }
 
 /** Remembers the ids this client queued (so a missing one is known lost), the newest ones. */
@@ -198,6 +231,10 @@ export class QueueDispatcher implements Dispatcher {
    */
   readonly #early = new Map<string, { value: unknown; bytes: number } | null>();
   #earlyBytes = 0;
+  /** Queries in the jobs this client queued (newest ISSUED_KEPT), and shards in its flows. */
+  readonly #sizes = new Map<string, { queries: number; shards?: number }>();
+  /** The last progress of each shard of the flows being waited for. */
+  readonly #shardProgress = new Map<string, Map<number, Progress>>();
   /** Calls in flight, each rejected when Redis is declared unavailable. */
   readonly #inflight = new Set<(err: Error) => void>();
   #lastError: unknown;
@@ -379,6 +416,7 @@ export class QueueDispatcher implements Dispatcher {
         events.on('completed', ({ jobId, returnvalue }) => this.#finished(name, jobId, returnvalue));
         events.on('failed', ({ jobId }) => this.#recheck(name, jobId));
         events.on('removed', ({ jobId }) => this.#recheck(name, jobId));
+        events.on('progress', ({ jobId, data }) => this.#progressed(name, jobId, data));
         this.#eventsMade.push(events);
         await events.waitUntilReady();
         return events;
@@ -400,6 +438,33 @@ export class QueueDispatcher implements Dispatcher {
         (v) => this.#settle(w, v, false),
         (err) => this.#settle(w, err, true),
       );
+    }
+  }
+
+  /** A worker's progress report: to the job's waiters; a shard's, summed into its flow's. */
+  #progressed(queue: string, jobId: string, data: unknown): void {
+    const p = readProgress(data);
+    if (!p) return;
+    const shard = shardJobId.exec(jobId);
+    const id = `${queue}/${shard ? shard[1] : jobId}`;
+    const set = this.#waiters.get(id);
+    if (!set) return;
+    let report = p;
+    if (shard) {
+      let parts = this.#shardProgress.get(id);
+      if (!parts) this.#shardProgress.set(id, (parts = new Map()));
+      parts.set(Number(shard[2]), p);
+      const shards = Math.max(this.#sizes.get(id)?.shards ?? 0, parts.size);
+      let done = 0;
+      for (const part of parts.values()) done += part.done;
+      report = { done, total: shards * p.total, ...(p.worker ? { worker: p.worker } : {}) };
+    }
+    for (const w of set) {
+      try {
+        w.onProgress?.({ ...report });
+      } catch {
+        // a throwing callback must not lose the result
+      }
     }
   }
 
@@ -433,7 +498,10 @@ export class QueueDispatcher implements Dispatcher {
   #settle(w: Waiter, value: unknown, failed: boolean): void {
     const set = this.#waiters.get(w.id);
     if (!set?.delete(w)) return; // settled already
-    if (set.size === 0) this.#waiters.delete(w.id);
+    if (set.size === 0) {
+      this.#waiters.delete(w.id);
+      this.#shardProgress.delete(w.id);
+    }
     w.cleanup?.();
     if (failed) w.reject(value);
     else w.resolve(value);
@@ -639,6 +707,11 @@ export class QueueDispatcher implements Dispatcher {
         this.#issued.delete(id);
       }
     }
+    parsed.forEach((a, i) => this.#sizes.set(ids[i], { queries: a.queries.length, shards: manifests.get(a.corpus)?.shards.length }));
+    for (const id of this.#sizes.keys()) {
+      if (this.#sizes.size <= ISSUED_KEPT) break;
+      this.#sizes.delete(id);
+    }
     return ids;
   }
 
@@ -747,6 +820,7 @@ export class QueueDispatcher implements Dispatcher {
       const w: Waiter = {
         id,
         ...where,
+        onProgress: options.onProgress,
         resolve: (v) => {
           clearTimeout(timer);
           resolve(v as TaskResults[T]);
@@ -792,14 +866,34 @@ export class QueueDispatcher implements Dispatcher {
   async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
     if (!Array.isArray(ids)) throw new TypeError('join: ids must be an array of job ids');
     // Every job is waited for to the end, even when one fails: no result is left pending.
-    const all = await Promise.allSettled(ids.map((id) => this.result<T>(id, options)));
+    const all = await settleAll(ids, options, (id, o) => this.result<T>(id, o), (id) => this.#sizes.get(id)?.queries);
     if (options.settled) return all.map((s) => (s.status === 'fulfilled' ? { status: 'fulfilled', value: s.value } : { status: 'rejected', reason: s.reason }));
     const failed = all.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return all.map((s) => (s as PromiseFulfilledResult<unknown>).value);
   }
 
-  async status(id: string): Promise<JobStatus> {
+  each<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): AsyncIterable<Finished<TaskResults[T]>> {
+    return inCompletionOrder<TaskResults[T]>(ids, options, (id, o) => this.result(id, o), (id) => this.#sizes.get(id)?.queries);
+  }
+
+  status(id: string): Promise<JobStatus>;
+  status(id: string, options: { progress: true }): Promise<JobState>;
+  async status(id: string, options?: { progress?: boolean }): Promise<JobStatus | JobState> {
+    const status = await this.#status(id);
+    if (!options?.progress) return status;
+    const { queue, jobId } = splitId(id);
+    const raw = await this.#redis.hget(this.#queue(queue).toKey(jobId), 'progress');
+    let progress: Progress | undefined;
+    try {
+      progress = readProgress(JSON.parse(raw ?? 'null'));
+    } catch {
+      progress = undefined; // not a report of ours
+    }
+    return progress ? { status, progress } : { status };
+  }
+
+  async #status(id: string): Promise<JobStatus> {
     const { queue, jobId } = splitId(id);
     const state = await this.#queue(queue).getJobState(jobId);
     if (state === 'completed') return 'completed';

@@ -35,15 +35,53 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/**
+ * How far a running job is: `done` of its `total` queries searched (a flow: summed over the
+ * shards that reported). Workers report it on jobs of more than PROGRESS_CHUNK queries, at
+ * most once a second and once per chunk.
+ */
+export interface Progress {
+  done: number;
+  total: number;
+  /** The worker that reported it. */
+  worker?: string;
+}
+
+/** `status(id, { progress: true })`: the status and, while the job has reported any, its progress. */
+export interface JobState {
+  status: JobStatus;
+  progress?: Progress;
+}
+
+/** How far a batch is (`join(ids, { onProgress })`). */
+export interface BatchProgress {
+  /** Queries searched so far over the batch (a finished job counts whole). */
+  done: number;
+  /** Queries in the batch, as far as known: jobs this client queued, or that reported progress. */
+  total: number;
+  /** Jobs finished (completed or failed) of `jobs`. */
+  finished: number;
+  jobs: number;
+  /** The job whose report or end caused this call. */
+  id: string;
+}
+
+/** One job's outcome from `each(ids)`, in the order the jobs finish. */
+export type Finished<T> = ({ status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown }) & { id: string; index: number };
+
 export interface ResultOptions {
   /**
    * Give up waiting after this long (the job goes on): JobTimeoutError. Armed before anything
    * else, so no call waits longer. @defaultValue 60000
    */
   timeoutMs?: number;
+  /** Called with the job's progress as its worker reports it (not for jobs that finish quickly). */
+  onProgress?: (progress: Progress) => void;
 }
 
-export interface JoinOptions extends ResultOptions {
+export interface JoinOptions extends Omit<ResultOptions, 'onProgress'> {
+  /** Called as the batch moves: on each job's progress report and on each job's end. */
+  onProgress?: (progress: BatchProgress) => void;
   /**
    * Resolve with one `{ status, value | reason }` per job, like `Promise.allSettled`, instead of
    * rejecting with the first failure. Either way every job is waited for to its end.
@@ -85,6 +123,10 @@ export interface WorkerInfo extends Capability {
   startedAt: number;
   heartbeatAt: number;
   selfTest: 'passed';
+  /** Jobs this worker finished since it started (absent from workers before 0.3). */
+  jobs?: { completed: number; failed: number };
+  /** The jobs it runs now, with their progress as of the last heartbeat. */
+  current?: { id: string; task: string; startedAt: number; done?: number; total?: number }[];
 }
 
 /** The tasks a client may call, with their arguments and results. */
@@ -109,6 +151,14 @@ export interface Dispatcher {
   map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options?: CallOptions): Promise<string[]>;
   result<T extends ClientTask = ClientTask>(id: string, options?: ResultOptions): Promise<TaskResults[T]>;
   status(id: string): Promise<JobStatus>;
+  /** With `{ progress: true }`: the status and the job's last reported progress. */
+  status(id: string, options: { progress: true }): Promise<JobState>;
+  /**
+   * Each job's outcome as it finishes (completion order, not `ids` order), for streaming
+   * results; every job is waited for to its end, a failure is yielded, not thrown. Takes
+   * `join`'s options (`timeoutMs` per job, `onProgress` over the batch).
+   */
+  each<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions): AsyncIterable<Finished<TaskResults[T]>>;
   join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
   join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
   /**

@@ -13,7 +13,7 @@ import type { Corpus } from '../corpus.js';
 import { ERROR_CODES } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
 import { selfTest } from '../selftest.js';
-import { parseTask, PROTOCOL_VERSION } from '../tasks.js';
+import { parseTask, PROGRESS_CHUNK, PROTOCOL_VERSION } from '../tasks.js';
 import { CorpusCache } from './cache.js';
 import { MAX_ROUTING_QUEUES, missing, parseRoutingQueue, routingKeys } from './routing.js';
 import { CorruptCorpusError, decodeCorpus } from './corpus-store.js';
@@ -60,6 +60,12 @@ export interface WorkerOptions extends RedisConnectOptions {
    * @defaultValue 30000 (BullMQ's default)
    */
   lockDurationMs?: number;
+  /**
+   * A long job reports its progress at most this often (and at most once per PROGRESS_CHUNK
+   * queries); 0 reports every chunk.
+   * @defaultValue PROGRESS_MS (1000)
+   */
+  progressMs?: number;
   /** Structured log lines (start, backend, failures, shutdown); silent when omitted. */
   logger?: WorkerLogger;
 }
@@ -146,6 +152,12 @@ function unrecoverable(err: Error): UnrecoverableError {
   return u;
 }
 
+/**
+ * A long job reports its progress when both this long and PROGRESS_CHUNK queries have passed
+ * since its last report (or its start): a short job never spends a round trip on it.
+ */
+export const PROGRESS_MS = 1_000;
+
 /** Runs at least this long read the cancel mark when they end. */
 const RECHECK_AFTER_MS = 20;
 
@@ -175,6 +187,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const threads = positiveInt('threads', options.threads, availableThreads());
   const cacheBytes = positiveInt('cacheBytes', options.cacheBytes, 2 ** 30);
   const lockDuration = positiveInt('lockDurationMs', options.lockDurationMs, 30_000);
+  const progressMs = options.progressMs === 0 ? 0 : positiveInt('progressMs', options.progressMs, PROGRESS_MS);
   const state = chooseBackend(options, log);
   setBackendState(state);
   const backend = state.kernel.name;
@@ -224,7 +237,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     startedAt: Date.now(),
     heartbeatAt: Date.now(),
     selfTest: 'passed',
+    jobs: { completed: 0, failed: 0 },
+    current: [],
   };
+  const current = info0.current!;
+  const counts = info0.jobs!;
 
   const ranBy = { id, arch: info0.arch, platform: info0.platform, backend };
   const cache = new CorpusCache(cacheBytes);
@@ -245,6 +262,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const processor = async (job: Job<JobData>, token?: string, signal?: AbortSignal) => {
     const clientId = `${job.queueName}/${job.id}`;
+    let running: (typeof current)[number] | undefined;
     try {
       const data = job.data ?? ({} as Partial<JobData>);
       if (data.v !== PROTOCOL_VERSION) {
@@ -262,7 +280,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         throw unrecoverable(err as Error);
       }
       const startedAt = Date.now();
+      const now: (typeof current)[number] = { id: clientId, task: String(data.task), startedAt };
+      current.push((running = now));
+      let last = { at: startedAt, done: 0 };
+      const progress = (done: number, total: number) => {
+        now.done = done;
+        now.total = total;
+        const at = Date.now();
+        if (done >= total || done - last.done < PROGRESS_CHUNK || at - last.at < progressMs) return;
+        last = { at, done };
+        void job.updateProgress({ worker: id, done, total } satisfies JobProgress).catch(() => {});
+      };
       const result = await parsed.def.run(parsed.args, {
+        progress,
         corpus: (corpusId) => cache.get(corpusId, () => fetchCorpus(keys.corpus(prefix, corpusId), corpusId)),
         shard: (parent, shardId) => cache.get(shardId, () => fetchCorpus(keys.shard(prefix, parent, shardId), shardId)),
         children: async () => Object.values(await job.getChildrenValues()),
@@ -276,6 +306,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       if (Date.now() - startedAt >= RECHECK_AFTER_MS && (await redis.exists(keys.cancelled(prefix, clientId)))) {
         throw new UnrecoverableError(`job ${clientId} was cancelled`);
       }
+      counts.completed++;
       // who ran it: the client puts it on the result (result.worker)
       return result && typeof result === 'object' ? { ...result, worker: ranBy } : result;
     } catch (err) {
@@ -286,14 +317,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         log.info({ job: clientId }, 'running job handed back to the queue (shutting down)');
         throw new WaitingError();
       }
+      counts.failed++;
       // The caller's RemoteJobError names the worker: it travels in the job's progress.
-      await job.updateProgress({ worker: id } satisfies JobProgress).catch(() => {});
+      const at = running?.done !== undefined ? { done: running.done, total: running.total } : {};
+      await job.updateProgress({ worker: id, ...at } satisfies JobProgress).catch(() => {});
       if (signal?.aborted) throw new UnrecoverableError(`job ${clientId} was cancelled`);
       const e = err as Error & { code?: string };
       log.warn({ job: clientId, task: job.data?.task, attempt: job.attemptsMade + 1, err: e.message }, `job failed: ${e.message}`);
       if (err instanceof UnrecoverableError) throw err;
       if (err instanceof CorruptCorpusError || (e.code && NEVER_RETRIED.has(e.code))) throw unrecoverable(e);
       throw err;
+    } finally {
+      if (running) current.splice(current.indexOf(running), 1);
     }
   };
 
