@@ -61,6 +61,9 @@ const browserShims = {
     b.onResolve({ filter: /^node:os$/ }, () => shim('os.ts'));
     b.onResolve({ filter: /^zod$/ }, () => shim('zod.ts'));
     b.onResolve({ filter: /\/backend\/index\.js$/ }, (args) => (args.importer.includes(join('src', 'browser')) ? undefined : shim('backend.ts')));
+    // the same module named from inside src/backend/ (issue 12's backend/extra.ts)
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (args) => (args.importer.endsWith(join('src', 'backend', 'extra.ts')) ? shim('backend.ts') : undefined));
+    b.onResolve({ filter: /^\.\/native-extra\.js$/ }, (args) => (args.importer.endsWith(join('src', 'backend', 'extra.ts')) ? shim('native-extra.ts') : undefined));
     b.onResolve({ filter: /\/corpus-source\.js$/ }, (args) => (args.importer.includes(join('src', 'browser')) ? undefined : shim('corpus-source.ts')));
     b.onResolve({ filter: /^node:|^(fs|os|path|crypto|zlib|util|worker_threads|module|url)$/ }, (args) => ({
       errors: [{ text: `the browser build may not import ${args.path} (from ${args.importer})` }],
