@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { backendState, nativeAddon } from './backend/index.js';
 import { checkQueries, withCancel } from './corpus.js';
 import { METRIC_IDS, type Kernel, type Metric } from './kernel.js';
-import { checkSize, scoreManyArgs, type ScoreManyOptions } from './metrics.js';
+import { MAX_CELLS, checkSize, scoreManyArgs, type ScoreManyOptions } from './metrics.js';
 import { checkSignal, option } from './options.js';
 import { ERROR_CODES, rangeError } from './errors.js';
 import { isPrepared, preparedParts, type PreparedChoices } from './prepared.js';
@@ -39,12 +39,18 @@ export async function scoreMatrix(
   checkQueries('scoreMatrix', queries);
   // Checks the choices and the options, and applies the processor (issue 12) to the choices;
   // then to the queries, and the longest query against every choice checks the size limit.
+  // Prepared choices (issue 11) stay packed; they take no processor.
   const args = scoreManyArgs('scoreMatrix', metric, '', choices, options, ['threads', 'signal']);
   const { weight, cutoff, rest } = args;
-  choices = args.choices;
   if (args.process) queries = queries.map(args.process);
   const longest = queries.reduce((a, b) => (b.length > a.length ? b : a), '');
-  for (const c of choices) checkSize('scoreMatrix', longest, c);
+  if (isPrepared(choices)) {
+    const { longest: widest, long } = preparedParts(choices);
+    if (longest.length * widest > MAX_CELLS) for (const [, c] of long) checkSize('scoreMatrix', longest, c);
+  } else {
+    choices = args.choices;
+    for (const c of choices) checkSize('scoreMatrix', longest, c);
+  }
   const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
   const signal = checkSignal('scoreMatrix', rest.signal);
   // Typed arrays hold at most 2^32 - 1 elements here: refused up front, on both backends alike.

@@ -6,7 +6,7 @@ import type { AnyMetric, ExtraKernel, Kernel } from './kernel.js';
 import { isDistanceMetric } from './kernel.js';
 import { jsExtraKernel } from './backend/js-extra.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
-import { MAX_CELLS, checkString, type Metrics } from './metrics.js';
+import { MAX_CELLS, checkString, readProcessor, type Metrics } from './metrics.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions, type Weights } from './options.js';
 import { codePointLength } from './backend/js/text.js';
 import { isPrepared, type PreparedChoices } from './prepared.js';
@@ -110,74 +110,85 @@ export function createExtraMetrics(kernel: Kernel, extra: ExtraKernel, core: Met
   const below = extra === jsExtraKernel ? 0 : jsBelow;
   const pick = (a: string, b: string): ExtraKernel => (a.length + b.length < below ? jsExtraKernel : extra);
 
-  function pair(fn: string, a: unknown, b: unknown, options: unknown, allowed: readonly string[]): Record<string, unknown> {
+  /** Checks a pair and its options; the strings come back processed (the `processor` option). */
+  function pair(fn: string, a: unknown, b: unknown, options: unknown, allowed: readonly string[]): [Record<string, unknown>, string, string] {
     checkString(fn, 'a', a);
     checkString(fn, 'b', b);
-    const o = readOptions(fn, options, allowed);
-    return o;
+    const o = readOptions(fn, options, [...allowed, 'processor']);
+    const process = readProcessor(fn, o);
+    return process ? [o, process(a), process(b)] : [o, a, b];
   }
   const max = (fn: string, o: Record<string, unknown>) => kernelMaxDistance(option(fn, o, 'maxDistance', Infinity));
   const min = (fn: string, o: Record<string, unknown>) => option(fn, o, 'minSimilarity', 0);
 
   return {
     indel(a, b, options) {
-      const o = pair('indel', a, b, options, DISTANCE);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('indel', a, b, options, DISTANCE);
       const m = max('indel', o);
       checkSize('indel', a, b);
       return pick(a, b).indel(a, b, m);
     },
     ratio(a, b, options) {
-      const o = pair('ratio', a, b, options, SIMILARITY);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('ratio', a, b, options, SIMILARITY);
       const m = min('ratio', o);
       checkSize('ratio', a, b);
       return pick(a, b).ratio(a, b, m);
     },
     longestCommonSubsequence(a, b, options) {
-      pair('longestCommonSubsequence', a, b, options, []);
+      [, a, b] = pair('longestCommonSubsequence', a, b, options, []);
       checkSize('longestCommonSubsequence', a, b);
       return pick(a, b).longestCommonSubsequence(a, b);
     },
     hamming(a, b, options) {
-      const o = pair('hamming', a, b, options, ['pad', 'maxDistance']);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('hamming', a, b, options, ['pad', 'maxDistance']);
       const pad = option('hamming', o, 'pad', false);
       const m = max('hamming', o);
       checkHamming('hamming', a, b, pad);
       return pick(a, b).hamming(a, b, pad, m);
     },
     hammingSimilarity(a, b, options) {
-      const o = pair('hammingSimilarity', a, b, options, ['pad', 'minSimilarity']);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('hammingSimilarity', a, b, options, ['pad', 'minSimilarity']);
       const pad = option('hammingSimilarity', o, 'pad', false);
       const m = min('hammingSimilarity', o);
       checkHamming('hammingSimilarity', a, b, pad);
       return pick(a, b).hammingSimilarity(a, b, pad, m);
     },
     osa(a, b, options) {
-      const o = pair('osa', a, b, options, DISTANCE);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('osa', a, b, options, DISTANCE);
       const m = max('osa', o);
       checkSize('osa', a, b);
       return pick(a, b).osa(a, b, m);
     },
     osaSimilarity(a, b, options) {
-      const o = pair('osaSimilarity', a, b, options, SIMILARITY);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('osaSimilarity', a, b, options, SIMILARITY);
       const m = min('osaSimilarity', o);
       checkSize('osaSimilarity', a, b);
       return pick(a, b).osaSimilarity(a, b, m);
     },
     damerauLevenshtein(a, b, options) {
-      const o = pair('damerauLevenshtein', a, b, options, DISTANCE);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('damerauLevenshtein', a, b, options, DISTANCE);
       const m = max('damerauLevenshtein', o);
       checkSize('damerauLevenshtein', a, b);
       return pick(a, b).damerauLevenshtein(a, b, m);
     },
     damerauLevenshteinSimilarity(a, b, options) {
-      const o = pair('damerauLevenshteinSimilarity', a, b, options, SIMILARITY);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('damerauLevenshteinSimilarity', a, b, options, SIMILARITY);
       const m = min('damerauLevenshteinSimilarity', o);
       checkSize('damerauLevenshteinSimilarity', a, b);
       return pick(a, b).damerauLevenshteinSimilarity(a, b, m);
     },
     levenshtein(a, b, options) {
-      const o = pair('levenshtein', a, b, options, ['maxDistance', 'weights']);
-      if (o.weights === undefined) return core.levenshtein(a, b, o);
+      let o: Record<string, unknown>;
+      [o, a, b] = pair('levenshtein', a, b, options, ['maxDistance', 'weights']);
+      if (o.weights === undefined) return core.levenshtein(a, b, o.maxDistance === undefined ? undefined : { maxDistance: o.maxDistance as number });
       const w = option('levenshtein', o, 'weights', { insert: 1, delete: 1, substitute: 1 });
       const m = max('levenshtein', o);
       checkSize('levenshtein', a, b);
@@ -198,7 +209,15 @@ export function createExtraMetrics(kernel: Kernel, extra: ExtraKernel, core: Met
       if (!isArray(choices)) {
         throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices must be an array of strings, got ${describe(choices)}`);
       }
-      const o = readOptions(fn, options, ['maxDistance', 'minSimilarity', 'prefixWeight', 'pad']);
+      const o = readOptions(fn, options, ['maxDistance', 'minSimilarity', 'prefixWeight', 'pad', 'processor']);
+      const process = readProcessor(fn, o);
+      if (process) {
+        query = process(query);
+        choices = choices.map((c, i) => {
+          if (typeof c !== 'string') throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices[${i}] must be a string, got ${describe(c)}`);
+          return process(c);
+        });
+      }
       const given = o.maxDistance === Infinity ? { ...o, maxDistance: undefined } : o;
       checkMetricConflict(fn, metric, given, 'minSimilarity');
       const cutoff = isDistanceMetric(metric) ? max(fn, o) : min(fn, o);

@@ -197,7 +197,7 @@ describe('join details', () => {
   it('dedupe rejects bad options, as closest does', async () => {
     await expect(Corpus.from(['a']).dedupe({ metric: 'jaro', maxDistance: 1 })).rejects.toMatchObject({
       code: 'ERR_STRDIST_OPTION',
-      message: 'dedupe: maxDistance is for levenshtein; use minScore with jaro',
+      message: 'dedupe: maxDistance is for distances; use minScore with jaro',
     });
     await expect(Corpus.from(['a']).dedupe({ metric: 'jaro' })).rejects.toMatchObject({ code: 'ERR_STRDIST_OPTION' });
   });
