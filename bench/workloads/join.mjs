@@ -154,7 +154,7 @@ export async function run(ctx) {
     table.push([`self-join levenshtein <= 1, ${fw}`, 'pairs found', full.pairs.toLocaleString('en-US'), '—', 'info']);
     table.push([`self-join levenshtein <= 1, ${fw}`, 'peak RSS of the process (words, index, pairs streamed)', mib(full.maxRss), '—', 'info']);
 
-    streamJoin(join(dir, 'words.txt'), quick ? 5000 : 80_000, threads, table, extra);
+    streamJoin(join(dir, 'words.txt'), quick ? 5000 : 100_000, threads, table, extra);
 
     // Through Redis: a join of sampled queries against the whole list on 2 worker processes
     // (1 thread each) against the same join here on 2 threads; the rows must be equal.
@@ -256,7 +256,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const dir = mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-'));
     writeFileSync(join(dir, 'words.txt'), loadWords('insane').slice(0, 100_000).join('\n') + '\n');
     const rows = [];
-    streamJoin(join(dir, 'words.txt'), quick ? 5000 : 80_000, os.availableParallelism(), rows, {});
+    streamJoin(join(dir, 'words.txt'), quick ? 5000 : 100_000, os.availableParallelism(), rows, {});
     rmSync(dir, { recursive: true, force: true });
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     process.exit(0);
