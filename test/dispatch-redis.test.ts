@@ -170,6 +170,27 @@ describe(`BullMQ dispatcher with two ${WORKERS.backend} worker processes`, () =>
     }
   });
 
+  it('results that end before result() asks are kept, bounded; those evicted past the bound are still found', async () => {
+    // 1,100 jobs finish before anyone asks: the client keeps the last 1,000 ends it heard of
+    // and looks the older ones up, so every result comes back, equal to the local search.
+    const ref = await d.putCorpus(corpus);
+    const argsList = Array.from({ length: 1_100 }, (_, i) => ({ corpus: ref.id, queries: [corpus.words[i % corpus.size]], n: 2, metric: 'levenshtein' as const }));
+    const ids = await d.map('closest', argsList, { require });
+    const raw = new Redis(redis.url);
+    try {
+      const key = (k: string) => `${prefix}:${WORKERS.queue}:${k}`;
+      await until('every job ended', async () => {
+        const [waiting, active] = await Promise.all([raw.llen(key('wait')), raw.llen(key('active'))]);
+        return waiting + active === 0 ? true : (await new Promise((r) => setTimeout(r, 200)), undefined);
+      }, 60_000);
+    } finally {
+      raw.disconnect();
+    }
+    const results = await d.join(ids, { timeoutMs: 30_000 });
+    const local = await corpus.closestMany(argsList.map((a) => a.queries[0]), { n: 2, metric: 'levenshtein' });
+    expect(results.map((r) => r[0])).toEqual(local);
+  }, 90_000);
+
   it('deletes a corpus', async () => {
     const c = Corpus.from(['to', 'delete']);
     const ref = await d.putCorpus(c);

@@ -156,11 +156,44 @@ interface Waiter {
   jobId: string;
   resolve(value: unknown): void;
   reject(err: unknown): void;
+  /** Undoes what waiting set up (a timer), once settled. */
+  cleanup?(): void;
   onProgress?: (progress: Progress) => void;
 }
 
 /** Remembers the ids this client queued (so a missing one is known lost), the newest ones. */
 const ISSUED_KEPT = 200_000;
+/** Results that arrived before `result` asked: at most this many, and bytes (approximately). */
+const EARLY_MAX = 1_000;
+const EARLY_MAX_BYTES = 32 * 2 ** 20;
+/** A job issued here is looked at once after this long if no event has ended it by then. */
+const LOOK_AFTER_MS = 1_000;
+
+/** About the bytes a parsed result holds (its strings; the compact encoding is mostly base64). */
+function approximateBytes(value: unknown): number {
+  if (typeof value === 'string') return 2 * value.length;
+  if (value === null || typeof value !== 'object') return 8;
+  let n = 16;
+  for (const v of Object.values(value)) n += approximateBytes(v);
+  return n;
+}
+
+/**
+ * A job's state in one command: exists, completed, failed, its result when completed, and the
+ * cancel mark. (A MULTI would do the same in one round trip, but ioredis builds a pipeline
+ * object with every command's method on it for each one: that cost most of the client's CPU
+ * time per round trip.)
+ */
+const JOB_STATE = `
+local done = redis.call('ZSCORE', KEYS[2], ARGV[1]) and 1 or 0
+return {
+  redis.call('EXISTS', KEYS[1]),
+  done,
+  redis.call('ZSCORE', KEYS[3], ARGV[1]) and 1 or 0,
+  done == 1 and redis.call('HGET', KEYS[1], 'returnvalue') or false,
+  redis.call('EXISTS', KEYS[4]),
+}`;
+type JobStateCommand = (jobKey: string, completed: string, failed: string, cancelled: string, jobId: string) => Promise<unknown>;
 
 export class QueueDispatcher implements Dispatcher {
   readonly kind = 'redis' as const;
@@ -181,6 +214,13 @@ export class QueueDispatcher implements Dispatcher {
   #liveQueues: { queues: Set<string>; until: number } | undefined;
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #issued = new Set<string>();
+  /**
+   * Ends of jobs this client issued that arrived before anyone asked for them (a fast job can
+   * finish before `call` has returned): the result, or null for a failure or removal (then
+   * `result` looks at the job). Bounded in entries and bytes; what is evicted is looked up.
+   */
+  readonly #early = new Map<string, { value: unknown; bytes: number } | null>();
+  #earlyBytes = 0;
   /** Queries in the jobs this client queued (newest ISSUED_KEPT), and shards in its flows. */
   readonly #sizes = new Map<string, { queries: number; shards?: number }>();
   /** The last progress of each shard of the flows being waited for. */
@@ -209,6 +249,7 @@ export class QueueDispatcher implements Dispatcher {
     });
     this.#where = describeTarget(this.#connection);
     this.#redis = new Redis(this.#connection);
+    this.#redis.defineCommand('strdistJobState', { numberOfKeys: 4, lua: JOB_STATE });
     this.#redis.on('error', (err) => (this.#lastError = err));
     this.#redis.on('close', () => this.#lostConnection());
     this.#redis.on('ready', () => this.#regained());
@@ -379,8 +420,9 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   #finished(queue: string, jobId: string, value: unknown): void {
-    const set = this.#waiters.get(`${queue}/${jobId}`);
-    if (!set) return;
+    const id = `${queue}/${jobId}`;
+    const set = this.#waiters.get(id);
+    if (!set) return this.#keepEarly(id, value);
     for (const w of [...set]) {
       this.#toMatches(value).then(
         (v) => this.#settle(w, v, false),
@@ -417,9 +459,30 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   #recheck(queue: string, jobId: string): void {
-    const set = this.#waiters.get(`${queue}/${jobId}`);
-    if (!set) return;
+    const id = `${queue}/${jobId}`;
+    const set = this.#waiters.get(id);
+    if (!set) return this.#keepEarly(id, null);
     for (const w of [...set]) void this.#check(w).catch((err) => this.#settle(w, err, true));
+  }
+
+  #keepEarly(id: string, value: unknown): void {
+    if (!this.#issued.has(id)) return;
+    this.#dropEarly(id);
+    const bytes = value === null ? 0 : approximateBytes(value);
+    if (bytes > EARLY_MAX_BYTES / 4) return; // looked up when asked for
+    this.#early.set(id, value === null ? null : { value, bytes });
+    this.#earlyBytes += bytes;
+    for (const old of this.#early.keys()) {
+      if (this.#early.size <= EARLY_MAX && this.#earlyBytes <= EARLY_MAX_BYTES) break;
+      this.#dropEarly(old);
+    }
+  }
+
+  #dropEarly(id: string): void {
+    const had = this.#early.get(id);
+    if (had === undefined) return;
+    this.#early.delete(id);
+    if (had) this.#earlyBytes -= had.bytes;
   }
 
   #settle(w: Waiter, value: unknown, failed: boolean): void {
@@ -429,6 +492,7 @@ export class QueueDispatcher implements Dispatcher {
       this.#waiters.delete(w.id);
       this.#shardProgress.delete(w.id);
     }
+    w.cleanup?.();
     if (failed) w.reject(value);
     else w.resolve(value);
   }
@@ -667,19 +731,18 @@ export class QueueDispatcher implements Dispatcher {
   async #check(w: Waiter): Promise<void> {
     const q = this.#queue(w.queue);
     const jobKey = q.toKey(w.jobId);
-    const [[, exists], [, done], [, failed], [, value], [, cancelled]] = (await this.#redis
-      .multi()
-      .exists(jobKey)
-      .zscore(q.toKey('completed'), w.jobId)
-      .zscore(q.toKey('failed'), w.jobId)
-      .hget(jobKey, 'returnvalue')
-      .exists(keys.cancelled(this.prefix, w.id))
-      .exec()) as [unknown, unknown][];
+    const [exists, done, failed, value, cancelled] = (await (this.#redis as Redis & { strdistJobState: JobStateCommand }).strdistJobState(
+      jobKey,
+      q.toKey('completed'),
+      q.toKey('failed'),
+      keys.cancelled(this.prefix, w.id),
+      w.jobId,
+    )) as [number, number, number, string | null, number];
     if (!exists) {
       if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true);
       return this.#settle(w, this.#issued.has(w.id) ? new JobLostError(w.id) : new UnknownJobError(w.id), true);
     }
-    if (done !== null) {
+    if (done) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(value as string);
@@ -688,7 +751,7 @@ export class QueueDispatcher implements Dispatcher {
       }
       return this.#settle(w, await this.#toMatches(parsed), false);
     }
-    if (failed !== null) {
+    if (failed) {
       if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true);
       return this.#settle(w, await this.#remoteError(w), true);
     }
@@ -743,6 +806,25 @@ export class QueueDispatcher implements Dispatcher {
       if (!set) this.#waiters.set(id, (set = new Set()));
       set.add(w);
       this.#watch();
+      const early = this.#early.get(id);
+      this.#dropEarly(id);
+      if (early) {
+        this.#toMatches(early.value).then(
+          (v) => this.#settle(w, v, false),
+          (err) => this.#settle(w, err, true),
+        );
+        return;
+      }
+      const look = () => this.#check(w).catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
+      if (early === undefined && this.#issued.has(id) && this.#events.has(w.queue) && !this.#hung) {
+        // Issued here after this client's listener started: its end arrives as an event, or
+        // arrived already (kept above). One look later all the same, in case an event was
+        // lost (the stream trimmed, the early store full); it costs nothing when none was.
+        const later = setTimeout(() => void look(), Math.min(LOOK_AFTER_MS, timeoutMs / 2));
+        later.unref();
+        w.cleanup = () => clearTimeout(later);
+        return;
+      }
       // Listening first, then one look at the job: a finish between the two is seen by one.
       const ready = this.#redis.status === 'ready' && !this.#hung;
       (ready ? this.#queueEvents(w.queue) : this.#ready().then(() => this.#queueEvents(w.queue)))
