@@ -16,7 +16,7 @@ const { values: args } = parseArgs({ options: { queries: { type: 'string', defau
 const QUERIES = Number(args.queries);
 const ROUNDS = Number(args.rounds);
 const { Corpus } = await import(join(root, 'dist', 'index.mjs'));
-const bundlePath = join(root, 'dist', 'browser.mjs');
+const bundlePath = join(root, 'dist', 'browser', 'index.mjs');
 const bundle = readFileSync(bundlePath);
 
 const words = readFileSync('/usr/share/dict/american-english', 'utf8').split('\n').filter((w) => w !== '');
@@ -62,7 +62,7 @@ await browser.close();
 server.close();
 
 const size = statSync(bundlePath).size;
-console.log(`dist/browser.mjs: ${size} bytes minified, ${gzipSync(bundle, { level: 9 }).length} gzipped; chromium ${browser.version()}, Node ${process.version}`);
+console.log(`dist/browser/index.mjs: ${size} bytes minified, ${gzipSync(bundle, { level: 9 }).length} gzipped; chromium ${browser.version()}, Node ${process.version}`);
 console.log(`closestMany, ${QUERIES} queries x ${words.length} words, n=10, median of ${ROUNDS} interleaved rounds:\n`);
 console.log('| metric | Node, TypeScript backend | chromium, browser build | browser / Node |');
 console.log('|---|---:|---:|---:|');

@@ -72,15 +72,15 @@ const browserShims = {
 };
 const browserBuild = await build({
   ...common,
-  entryPoints: { browser: 'src/browser.ts' },
+  // in a folder of its own: self-contained, it is never loaded next to the Node entries' chunks
+  entryPoints: ['src/browser.ts'],
   platform: 'browser',
   target: ['es2022'],
   packages: undefined,
   format: 'esm',
   minify: true,
   metafile: true,
-  outExtension: { '.js': '.mjs' },
-  outdir: dist,
+  outfile: join(dist, 'browser', 'index.mjs'),
   plugins: [browserShims],
   inject: [join(root, 'src', 'browser', 'immediate.ts')],
 });

@@ -1,7 +1,7 @@
 /**
  * strdist for browsers (the `browser` export condition): the TypeScript backend only, the same
  * results to the bit as in Node. The metrics, scoreMany, and Corpus with closest/closestMany;
- * no dispatch, no files, no native addon. Built by scripts/build.mjs into dist/browser.mjs with
+ * no dispatch, no files, no native addon. Built by scripts/build.mjs into dist/browser/index.mjs with
  * src/browser/ standing in for the Node-only modules.
  */
 import { jsKernel } from './backend/js.js';

@@ -1,4 +1,4 @@
-// The browser build (dist/browser.mjs, the `browser` export condition) in Debian's chromium via
+// The browser build (dist/browser/index.mjs, the `browser` export condition) in Debian's chromium via
 // playwright-core: the oracle vectors pass in the page, and closest over a 100k-word list gives
 // Node's top-10. Also times the page against Node's TypeScript backend on the same searches
 // (written to test-results/e2e/browser-speed.json; not asserted).
@@ -14,7 +14,7 @@ import { createMetrics } from '../../src/metrics.js';
 
 const CHROMIUM = process.env.STRDIST_CHROMIUM ?? '/usr/bin/chromium';
 const OUTPUT = resolve(__dirname, '..', '..', 'test-results', 'e2e');
-const BUNDLE = resolve(__dirname, '..', '..', 'dist', 'browser.mjs');
+const BUNDLE = resolve(__dirname, '..', '..', 'dist', 'browser', 'index.mjs');
 const WORDS = '/usr/share/dict/american-english';
 
 interface Vector {
@@ -60,7 +60,7 @@ describe('the browser build in chromium', () => {
     const text = readFileSync(BUNDLE, 'utf8');
     expect(text).not.toMatch(/\bnode:[a-z]/);
     expect(text).not.toMatch(/\brequire\(/);
-    console.log(`dist/browser.mjs: ${statSync(BUNDLE).size} bytes, ${gzipSync(readFileSync(BUNDLE), { level: 9 }).length} gzipped`);
+    console.log(`dist/browser/index.mjs: ${statSync(BUNDLE).size} bytes, ${gzipSync(readFileSync(BUNDLE), { level: 9 }).length} gzipped`);
   });
 
   it('passes the oracle vectors, bit for bit with Node', async () => {
