@@ -60,7 +60,7 @@ describe('Corpus.from', () => {
     }
   });
   it('takes only the options it knows', () => {
-    expect(() => Corpus.from(['a'], { dedup: true } as never)).toThrow(/^Corpus.from: unknown option "dedup"; known options: dedupe$/);
+    expect(() => Corpus.from(['a'], { dedup: true } as never)).toThrow(/^Corpus.from: unknown option "dedup"; known options: dedupe, processor$/);
     expect(() => Corpus.from(['a'], { dedupe: 'yes' } as never)).toThrow(/^Corpus.from: dedupe must be a boolean, got the string "yes"$/);
   });
   it('rejects what is not a list of strings', () => {
