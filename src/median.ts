@@ -105,7 +105,7 @@ export function median(strings: readonly string[], options?: MedianOptions): str
   const greedy = greedyMedian(cps, weights, alphabet);
   const improved = improveMedian(greedy, cps, weights, alphabet);
   const set = setMedianIndex(cps, weights);
-  return total(improved.cps, cps, weights) > set.total ? strings[set.index] : toString(improved.cps);
+  return total(improved, cps, weights) > set.total ? strings[set.index] : toString(improved);
 }
 
 function greedyMedian(cps: Int32Array[], weights: Float64Array, alphabet: number[]): Int32Array {
@@ -171,47 +171,120 @@ function minOfNextRow(row: Int32Array, s: Int32Array, c: number, len: number): n
   return min;
 }
 
-function improveMedian(start: Int32Array, cps: Int32Array[], weights: Float64Array, alphabet: number[]): { cps: Int32Array } {
+/** D(m[p:], s[j:]) for every j, from the row of m[p+1:] (`next`), into `out`. */
+function prevSuffixRow(next: Int32Array, s: Int32Array, c: number, rest: number, out: Int32Array): void {
+  const len = s.length;
+  out[len] = rest;
+  for (let j = len - 1; j >= 0; j--) {
+    const sub = next[j + 1] + (s[j] === c ? 0 : 1);
+    const del = next[j] + 1;
+    const ins = out[j + 1] + 1;
+    out[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+  }
+}
+
+/** min over j of f[j] + g[j]: the distance of a concatenation from its two halves' rows. */
+function join(f: Int32Array, g: Int32Array): number {
+  let min = f[0] + g[0];
+  for (let j = 1; j < f.length; j++) {
+    const v = f[j] + g[j];
+    if (v < min) min = v;
+  }
+  return min;
+}
+
+/**
+ * The improvement step: at each position of the median, the best of replacing its code point,
+ * inserting one before it, or deleting it, kept when it lowers the total; passes until one
+ * changes nothing. Each candidate costs one row per input string: the distance of a
+ * concatenation is min over j of D(prefix, s[:j]) + D(suffix, s[j:]). In a pass the prefix
+ * row grows one position at a time, and the suffix rows, computed once at the start of the
+ * pass, stay valid past every change made so far (shifted by the insertions and deletions).
+ */
+function improveMedian(start: Int32Array, cps: Int32Array[], weights: Float64Array, alphabet: number[]): Int32Array {
   let m = start;
+  const k = cps.length;
+  const scratch = cps.map((s) => new Int32Array(s.length + 1));
   let current = total(m, cps, weights);
   for (let changed = true; changed; ) {
     changed = false;
+    // bwd[i][q]: D(m[q:], s_i[j:]) for every j, for the median at the start of the pass
+    const L0 = m.length;
+    const bwd = cps.map((s) => {
+      const rows: Int32Array[] = new Array(L0 + 1);
+      rows[L0] = Int32Array.from({ length: s.length + 1 }, (_, j) => s.length - j);
+      for (let q = L0 - 1; q >= 0; q--) {
+        rows[q] = new Int32Array(s.length + 1);
+        prevSuffixRow(rows[q + 1], s, m[q], L0 - q, rows[q]);
+      }
+      return rows;
+    });
+    // fwd[i]: D(m[0:p], s_i[0:j]) for the current median and position
+    let fwd = cps.map((s) => Int32Array.from({ length: s.length + 1 }, (_, j) => j));
+    let shift = 0;
+    // The weighted total of a candidate from its prefix rows and the suffix rows at `tail`
+    // (in the pass's coordinates); stops once it cannot beat `bound`.
+    const candidate = (head: (i: number) => Int32Array, tail: number, bound: number): number => {
+      let sum = 0;
+      for (let i = 0; i < k && sum < bound; i++) {
+        if (weights[i] !== 0) sum += weights[i] * join(head(i), bwd[i][tail]);
+      }
+      return sum;
+    };
     for (let p = 0; p <= m.length; p++) {
       let best: Int32Array | undefined;
       let bestTotal = current;
-      const consider = (cand: Int32Array) => {
-        const t = total(cand, cps, weights);
+      let bestShift = 0;
+      for (const c of alphabet) {
+        const extended = (i: number) => {
+          nextRow(fwd[i], cps[i], c, p + 1, scratch[i]);
+          return scratch[i];
+        };
+        if (p < m.length && m[p] !== c) {
+          const t = candidate(extended, p + 1 - shift, bestTotal);
+          if (t < bestTotal) {
+            bestTotal = t;
+            best = m.slice();
+            best[p] = c;
+            bestShift = 0;
+          }
+        }
+        const t = candidate(extended, p - shift, bestTotal);
         if (t < bestTotal) {
           bestTotal = t;
-          best = cand;
+          best = new Int32Array(m.length + 1);
+          best.set(m.subarray(0, p));
+          best[p] = c;
+          best.set(m.subarray(p), p + 1);
+          bestShift = 1;
         }
-      };
-      for (const c of alphabet) {
-        if (p < m.length && m[p] !== c) {
-          const r = m.slice();
-          r[p] = c;
-          consider(r);
-        }
-        const ins = new Int32Array(m.length + 1);
-        ins.set(m.subarray(0, p));
-        ins[p] = c;
-        ins.set(m.subarray(p), p + 1);
-        consider(ins);
       }
       if (p < m.length) {
-        const del = new Int32Array(m.length - 1);
-        del.set(m.subarray(0, p));
-        del.set(m.subarray(p + 1), p);
-        consider(del);
+        const t = candidate((i) => fwd[i], p + 1 - shift, bestTotal);
+        if (t < bestTotal) {
+          bestTotal = t;
+          best = new Int32Array(m.length - 1);
+          best.set(m.subarray(0, p));
+          best.set(m.subarray(p + 1), p);
+          bestShift = -1;
+        }
       }
       if (best) {
         m = best;
         current = bestTotal;
+        shift += bestShift;
         changed = true;
+      }
+      if (p < m.length) {
+        fwd = fwd.map((row, i) => {
+          const next = new Int32Array(row.length);
+          nextRow(row, cps[i], m[p], p + 1, next);
+          return next;
+        });
       }
     }
   }
-  return { cps: m };
+  return m;
 }
 
 /** The item cost of seqRatio/setRatio: `2 * indel(x, y) / (|x| + |y|)`, 0 when both are empty. */

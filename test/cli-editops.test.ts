@@ -25,13 +25,12 @@ writeFileSync(file, 'Straße\nHOUSE\nmouse\n');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Every run starts at once (each is a process start, slow on a loaded machine); tests read them.
+// The option checks themselves (metric, processor) are tested in-process in editops/processors.
 const RUNS = {
   script: ['editops', 'kitten', 'sitting'],
   json: ['editops', '--json', '--metric', 'indel', 'ab', 'aC', '--processor', 'lowercase'],
-  badMetric: ['editops', '--metric', 'jaro', 'a', 'b'],
   help: ['--help'],
   closest: ['closest', '-c', file, '-m', 'levenshtein', '-n', '1', '--processor', 'casefold', 'STRASSE', 'house'],
-  plain: ['closest', '-c', file, '-m', 'levenshtein', '-n', '1', 'house'],
   badProcessor: ['closest', '--processor', 'upper', 'x'],
 };
 type Result = Awaited<ReturnType<typeof strdist>>;
@@ -70,10 +69,7 @@ describe('strdist editops', () => {
     });
   });
 
-  it('rejects another metric, and is in --help', async () => {
-    const bad = results.badMetric;
-    expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/argument 'jaro' is invalid/);
+  it('is in --help', async () => {
     expect(results.help.stdout).toMatch(/^ {2}editops \[options\] <a> <b>/m);
   });
 });
@@ -83,8 +79,6 @@ describe('strdist closest --processor', () => {
     const r = results.closest;
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('STRASSE: Straße 0\nhouse: HOUSE 0\n');
-    const plain = results.plain;
-    expect(plain.stdout).toBe('house: mouse 1\n');
   });
 
   it('rejects an unknown processor', async () => {

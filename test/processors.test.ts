@@ -2,7 +2,9 @@
 // ('NFKC') and RapidFuzz's default_process (test/fixtures/processors.json, made by
 // scripts/unicode/gen-processor-fixture.py on the code points whose general category is the same
 // in that Python's Unicode data and in Node's ICU), and the option on every API that takes it.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as strdist from '../src/index.js';
 import { Corpus, applyProcessor, scoreMatrix, ERROR_CODES } from '../src/index.js';
@@ -144,6 +146,19 @@ describe('processors on one-to-many APIs', () => {
     expect(corpus.closestSync('hello world', { metric: 'levenshtein', n: 1, backend })[0].score).toBe(3);
     const upper = await corpus.closest('HELP', { metric: 'levenshtein', n: 1, processor: (s) => s.toUpperCase(), backend });
     expect(upper).toEqual([{ word: 'help', score: 0, index: 1 }]);
+  });
+
+  it('Corpus.fromFile takes a processor too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strdist-processors-'));
+    try {
+      const file = join(dir, 'words.txt');
+      writeFileSync(file, 'ÉCOLE\nMaße\n');
+      const corpus = await Corpus.fromFile(file, { processor: 'nfkcCasefold' });
+      expect(corpus.processor).toBe('nfkcCasefold');
+      expect(corpus.closestSync('masse', { metric: 'levenshtein', n: 1 })).toEqual([{ word: 'Maße', score: 0, index: 1 }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('Corpus.from rejects a bad processor', () => {
