@@ -2,7 +2,7 @@
 // each result, against a real redis-server and real `strdist worker` processes. Pinning to
 // another architecture for real is in the mixed-fleet test (test/fleet/fleet.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, ERROR_CODES, NoCapableWorkerError, type Dispatcher, type WorkerInfo } from '../src/index.js';
+import { backend as processBackend, connect, ERROR_CODES, NoCapableWorkerError, type Dispatcher, type WorkerInfo } from '../src/index.js';
 import { LocalDispatcher } from '../src/dispatch/index.js';
 import { parseRoutingQueue, readRequirement, routingQueue } from '../src/dispatch/routing.js';
 import { corpus } from './helpers/dispatch-suite.js';
@@ -54,6 +54,8 @@ describe('routing names', () => {
 describe('the embedded dispatcher', () => {
   it('runs a job pinned to this machine, records who ran it, and refuses another architecture', async () => {
     const d = new LocalDispatcher();
+    // this process runs the jobs: its own backend (js under STRDIST_BACKEND=js)
+    const backend = processBackend === 'native' ? 'native' : 'any';
     try {
       const ref = await d.putCorpus(corpus);
       const id = await d.call('closest', { corpus: ref.id, queries, n: 3 }, { require: { backend, arch: process.arch, platform: process.platform } });

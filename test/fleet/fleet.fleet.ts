@@ -181,13 +181,17 @@ describe('a mixed fleet: x64, arm64 under qemu, and a worker with a wrong binary
     );
   });
 
-  /** Runs a batch of one-query jobs, checks every result against the local search, returns who ran them. */
+  /**
+   * Runs a batch of jobs of four queries each (enough work per job that one worker cannot drain
+   * the batch before the other takes a job), checks every result against the local search,
+   * returns the results with who ran them.
+   */
   async function batch(queries: string[], require: Parameters<Dispatcher['map']>[2]): Promise<ClosestResult[]> {
     const metric = 'jaroWinkler' as const;
-    const ids = await d.map('closest', queries.map((q) => ({ corpus: corpus.id, queries: [q], n: 5, metric })), require);
+    const groups = queries.map((q, i) => [q, ...[1, 2, 3].map((k) => words[(i * 131 + k * 4099) % words.length].slice(1) + 'e')]);
+    const ids = await d.map('closest', groups.map((g) => ({ corpus: corpus.id, queries: g, n: 5, metric })), require);
     const got = await d.join<'closest'>(ids, { timeoutMs: 180_000 });
-    const local = await corpus.closestMany(queries, { n: 5, metric });
-    got.forEach((r, i) => expect(r, queries[i]).toEqual([local[i]]));
+    for (let i = 0; i < groups.length; i++) expect(got[i], groups[i].join()).toEqual(await corpus.closestMany(groups[i], { n: 5, metric }));
     return got;
   }
   const queries = Array.from({ length: 24 }, (_, i) => words[(i * 977) % words.length].slice(0, 3 + (i % 6)) + 'ae'[i % 2]);
