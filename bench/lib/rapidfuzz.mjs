@@ -62,6 +62,8 @@ export function rapidfuzz() {
     set: (name, value) => call({ op: 'set', name, value }),
     /** cdist of the lists named `queries` x `choices`; `rows`: one call per query. Returns the checksum. */
     cdist: ({ metric, queries, choices, workers, rows }) => call({ op: 'cdist', metric, queries, choices, workers, rows }).checksum,
+    /** The same, returning the driver's whole reply ({ checksum, ns, cpu_ns }). */
+    cdistTimed: ({ metric, queries, choices, workers, rows }) => call({ op: 'cdist', metric, queries, choices, workers, rows }),
   };
   return peer;
 }
