@@ -359,8 +359,9 @@ thread_local Scratch<size_t> g_cp_offsets;
 constexpr size_t kLanesFrom = 16;
 
 // scoreMany(metric, query, units, lengths: Uint32Array, param, cutoff, out: Float64Array)
-// `units` is every choice's UTF-16 units back to back (a Uint16Array, or a joined string);
-// lengths[i] is the UTF-16 length of choice i, and they add up to the units' length.
+// `units` is the choices themselves (an array of strings; `lengths` is then not read), or every
+// choice's UTF-16 units back to back (a Uint16Array, or a joined string), with lengths[i] the
+// UTF-16 length of choice i, adding up to the units' length.
 // param: prefix weight for jaroWinkler; cutoff: maxDistance (levenshtein, negative for none)
 // or minSimilarity (similarities). out needs room for one score per choice.
 //
@@ -373,26 +374,37 @@ napi_value ScoreMany(const Args& args) {
   const size_t query_units = StringArg(args, 1, "query", g_query_units);
   const char16_t* units;
   size_t copied;
-  if (IsTypedArray(args.env, args[2])) {
+  bool is_array = false;
+  Check(napi_is_array(args.env, args[2], &is_array));
+  std::vector<uint32_t>& lengths = g_lengths;
+  uint32_t longest_choice = 0;
+  if (is_array) {
+    // The choices themselves (then `lengths` is not read): the cheapest route measured.
+    copied = ReadStringArray(args, 2, "choices", g_joined_units, lengths, &longest_choice);
+    units = g_joined_units.data();
+  } else if (IsTypedArray(args.env, args[2])) {
     const Span<uint16_t> u = TypedArrayArg<uint16_t>(args, 2, "units");
     units = reinterpret_cast<const char16_t*>(u.data);
     copied = u.length;
   } else {
-    if (!ReadUtf16(args.env, args[2], g_joined_units, &copied)) args.ArgumentError(2, "units", "a Uint16Array or a string");
+    if (!ReadUtf16(args.env, args[2], g_joined_units, &copied)) {
+      args.ArgumentError(2, "units", "an array of strings, a Uint16Array or a string");
+    }
     units = g_joined_units.data();
   }
-  const Span<uint32_t> lengths_span = TypedArrayArg<uint32_t>(args, 3, "lengths");
+  const Span<uint32_t> lengths_span = is_array ? Span<uint32_t>{} : TypedArrayArg<uint32_t>(args, 3, "lengths");
   const double param = metric == kJaroWinkler ? WeightArg(args, 4, "prefixWeight") : NumberArg(args, 4, "param", 0);
   size_t max = SIZE_MAX;
   double min = 0;
   if (IsDistanceMetric(metric)) max = SizeArg(args, 5, "maxDistance", Negative::MeansNone, SIZE_MAX);
   else min = SimilarityArg(args, 5, "minSimilarity");
   const Span<double> out = TypedArrayArg<double>(args, 6, "out");
-  const size_t count = lengths_span.length;
+  const size_t count = is_array ? lengths.size() : lengths_span.length;
   if (out.length < count) args.ArgumentError(6, "out", ("a Float64Array of at least " + std::to_string(count)).c_str());
-  std::vector<uint32_t>& lengths = g_lengths;
-  const uint32_t longest_choice =
-      CopyLengths(args, 3, lengths_span, copied, "UTF-16 lengths adding up to the units' length", lengths);
+  if (!is_array) {
+    longest_choice =
+        CopyLengths(args, 3, lengths_span, copied, "UTF-16 lengths adding up to the units' length", lengths);
+  }
 
   uint32_t* q = g_query_points.get(query_units + 1);
   const size_t ql = decode_utf16(g_query_units.data(), query_units, q);

@@ -21,21 +21,63 @@ Prepared PreparedArg(const Args& a, size_t i) {
   return *HandleArg<Prepared>(a, i, kPreparedTag, "choices", "prepared choices (from prepareChoices)");
 }
 
+size_t ReadStringArray(const Args& a, size_t i, const char* name, std::vector<char16_t>& units,
+                       std::vector<uint32_t>& lengths, uint32_t* longest) {
+  uint32_t n = 0;
+  Check(napi_get_array_length(a.env, a[i], &n));
+  lengths.resize(n);
+  if (units.size() < 256) units.resize(256);
+  size_t at = 0;
+  uint32_t most = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    napi_value v;
+    Check(napi_get_element(a.env, a[i], k, &v));
+    if (units.size() - at < 64) units.resize(std::max(units.size() * 2, at + 64));
+    size_t len = 0;
+    napi_status s = napi_get_value_string_utf16(a.env, v, units.data() + at, units.size() - at, &len);
+    if (s == napi_string_expected) {
+      throw Failure(Kind::Type, code::kArgument,
+                    std::string(a.fn) + ": " + name + "[" + std::to_string(k) + "] must be a string, got " + Describe(a.env, v));
+    }
+    Check(s);
+    if (len + 1 >= units.size() - at) {  // it may have been cut at the buffer's end: read it whole
+      size_t full = 0;
+      Check(napi_get_value_string_utf16(a.env, v, nullptr, 0, &full));
+      units.resize(std::max(units.size() * 2, at + full + 64));
+      Check(napi_get_value_string_utf16(a.env, v, units.data() + at, units.size() - at, &len));
+    }
+    lengths[k] = static_cast<uint32_t>(len);
+    if (len > most) most = static_cast<uint32_t>(len);
+    at += len;
+  }
+  if (longest) *longest = most;
+  return at;
+}
+
 strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t lengths_at, const char* what) {
   std::vector<char16_t> joined;
   const char16_t* units;
   size_t total;
-  if (IsTypedArray(a.env, a[units_at])) {
+  bool is_array = false;
+  Check(napi_is_array(a.env, a[units_at], &is_array));
+  std::vector<uint32_t> lengths;
+  if (is_array) {
+    total = ReadStringArray(a, units_at, "choices", joined, lengths, nullptr);
+    units = joined.data();
+  } else if (IsTypedArray(a.env, a[units_at])) {
     const Span<uint16_t> u = TypedArrayArg<uint16_t>(a, units_at, what);
     units = reinterpret_cast<const char16_t*>(u.data);
     total = u.length;
   } else {
-    if (!ReadUtf16(a.env, a[units_at], joined, &total)) a.ArgumentError(units_at, what, "a Uint16Array or a string");
+    if (!ReadUtf16(a.env, a[units_at], joined, &total)) {
+      a.ArgumentError(units_at, what, "an array of strings, a Uint16Array or a string");
+    }
     units = joined.data();
   }
-  std::vector<uint32_t> lengths;  // a copy: see CopyLengths
-  CopyLengths(a, lengths_at, TypedArrayArg<uint32_t>(a, lengths_at, "lengths"), total,
-              "UTF-16 lengths adding up to the units' length", lengths);
+  if (!is_array) {  // a copy of the lengths: see CopyLengths
+    CopyLengths(a, lengths_at, TypedArrayArg<uint32_t>(a, lengths_at, "lengths"), total,
+                "UTF-16 lengths adding up to the units' length", lengths);
+  }
   if (lengths.size() > UINT32_MAX) {
     throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": at most 2^32 - 1 choices");
   }
@@ -64,7 +106,7 @@ void CheckPreparedSizes(const Args& a, const strdist::PackedChoices& c, size_t q
 
 namespace {
 
-// prepareChoices(units: Uint16Array | string, lengths: Uint32Array) -> handle
+// prepareChoices(choices: string[]) or (units: Uint16Array | string, lengths: Uint32Array) -> handle
 napi_value PrepareChoices(const Args& a) {
   auto handle = std::make_unique<Prepared>(std::make_shared<const strdist::PackedChoices>(PackChoices(a, 0, 1, "units")));
   const int64_t bytes = static_cast<int64_t>((*handle)->memory_bytes());

@@ -262,14 +262,18 @@ class MatrixJob : public AsyncJob {
 
 // scoreMatrix(metric, queriesJoined, queryLengths, choicesJoined, choiceLengths, param, cutoff,
 //             threads, token?) -> Promise<Float64Array> (row-major, one row per query)
-// choicesJoined may instead be prepared choices (prepareChoices); choiceLengths is then ignored.
+// choicesJoined may instead be the choices (an array of strings, packed here: the cheapest route
+// measured) or prepared choices (prepareChoices); choiceLengths is then not read.
 napi_value ScoreMatrix(const Args& a) {
   const MetricId metric = MetricArg(a, 0);
   std::vector<uint32_t> qlen, clen;
   auto queries = SplitCodePoints(a, 1, 2, "queries", &qlen);
   Prepared prepared;
   std::vector<std::vector<uint32_t>> choices;
+  bool is_array = false;
+  Check(napi_is_array(a.env, a[3], &is_array));
   if (IsPrepared(a, 3)) prepared = PreparedArg(a, 3);
+  else if (is_array) prepared = std::make_shared<const strdist::PackedChoices>(PackChoices(a, 3, 4, "choices"));
   else choices = SplitCodePoints(a, 3, 4, "choices", &clen);
   const double param = metric == kJaroWinkler ? WeightArg(a, 5, "prefixWeight") : NumberArg(a, 5, "param", 0);
   size_t max = SIZE_MAX;

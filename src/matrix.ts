@@ -77,7 +77,7 @@ export async function scoreMatrix(
   if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, list, weight, cutoff, signal);
   const addon = state.addon as unknown as MatrixAddon;
   return withCancel(signal, (token) =>
-    addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), list.join(''), lengths(list), weight, cutoff, threads, token),
+    addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), list, undefined, weight, cutoff, threads, token),
   );
 }
 

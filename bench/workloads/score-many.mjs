@@ -2,6 +2,7 @@
 import { checkAgreement, count, measureGroup } from '../lib/bench.mjs';
 import { loadWords, sampleWords } from '../lib/data.mjs';
 import { jaroPeers, levenshteinPeers } from '../lib/peers.mjs';
+import { rapidfuzz } from '../lib/rapidfuzz.mjs';
 import { oneToManyLoop, sumOf } from '../lib/timing.mjs';
 
 export const name = 'score-many';
@@ -32,8 +33,29 @@ export function run(ctx) {
     };
   };
 
+  // Prepared choices (issue 11): packed once, outside the timing; each call moves the query only.
+  const prepared = pub.prepare(choices);
+  const manyPrepared = (metric) => () => {
+    let sum = 0;
+    for (const q of queries) sum += sumOf(pub.scoreMany(metric, q, prepared));
+    return sum;
+  };
+  // RapidFuzz (optional): cdist one row per query, workers=1, the same words.
+  const rf = rapidfuzz();
+  if (!rf.absent) {
+    rf.set('score-many-queries', queries);
+    rf.set('score-many-choices', choices);
+  }
+  const rfRow = (metric) =>
+    rf.absent
+      ? { name: 'RapidFuzz cdist one row', skip: rf.absent }
+      : {
+          name: 'RapidFuzz cdist one row',
+          run: () => rf.cdist({ metric, queries: 'score-many-queries', choices: 'score-many-choices', workers: 1, rows: true }),
+        };
+
   const cases = [
-    { metric: 'levenshtein', peer: 'fastest-levenshtein', peerFn: levenshteinPeers['fastest-levenshtein'], target: 3, exact: true },
+    { metric: 'levenshtein', peer: 'fastest-levenshtein', peerFn: levenshteinPeers['fastest-levenshtein'], target: 3, exact: true, rapidfuzz: true },
     { metric: 'jaro', peer: 'talisman jaro', peerFn: jaroPeers['talisman jaro'] },
   ];
   for (const c of cases) {
@@ -50,10 +72,16 @@ export function run(ctx) {
           ? { name: 'strdist native-only scoreMany', run: many(native, c.metric) }
           : { name: 'strdist native-only scoreMany', skip: nativeUnavailable },
         { name: 'strdist js-only scoreMany', run: many(js, c.metric) },
+        { name: 'strdist scoreMany prepared', run: manyPrepared(c.metric) },
         { name: `strdist ${c.metric} loop`, run: looped(pub[c.metric], `strdist ${c.metric}`) },
         { name: peerLoop, run: looped(c.peerFn, c.peer) },
+        ...(c.rapidfuzz ? [rfRow(c.metric)] : []),
       ],
       comparisons: [
+        // issue 11: scoreMany <= 0.8x RapidFuzz's time (ratio >= 1.25), prepared <= 0.5x (>= 2)
+        { subject: 'strdist scoreMany', peer: 'RapidFuzz cdist one row', target: 1.25 },
+        { subject: 'strdist scoreMany prepared', peer: 'RapidFuzz cdist one row', target: 2 },
+        { subject: 'strdist scoreMany prepared', peer: 'strdist scoreMany' },
         { subject: 'strdist scoreMany', peer: peerLoop, target: c.target },
         { subject: 'strdist js-only scoreMany', peer: peerLoop },
         { subject: 'strdist scoreMany', peer: `strdist ${c.metric} loop` },
