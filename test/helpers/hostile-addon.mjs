@@ -26,6 +26,17 @@ export const calls = {
   scoreMatrix: (a) => [2, 'bagel', Uint32Array.of(5), 'bagelsbarge', Uint32Array.of(6, 5), 0.1, -1, 2, a.cancelToken()],
   cancelToken: () => [],
   cancel: (a) => [a.cancelToken()],
+  // issue 12
+  indel: () => ['kitten', 'sitting', 3],
+  ratio: () => ['kitten', 'sitting', 0.5],
+  longestCommonSubsequence: () => ['kitten', 'sitting'],
+  hamming: () => ['kitten', 'sittin', false, 3],
+  hammingSimilarity: () => ['kitten', 'sitting', true, 0.5],
+  osa: () => ['kitten', 'sitting', 3],
+  osaSimilarity: () => ['kitten', 'sitting', 0.5],
+  damerauLevenshtein: () => ['kitten', 'sitting', 3],
+  damerauLevenshteinSimilarity: () => ['kitten', 'sitting', 0.5],
+  levenshteinWeighted: () => ['kitten', 'sitting', 1, 2, 3, 10],
 };
 
 // Values no argument expects. Functions of the addon, so handles can be among them.
