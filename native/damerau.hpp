@@ -64,7 +64,7 @@ inline size_t damerau_levenshtein_zhao(const uint32_t* a, size_t la, const uint3
       I best = std::min(prev[j - 1] + (ai != bj), std::min(cur[j - 1], prev[j]) + 1);
       if (ai == bj) {
         last_col = static_cast<I>(j);
-        FR[j] = prev[j - 2];
+        FR[j] = prev[static_cast<ptrdiff_t>(j) - 2];  // column -1 when j == 1 (signed: no wrap)
         T = saved_row2;
       } else {
         const I k = last_row.get(bj);  // 0 when b[j] did not occur in a yet

@@ -98,6 +98,28 @@ function checkHamming(fn: string, a: string, b: string, pad: boolean): void {
   if (la !== lb) throw lengthMismatch(fn, 'a and b', la, lb);
 }
 
+/**
+ * Hamming distance (padded) of two strings without surrogates, read unit by unit in one pass;
+ * -1 when either has a surrogate (then code points and UTF-16 units differ: the kernels decode).
+ * Hamming is one compare per character, so crossing into native code would cost more than the
+ * work: the public functions answer such pairs here, with the same result as both kernels.
+ */
+function hammingBmp(a: string, b: string): number {
+  const la = a.length;
+  const lb = b.length;
+  const n = la < lb ? la : lb;
+  let d = la > lb ? la - lb : lb - la;
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if ((x & 0xf800) === 0xd800 || (y & 0xf800) === 0xd800) return -1;
+    if (x !== y) d++;
+  }
+  const longer = la > lb ? a : b;
+  for (let i = n; i < longer.length; i++) if ((longer.charCodeAt(i) & 0xf800) === 0xd800) return -1;
+  return d;
+}
+
 const DISTANCE = ['maxDistance'];
 const SIMILARITY = ['minSimilarity'];
 
@@ -146,6 +168,11 @@ export function createExtraMetrics(kernel: Kernel, extra: ExtraKernel, core: Met
       [o, a, b] = pair('hamming', a, b, options, ['pad', 'maxDistance']);
       const pad = option('hamming', o, 'pad', false);
       const m = max('hamming', o);
+      const d = hammingBmp(a, b);
+      if (d >= 0) {
+        if (!pad && a.length !== b.length) throw lengthMismatch('hamming', 'a and b', a.length, b.length);
+        return m >= 0 && d > m ? m + 1 : d;
+      }
       checkHamming('hamming', a, b, pad);
       return pick(a, b).hamming(a, b, pad, m);
     },
@@ -154,6 +181,13 @@ export function createExtraMetrics(kernel: Kernel, extra: ExtraKernel, core: Met
       [o, a, b] = pair('hammingSimilarity', a, b, options, ['pad', 'minSimilarity']);
       const pad = option('hammingSimilarity', o, 'pad', false);
       const m = min('hammingSimilarity', o);
+      const d = hammingBmp(a, b);
+      if (d >= 0) {
+        if (!pad && a.length !== b.length) throw lengthMismatch('hammingSimilarity', 'a and b', a.length, b.length);
+        const longer = a.length > b.length ? a.length : b.length;
+        const sim = longer === 0 ? 1 : 1 - d / longer;
+        return sim >= m ? sim : 0;
+      }
       checkHamming('hammingSimilarity', a, b, pad);
       return pick(a, b).hammingSimilarity(a, b, pad, m);
     },

@@ -11,7 +11,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 seconds="${1:-${STRDIST_FUZZ_SECONDS:-60}}"
-targets=(${STRDIST_FUZZ_TARGETS:-levenshtein jaro search})
+targets=(${STRDIST_FUZZ_TARGETS:-levenshtein jaro search metrics_extra})  # metrics_extra: issue 12
 cxx="${CXX:-clang++}"
 if ! command -v "$cxx" >/dev/null; then
   echo "fuzz: $cxx not found (Debian: apt-get install clang libclang-rt-dev)" >&2

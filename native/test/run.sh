@@ -47,9 +47,6 @@ echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/native_test.cc" -o "$out/native_test"
 "$out/native_test" "$vectors" "${args[@]}"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" -o "$out/corpus_test"
-# issue 12: the added metrics' kernels against naive dynamic programming
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/metrics_extra_test.cc" -o "$out/metrics_extra_test"
-"$out/metrics_extra_test"
 "$out/corpus_test"
 # The multi-string lane kernels: every ISA path this CPU has (STRDIST_SIMD does not apply here;
 # the test runs each path itself), with the ISA translation units of the addon.

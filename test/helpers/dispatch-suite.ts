@@ -1,7 +1,7 @@
 // The API tests every dispatcher passes, embedded or over Redis.
 import { expect, it } from 'vitest';
 import { Corpus } from '../../src/corpus.js';
-import { METRICS } from '../../src/kernel.js';
+import { EXTRA_METRICS, METRICS } from '../../src/kernel.js';
 import {
   JobCancelledError,
   LIMITS,
@@ -82,7 +82,7 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
     const inf = await d.call('closest', { corpus: ref.id, queries: ['bagel'], metric: 'levenshtein', maxDistance: Infinity, n: 3 }, { require });
     expect(await d.result(inf, { timeoutMs: 20_000 })).toEqual(await corpus.closestMany(['bagel'], { metric: 'levenshtein', n: 3 }));
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], indexOffset: 5 } as never, { require })).rejects.toThrow(/indexOffset/);
-    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'hamming' } as never)).rejects.toThrow(/metric: /);
+    await expect(d.call('closest', { corpus: ref.id, queries: ['a'], metric: 'soundex' } as never)).rejects.toThrow(/metric: /); // hamming is a metric since issue 12
     await expect(d.call('closest', { corpus: ref.id, queries: ['a'], extra: 1 } as never)).rejects.toThrow(/extra/);
     // a result is bounded: queries x n per job
     const wide = Array.from({ length: 1_001 }, () => 'a');
@@ -127,6 +127,22 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
     await expect(d.putCorpus(big, { shards: 0 })).rejects.toThrow(/shards must be an integer in \[1, 1024\]/);
     await d.deleteCorpus(big.id);
     await expect(d.call('closest', { corpus: big.id, queries: ['a'] }, { require })).rejects.toThrow(/unknown corpus/);
+  });
+
+  // issue 12: the added metrics (and pad) through the task, on a sharded corpus too.
+  it('runs closest with every added metric, whole and in 3 shards, like corpus.closestMany', async () => {
+    const d = get();
+    for (const shards of [1, 3]) {
+      const ref = await d.putCorpus(corpus, { shards });
+      const args = EXTRA_METRICS.map((metric) => ({
+        corpus: ref.id, queries, n: 5, metric, ...(metric.startsWith('hamming') ? { pad: true } : {}),
+      }));
+      const got = await d.join<'closest'>(await d.map('closest', args, { require }), { timeoutMs: 30_000 });
+      for (let m = 0; m < args.length; m++) {
+        const { corpus: _id, queries: q, ...o } = args[m];
+        expect(got[m], `${shards} shards, ${args[m].metric}`).toEqual(await corpus.closestMany(q, o));
+      }
+    }
   });
 
   it('an unknown job id is a clear error', async () => {

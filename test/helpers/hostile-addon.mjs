@@ -33,6 +33,17 @@ export const calls = {
   // joins (native/join_worker.cc)
   corpusJoin: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 'bagel', Uint32Array.of(5), 0, 0.1, 0, 1, 2, a.cancelToken()],
   corpusSelfJoin: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 0, 2, 2, 0.1, 0.5, -1, 2, a.cancelToken()],
+  // issue 12
+  indel: () => ['kitten', 'sitting', 3],
+  ratio: () => ['kitten', 'sitting', 0.5],
+  longestCommonSubsequence: () => ['kitten', 'sitting'],
+  hamming: () => ['kitten', 'sittin', false, 3],
+  hammingSimilarity: () => ['kitten', 'sitting', true, 0.5],
+  osa: () => ['kitten', 'sitting', 3],
+  osaSimilarity: () => ['kitten', 'sitting', 0.5],
+  damerauLevenshtein: () => ['kitten', 'sitting', 3],
+  damerauLevenshteinSimilarity: () => ['kitten', 'sitting', 0.5],
+  levenshteinWeighted: () => ['kitten', 'sitting', 1, 2, 3, 10],
 };
 
 // Values no argument expects. Functions of the addon, so handles can be among them.
