@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import * as strdist from '../src/index.js';
 import { Corpus, applyProcessor, scoreMatrix, ERROR_CODES } from '../src/index.js';
 import { connect } from '../src/dispatch/index.js';
-import { backendNames, backends } from './helpers/backends.js';
+import { addon, backendNames, backends, js, native } from './helpers/backends.js';
+import { createMetrics } from '../src/metrics.js';
+import { createExtraMetrics, type ExtraMetrics } from '../src/metrics-extra.js';
+import { jsExtraKernel } from '../src/backend/js-extra.js';
+import { nativeExtraKernel, type ExtraAddon } from '../src/backend/native-extra.js';
 
 interface Fixture {
   unicode: string;
@@ -182,5 +186,40 @@ describe('processors on one-to-many APIs', () => {
 
   it('is exported with the list of names', () => {
     expect(strdist.PROCESSORS).toEqual(['none', 'lowercase', 'casefold', 'nfkc', 'nfkcCasefold', 'default']);
+  });
+});
+
+// The metrics of issue 12's other half take the processor as every pairwise function does.
+describe('the processor option on the added metrics and extract', () => {
+  const apis: [string, ExtraMetrics][] = [['js', createExtraMetrics(js, jsExtraKernel, createMetrics(js))]];
+  if (native && addon) {
+    const kernel = nativeExtraKernel(addon.addon as unknown as ExtraAddon);
+    apis.unshift(['native', createExtraMetrics(native, kernel, createMetrics(native, { pairwiseJsBelow: 0 }), 0)]);
+  }
+  it.each(apis)('%s: pairwise and scoreMany process both sides', (_name, m) => {
+    expect(m.indel('KITTEN', 'kitten', { processor: 'lowercase' })).toBe(0);
+    expect(m.indel('KITTEN', 'kitten')).toBe(12);
+    expect(m.ratio('Straße', 'STRASSE', { processor: 'casefold' })).toBe(1);
+    expect(m.longestCommonSubsequence('ABC', 'abd', { processor: 'lowercase' })).toBe(2);
+    expect(m.hamming('ABC', 'abd', { processor: 'lowercase' })).toBe(1);
+    expect(m.hammingSimilarity('ABC', 'abc', { processor: 'lowercase' })).toBe(1);
+    expect(m.osa('CA', 'ac', { processor: 'lowercase' })).toBe(1);
+    expect(m.osaSimilarity('ﬁ', 'FI', { processor: 'nfkcCasefold' })).toBe(1);
+    expect(m.damerauLevenshtein('Hello!', 'hello', { processor: 'default' })).toBe(0);
+    expect(m.damerauLevenshteinSimilarity('AB', 'ba', { processor: 'lowercase' })).toBe(0.5);
+    expect(m.levenshtein('ABC', 'abd', { processor: 'lowercase', weights: { substitute: 3 } })).toBe(2);
+    expect(m.levenshtein('ABC', 'abd', { processor: 'lowercase' })).toBe(1);
+    expect(Array.from(m.scoreMany('indel', 'KITTEN', ['kitten', 'Sitting'], { processor: 'lowercase' }))).toEqual([0, 5]);
+    expect(() => m.osa('a', 'b', { processor: (() => 1) as never })).toThrow(expect.objectContaining({ code: ERROR_CODES.ARGUMENT }));
+  });
+  it('extract and extractOne process the query and every choice, and return the choices as given', () => {
+    const choices = ['Apple', 'BANANA', 'cherry'];
+    for (const metric of ['jaro', 'levenshtein', 'osa', 'indel'] as const) {
+      const best = strdist.extractOne('banana', choices, { metric, processor: 'lowercase' });
+      expect(best?.word, metric).toBe('BANANA');
+      expect(best?.index, metric).toBe(1);
+      expect(best?.score, metric).toBe(metric === 'jaro' ? 1 : 0);
+    }
+    expect(strdist.extract('APPLE', choices, { metric: 'indel', processor: 'lowercase', n: 1 })).toEqual([{ word: 'Apple', score: 0, index: 0 }]);
   });
 });
