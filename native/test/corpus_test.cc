@@ -97,18 +97,30 @@ void check_pool() {
 
   // A burst of posts gets a thread per task (up to the maximum). The queue's one thread,
   // idle, counted as idle for every post until it had woken and taken one: one thread
-  // for the whole burst, the other tasks waiting behind the first.
+  // for the whole burst, the other tasks waiting behind the first. Each task of the burst
+  // waits (up to 3 s) until all three have started: they can only all start together when
+  // the queue gave them threads of their own, however the scheduler orders the posts.
   strdist::TaskQueue& burst = *new strdist::TaskQueue(4);
-  static std::atomic<int> warm(0), burst_ran(0);
+  static std::atomic<int> warm(0), arrived(0), together(0), finished(0);
   burst.post([] { ++warm; });
   while (warm.load() < 1) std::this_thread::yield();
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // its thread back to waiting
-  for (int i = 0; i < 3; ++i) burst.post([] { ++burst_ran; });
-  const unsigned started = burst.threads();
-  while (burst_ran.load() < 3) std::this_thread::yield();
-  const std::string what = "a burst of 3 posts to a queue with one idle thread starts 3 threads (started " +
-                           std::to_string(started) + ")";
-  check(started >= 3, what.c_str());
+  for (int i = 0; i < 3; ++i) {
+    burst.post([] {
+      ++arrived;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      while (arrived.load() < 3 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      if (arrived.load() >= 3) ++together;
+      ++finished;
+    });
+  }
+  while (finished.load() < 3) std::this_thread::yield();
+  const std::string what = "a burst of 3 posts to a queue with one idle thread runs all 3 at once (" +
+                           std::to_string(together.load()) + " saw the others start; threads " +
+                           std::to_string(burst.threads()) + ")";
+  check(together.load() == 3, what.c_str());
 }
 
 }  // namespace
