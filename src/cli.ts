@@ -81,6 +81,7 @@ interface DistanceCliOptions {
   prefixWeight?: number;
   pad?: boolean;
   weights?: { insert: number; delete: number; substitute: number };
+  processor?: ProcessorName;
   json?: boolean;
 }
 
@@ -274,12 +275,14 @@ export function buildProgram(): Command {
     .option('-p, --prefix-weight <p>', 'Winkler prefix weight for jaroWinkler, in [0, 0.25]', ruleArg('prefixWeight'))
     .option('--pad', 'hamming, hammingSimilarity: compare strings of different lengths (the extra characters are mismatches)')
     .option('--weights <i,d,s>', 'levenshtein: costs of an insertion, a deletion and a substitution (integers, e.g. 1,1,2)', weightsArg)
+    .addOption(new Option('--processor <p>', 'apply to both strings first').choices(PROCESSORS))
     .option('--json', 'print a JSON object')
     .argument('<a>', 'first string')
     .argument('<b>', 'second string')
     .action((a: string, b: string, opts: DistanceCliOptions) => {
-      const value = scoreAny(a, b, opts);
-      if (opts.json) console.log(JSON.stringify({ metric: opts.metric, a, b, score: value }));
+      const p = opts.processor;
+      const value = p ? scoreAny(lib.applyProcessor(p, a), lib.applyProcessor(p, b), opts) : scoreAny(a, b, opts);
+      if (opts.json) console.log(JSON.stringify({ metric: opts.metric, ...(p ? { processor: p } : {}), a, b, score: value }));
       else console.log(String(value));
     });
 

@@ -22,7 +22,7 @@ async function strdist(args: string[]) {
 
 describe('strdist distance with the added metrics', () => {
   it('prints the metric, --pad for hamming, --weights i,d,s for levenshtein', async () => {
-    const [osa, dl, ratio, padded, unpadded, weighted, badWeights, wrongMetric, help, top] = await Promise.all([
+    const [osa, dl, ratio, padded, unpadded, weighted, badWeights, wrongMetric, help, top, processed] = await Promise.all([
       strdist(['distance', '--metric', 'osa', 'ca', 'abc']),
       strdist(['distance', '-m', 'damerauLevenshtein', 'ca', 'abc']),
       strdist(['distance', '-m', 'ratio', '--json', 'ca', 'abc']),
@@ -33,7 +33,9 @@ describe('strdist distance with the added metrics', () => {
       strdist(['distance', '-m', 'jaro', '--weights', '1,1,1', 'a', 'b']),
       strdist(['distance', '--help']),
       strdist(['--help']),
+      strdist(['distance', '-m', 'osa', '--processor', 'lowercase', '--json', 'CA', 'ac']),
     ]);
+    expect(JSON.parse(processed.stdout)).toEqual({ metric: 'osa', processor: 'lowercase', a: 'CA', b: 'ac', score: 1 });
     expect(osa).toMatchObject({ code: 0, stdout: '3\n' });
     expect(dl).toMatchObject({ code: 0, stdout: '2\n' });
     expect(JSON.parse(ratio.stdout)).toEqual({ metric: 'ratio', a: 'ca', b: 'abc', score: 0.4 });
@@ -49,6 +51,7 @@ describe('strdist distance with the added metrics', () => {
     for (const m of ALL_METRICS) expect(text).toContain(`"${m}"`);
     expect(text).toContain('--pad');
     expect(text).toContain('--weights <i,d,s>');
+    expect(text).toContain('--processor <p>');
     expect(top.stdout.replace(/\s+/g, ' ')).toMatch(/Hamming, optimal string alignment, Damerau-Levenshtein/);
   });
 });
