@@ -106,8 +106,10 @@ describe('strdist dashboard in chromium', () => {
     let x = 11;
     const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
     const queries = (count: number) => Array.from({ length: count }, () => [...words[next() % words.length]].reverse().join(''));
-    // the batch: two long jobs, one per worker
-    const batch = await d.map('closest', [queries(1_200), queries(1_200)].map((q) => ({ corpus: ref.id, queries: q })), { require: WORKERS.require });
+    // the batch: two long jobs, one per worker, long enough to be seen running on an idle
+    // machine too (1,200 queries a job finished between two page loads there)
+    const PER_JOB = 6_000;
+    const batch = await d.map('closest', [queries(PER_JOB), queries(PER_JOB)].map((q) => ({ corpus: ref.id, queries: q })), { require: WORKERS.require });
     const batchDone = d.join(batch, { timeoutMs: 300_000 });
     // queued behind it: a small job that completes, and one that fails on the worker
     const [good] = await d.map('closest', [{ corpus: ref.id, queries: ['helo', 'wrold'], n: 3 }], { require: WORKERS.require });
@@ -136,7 +138,7 @@ describe('strdist dashboard in chromium', () => {
     await batchDone;
     const values = [...seen].map((s) => /^(\d+)\/(\d+)/.exec(s)!).map((m) => ({ done: Number(m[1]), total: Number(m[2]) }));
     expect(values.length).toBeGreaterThanOrEqual(2);
-    expect(values.every((v) => v.total === 1_200 && v.done > 0 && v.done < v.total)).toBe(true);
+    expect(values.every((v) => v.total === PER_JOB && v.done > 0 && v.done < v.total)).toBe(true);
     expect(new Set(values.map((v) => v.done)).size).toBeGreaterThanOrEqual(2);
 
     // the finished job: its matches as words
