@@ -4,8 +4,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { Job, Queue, type ConnectionOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { ConnectionOptions, Job, Queue } from 'bullmq';
+import { bullmq, ioredis } from './dispatch/deps.js';
 import { RemoteJobError } from './errors.js';
 import { QueueDispatcher } from './dispatch/queue.js';
 import { checkPrefix, describeTarget, QUEUE_NAMES, redisOptions } from './dispatch/redis.js';
@@ -147,7 +147,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const where = describeTarget(connection);
 
   // Redis first: an unreachable one is one clear line and its own exit code.
-  const probe = new Redis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, retryStrategy: () => null });
+  const probe = new (ioredis().Redis)({ ...connection, lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, retryStrategy: () => null });
   let firstError: Error | undefined;
   probe.on('error', (err: Error) => (firstError ??= err));
   try {
@@ -159,7 +159,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     probe.disconnect();
   }
   // then one that reconnects: the page says so while Redis is away
-  const redis = new Redis({ ...connection, maxRetriesPerRequest: 1, connectTimeout: 3_000 });
+  const redis = new (ioredis().Redis)({ ...connection, maxRetriesPerRequest: 1, connectTimeout: 3_000 });
   redis.on('error', () => {});
 
   const expressLoaded = await need<{ default?: typeof import('express') }>('express');
@@ -175,7 +175,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const dispatcher = new QueueDispatcher({ redis: options.redis, prefix });
   const queueOf = (name: string) => {
     let q = queues.get(name);
-    if (!q) queues.set(name, (q = new Queue(name, { connection: redis as unknown as ConnectionOptions, prefix })));
+    if (!q) queues.set(name, (q = new (bullmq().Queue)(name, { connection: redis as unknown as ConnectionOptions, prefix })));
     return q;
   };
 
@@ -301,7 +301,7 @@ ${workersTable(list, now)}
       res.status(404).type('html').send(page('no such queue', `<p>No strdist queue ${escapeHtml(queue)}.</p>`));
       return;
     }
-    const job = await Job.fromId(queueOf(queue), jobId);
+    const job = await bullmq().Job.fromId(queueOf(queue), jobId);
     if (!job) {
       res.status(404).type('html').send(page('no such job', `<p>No job ${escapeHtml(jobId)} in ${escapeHtml(queue)} (never queued, or past its retention).</p>`));
       return;

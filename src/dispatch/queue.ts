@@ -5,8 +5,9 @@
 // new call rejects with RedisUnavailableError. Results are waited for with this client's own
 // listeners on the queue's events plus one state check, never with an unbounded await.
 import { randomUUID } from 'node:crypto';
-import { FlowProducer, Job, Queue, QueueEvents, type ConnectionOptions, type FlowJob } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { ConnectionOptions, FlowJob, FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
+import { bullmq, ioredis } from './deps.js';
 import { z } from 'zod';
 import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { JobLostError, RedisUnavailableError } from '../errors.js';
@@ -258,7 +259,7 @@ export class QueueDispatcher implements Dispatcher {
       retryStrategy: (times) => Math.min(50 * 2 ** times, 1_000),
     });
     this.#where = describeTarget(this.#connection);
-    this.#redis = new Redis(this.#connection);
+    this.#redis = new (ioredis().Redis)(this.#connection);
     this.#redis.defineCommand('strdistJobState', { numberOfKeys: 4, lua: JOB_STATE });
     this.#redis.on('error', (err) => (this.#lastError = err));
     this.#redis.on('close', () => this.#lostConnection());
@@ -385,7 +386,7 @@ export class QueueDispatcher implements Dispatcher {
     let q = this.#queues.get(name);
     if (!q) {
       if (!knownQueue(name)) throw new Error(`internal: no queue ${name}`);
-      q = new Queue(name, {
+      q = new (bullmq().Queue)(name, {
         connection: this.#redis as unknown as ConnectionOptions,
         prefix: this.prefix,
         streams: { events: { maxLen: EVENTS_MAX_LEN } },
@@ -407,7 +408,7 @@ export class QueueDispatcher implements Dispatcher {
     if (!made) {
       made = (async () => {
         const last = await this.#redis.xrevrange(this.#queue(name).toKey('events'), '+', '-', 'COUNT', 1);
-        const events = new QueueEvents(name, {
+        const events = new (bullmq().QueueEvents)(name, {
           connection: { ...this.#connection, commandTimeout: undefined, maxRetriesPerRequest: null } as ConnectionOptions,
           prefix: this.prefix,
           lastEventId: last[0]?.[0] ?? '0-0',
@@ -692,7 +693,7 @@ export class QueueDispatcher implements Dispatcher {
           : [];
     let addedFlows: { job: Job }[] = [];
     if (flows.length) {
-      this.#flows ??= new FlowProducer({ connection: this.#redis as unknown as ConnectionOptions, prefix: this.prefix });
+      this.#flows ??= new (bullmq().FlowProducer)({ connection: this.#redis as unknown as ConnectionOptions, prefix: this.prefix });
       this.#flows.on('error', (err) => (this.#lastError = err));
       addedFlows = await this.#flows.addBulk(flows);
     }
@@ -787,11 +788,11 @@ export class QueueDispatcher implements Dispatcher {
 
   async #remoteError(w: Waiter): Promise<RemoteJobError> {
     const q = this.#queue(w.queue);
-    let failed = await Job.fromId(q, w.jobId);
+    let failed = await bullmq().Job.fromId(q, w.jobId);
     if (!failed) return new RemoteJobError(`job ${w.id} failed`, w.id, undefined, undefined, 0);
     // A flow's parent fails when a child does: report the child's error and stack.
     const child = /^child (\S+) failed/.exec(failed.failedReason ?? '');
-    if (child) failed = (await Job.fromId(q, child[1].split(':').at(-1)!)) ?? failed;
+    if (child) failed = (await bullmq().Job.fromId(q, child[1].split(':').at(-1)!)) ?? failed;
     const progress = (failed.progress ?? {}) as Partial<JobProgress>;
     return new RemoteJobError(
       `job ${failed.name} ${w.id} failed on worker ${progress.worker ?? '(unknown)'}: ${failed.failedReason}`,
@@ -918,7 +919,7 @@ export class QueueDispatcher implements Dispatcher {
   async cancel(id: string): Promise<boolean> {
     const { queue, jobId } = splitId(id);
     const q = this.#queue(queue);
-    const job = await Job.fromId(q, jobId);
+    const job = await bullmq().Job.fromId(q, jobId);
     if (!job) return false;
     const state = await job.getState();
     if (state === 'completed' || state === 'failed' || state === 'unknown') return false;

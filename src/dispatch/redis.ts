@@ -1,5 +1,6 @@
 // Redis connection options and the key names shared by the client and the workers.
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { ioredis } from './deps.js';
 import { KERNEL_VERSION } from '../kernel.js';
 
 /** Where the queues live. */
@@ -42,7 +43,7 @@ export function redisOptions(redis: string | RedisOptions, extra: RedisOptions =
   if (!/^rediss?:\/\/./i.test(redis)) throw bad();
   let parsed: RedisOptions;
   try {
-    const probe = new Redis(redis, { lazyConnect: true });
+    const probe = new (ioredis().Redis)(redis, { lazyConnect: true });
     parsed = probe.options;
     probe.disconnect();
   } catch {

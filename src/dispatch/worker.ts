@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { ConnectionOptions, Job, UnrecoverableError } from 'bullmq';
+import { bullmq, ioredis } from './deps.js';
 import { jsKernel, selectBackend, setBackendState, type Backend } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
 import type { Corpus } from '../corpus.js';
@@ -146,7 +146,7 @@ const NEVER_RETRIED = new Set<string>([
 ]);
 
 function unrecoverable(err: Error): UnrecoverableError {
-  const u = new UnrecoverableError(err.message);
+  const u = new (bullmq().UnrecoverableError)(err.message);
   // keep where it happened: the caller's RemoteJobError carries this stack
   u.stack = `UnrecoverableError: ${err.message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;
   return u;
@@ -195,6 +195,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const connection = redisOptions(options.redis, { maxRetriesPerRequest: null });
   const where = describeTarget(connection);
+  const { Redis } = ioredis();
+  const { UnrecoverableError, WaitingError, Worker } = bullmq();
   const redis = new Redis(connection);
   const subscriber = new Redis(connection);
   let redisDown = false;
