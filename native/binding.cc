@@ -35,12 +35,12 @@ namespace {
 using strdist::decode_utf16;
 
 // The pairwise calls are raw Node-API callbacks: for two short strings the boundary costs
-// more than the bit-parallel work, so they read the arguments with as few calls as possible
-// (each string copied once into a stack buffer when it fits, into buffers reused across calls
-// on this thread otherwise).
+// more than the bit-parallel work, so they read the arguments with as few calls as possible.
+// Each string is copied once into a stack buffer when it fits and widened there to code points;
+// longer ones go to buffers of the function's PairContext (addon.hpp), reused across calls.
 constexpr size_t kStackUnits = 256;
 // A reused buffer grown past this is given back after the call, so one huge pair does not
-// hold its memory for the life of the thread.
+// hold its memory for the life of the environment.
 constexpr size_t kKeepUnits = size_t(1) << 20;
 
 template <class T>
@@ -55,30 +55,33 @@ struct Scratch {
   }
 };
 
-// thread_local: each worker_thread that loads the addon gets its own buffers.
-thread_local Scratch<uint32_t> g_points_a, g_points_b;
+template <class T>
+T* Room(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
 
-struct PairArg {
-  char16_t stack[kStackUnits];
-  std::vector<char16_t> heap;
-  const char16_t* units = nullptr;
-  size_t length = 0;
+template <class T>
+void Trim(std::vector<T>& v) {
+  if (v.size() > kKeepUnits) std::vector<T>().swap(v);
+}
 
-  void read(const Args& a, size_t i, const char* name) {
-    size_t copied = 0;
-    const napi_status s = napi_get_value_string_utf16(a.env, a[i], stack, kStackUnits, &copied);
-    if (s == napi_string_expected) a.ArgumentError(i, name, "a string");
-    Check(s);
-    if (copied < kStackUnits - 1) {
-      units = stack;
-      length = copied;
-      return;
-    }
-    // It may have been cut at the buffer: read it whole.
-    length = StringArg(a, i, name, heap);
-    units = heap.data();
-  }
+// One string argument's UTF-16 units: in `stack` when they fit, else in `heap`.
+struct Units {
+  const char16_t* units;
+  size_t length;
 };
+
+Units ReadUnits(const Args& a, size_t i, const char* name, char16_t* stack, std::vector<char16_t>& heap) {
+  size_t copied = 0;
+  const napi_status s = napi_get_value_string_utf16(a.env, a[i], stack, kStackUnits, &copied);
+  if (s == napi_string_expected) a.ArgumentError(i, name, "a string");
+  Check(s);
+  if (copied < kStackUnits - 1) return {stack, copied};
+  // It may have been cut at the buffer: read it whole.
+  const size_t length = StringArg(a, i, name, heap);
+  return {heap.data(), length};
+}
 
 // Decoded code points of both arguments.
 struct Pair {
@@ -95,23 +98,32 @@ double PairOption(const Args& a, size_t i, const char* name, double fallback) {
   return NumberArg(a, i, name, fallback);  // undefined, or the error
 }
 
+// Every pairwise export is registered with SetPairFunction, so its data is its PairContext.
 template <size_t N, class F>
 napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
   return Guard(env, [&]() -> napi_value {
-    const Args args(env, info, N);
-    PairArg a, b;
-    a.read(args, 0, "a");
-    b.read(args, 1, "b");
+    void* data = nullptr;
+    Args args(env, info, N, &data);
+    PairContext& ctx = *static_cast<PairContext*>(data);
+    args.fn = ctx.fn;
+    char16_t stack_a[kStackUnits], stack_b[kStackUnits];
+    const Units a = ReadUnits(args, 0, "a", stack_a, ctx.units_a);
+    const Units b = ReadUnits(args, 1, "b", stack_b, ctx.units_b);
     if (OverCellLimit(a.length, b.length) &&
         !(a.length == b.length && std::memcmp(a.units, b.units, a.length * sizeof(char16_t)) == 0)) {
       ThrowTooLarge(args.fn, a.length, b.length);
     }
-    uint32_t* pa = g_points_a.get(a.length + 1);
-    uint32_t* pb = g_points_b.get(b.length + 1);
+    uint32_t points_a[kStackUnits], points_b[kStackUnits];
+    uint32_t* pa = a.length < kStackUnits ? points_a : Room(ctx.points_a, a.length);
+    uint32_t* pb = b.length < kStackUnits ? points_b : Room(ctx.points_b, b.length);
     const Pair p{pa, decode_utf16(a.units, a.length, pa), pb, decode_utf16(b.units, b.length, pb)};
     const double result = body(args, p);
-    g_points_a.trim();
-    g_points_b.trim();
+    if (a.units != stack_a || b.units != stack_b) {
+      Trim(ctx.units_a);
+      Trim(ctx.units_b);
+      Trim(ctx.points_a);
+      Trim(ctx.points_b);
+    }
     return Double(env, result);
   });
 }
@@ -574,22 +586,22 @@ napi_value Init(napi_env env, napi_value exports) {
       throw NapiCallFailed();
     }
 
-    SetFunction(env, exports, "levenshtein", Levenshtein);
-    SetFunction(env, exports, "levenshteinSimilarity", LevenshteinSimilarity);
-    SetFunction(env, exports, "jaro", Jaro);
-    SetFunction(env, exports, "jaroWinkler", JaroWinkler);
+    SetPairFunction(env, exports, "levenshtein", Levenshtein);
+    SetPairFunction(env, exports, "levenshteinSimilarity", LevenshteinSimilarity);
+    SetPairFunction(env, exports, "jaro", Jaro);
+    SetPairFunction(env, exports, "jaroWinkler", JaroWinkler);
     SetFunction(env, exports, "scoreMany", Export<ScoreMany>);
     // issue 12
-    SetFunction(env, exports, "indel", Indel);
-    SetFunction(env, exports, "ratio", Ratio);
-    SetFunction(env, exports, "longestCommonSubsequence", LongestCommonSubsequence);
-    SetFunction(env, exports, "hamming", Hamming);
-    SetFunction(env, exports, "hammingSimilarity", HammingSimilarity);
-    SetFunction(env, exports, "osa", Osa);
-    SetFunction(env, exports, "osaSimilarity", OsaSimilarity);
-    SetFunction(env, exports, "damerauLevenshtein", DamerauLevenshtein);
-    SetFunction(env, exports, "damerauLevenshteinSimilarity", DamerauLevenshteinSimilarity);
-    SetFunction(env, exports, "levenshteinWeighted", LevenshteinWeighted);
+    SetPairFunction(env, exports, "indel", Indel);
+    SetPairFunction(env, exports, "ratio", Ratio);
+    SetPairFunction(env, exports, "longestCommonSubsequence", LongestCommonSubsequence);
+    SetPairFunction(env, exports, "hamming", Hamming);
+    SetPairFunction(env, exports, "hammingSimilarity", HammingSimilarity);
+    SetPairFunction(env, exports, "osa", Osa);
+    SetPairFunction(env, exports, "osaSimilarity", OsaSimilarity);
+    SetPairFunction(env, exports, "damerauLevenshtein", DamerauLevenshtein);
+    SetPairFunction(env, exports, "damerauLevenshteinSimilarity", DamerauLevenshteinSimilarity);
+    SetPairFunction(env, exports, "levenshteinWeighted", LevenshteinWeighted);
     napi_value v;
     Check(napi_create_int32(env, STRDIST_KERNEL_VERSION, &v));
     SetNamed(env, exports, "kernelVersion", v);
