@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "pattern.hpp"
 #include "pool.hpp"
 #include "text.hpp"
 
@@ -711,6 +712,8 @@ struct PairContext {
   const char* fn;
   std::vector<char16_t> units_a, units_b;
   std::vector<uint32_t> points_a, points_b;
+  // The one-word pattern vector of the kernels (empty between calls).
+  strdist::detail::PatternMatchVector pattern;
 };
 
 // Exports a pairwise callback with a fresh PairContext, deleted with the function (at the

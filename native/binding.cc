@@ -83,6 +83,8 @@ Units ReadUnits(const Args& a, size_t i, const char* name, char16_t* stack, std:
   return {heap.data(), length};
 }
 
+using Pattern = strdist::detail::PatternMatchVector;
+
 // Decoded code points of both arguments.
 struct Pair {
   const uint32_t* a;
@@ -117,7 +119,7 @@ napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
     uint32_t* pa = a.length < kStackUnits ? points_a : Room(ctx.points_a, a.length);
     uint32_t* pb = b.length < kStackUnits ? points_b : Room(ctx.points_b, b.length);
     const Pair p{pa, decode_utf16(a.units, a.length, pa), pb, decode_utf16(b.units, b.length, pb)};
-    const double result = body(args, p);
+    const double result = body(args, p, ctx.pattern);
     if (a.units != stack_a || b.units != stack_b) {
       Trim(ctx.units_a);
       Trim(ctx.units_b);
@@ -130,33 +132,33 @@ napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
 
 // levenshtein(a, b, maxDistance?): maxDistance negative or undefined: no cutoff.
 napi_value Levenshtein(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern& pm) {
     const double max = PairOption(args, 2, "maxDistance", -1);
-    return static_cast<double>(strdist::levenshtein(p.a, p.la, p.b, p.lb, max < 0 ? SIZE_MAX : ToSize(max)));
+    return static_cast<double>(strdist::levenshtein(pm, p.a, p.la, p.b, p.lb, max < 0 ? SIZE_MAX : ToSize(max)));
   });
 }
 
 napi_value LevenshteinSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<2>(env, info, [](const Args&, const Pair& p) {
-    return strdist::levenshtein_similarity(p.a, p.la, p.b, p.lb);
+  return Pairwise<2>(env, info, [](const Args&, const Pair& p, Pattern& pm) {
+    return strdist::levenshtein_similarity(pm, p.a, p.la, p.b, p.lb);
   });
 }
 
 // jaro(a, b, minSimilarity?): negative or undefined: no cutoff.
 napi_value Jaro(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern& pm) {
     const double min = PairOption(args, 2, "minSimilarity", 0);
-    return strdist::jaro(p.a, p.la, p.b, p.lb, min < 0 ? 0.0 : min);
+    return strdist::jaro(pm, p.a, p.la, p.b, p.lb, min < 0 ? 0.0 : min);
   });
 }
 
 // jaroWinkler(a, b, prefixWeight?, minSimilarity?): weight negative or undefined: 0.1.
 napi_value JaroWinkler(napi_env env, napi_callback_info info) {
-  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p, Pattern& pm) {
     const double weight = PairOption(args, 2, "prefixWeight", 0.1);
     if (weight > 0.25) args.OptionError(2, "prefixWeight", "at most 0.25");
     const double min = PairOption(args, 3, "minSimilarity", 0);
-    return strdist::jaro_winkler(p.a, p.la, p.b, p.lb, weight < 0 ? 0.1 : weight, min < 0 ? 0.0 : min);
+    return strdist::jaro_winkler(pm, p.a, p.la, p.b, p.lb, weight < 0 ? 0.1 : weight, min < 0 ? 0.0 : min);
   });
 }
 
@@ -198,26 +200,26 @@ void CheckHammingLengths(const Args& args, const Pair& p, bool pad) {
 }
 
 napi_value Indel(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return DistanceResult(strdist::indel(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
   });
 }
 
 napi_value Ratio(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return AtLeast(strdist::indel_ratio(p.a, p.la, p.b, p.lb), MinArg(args, 2));
   });
 }
 
 napi_value LongestCommonSubsequence(napi_env env, napi_callback_info info) {
-  return Pairwise<2>(env, info, [](const Args&, const Pair& p) {
+  return Pairwise<2>(env, info, [](const Args&, const Pair& p, Pattern&) {
     return DistanceResult(strdist::longest_common_subsequence(p.a, p.la, p.b, p.lb));
   });
 }
 
 // hamming(a, b, pad?, maxDistance?)
 napi_value Hamming(napi_env env, napi_callback_info info) {
-  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     CheckHammingLengths(args, p, PadArg(args, 2));
     return DistanceResult(strdist::hamming(p.a, p.la, p.b, p.lb, MaxArg(args, 3)));
   });
@@ -225,7 +227,7 @@ napi_value Hamming(napi_env env, napi_callback_info info) {
 
 // hammingSimilarity(a, b, pad?, minSimilarity?)
 napi_value HammingSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     CheckHammingLengths(args, p, PadArg(args, 2));
     const double s = strdist::normalized_similarity(strdist::hamming(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
     return AtLeast(s, MinArg(args, 3));
@@ -233,26 +235,26 @@ napi_value HammingSimilarity(napi_env env, napi_callback_info info) {
 }
 
 napi_value Osa(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return DistanceResult(strdist::osa(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
   });
 }
 
 napi_value OsaSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     const double s = strdist::normalized_similarity(strdist::osa(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
     return AtLeast(s, MinArg(args, 2));
   });
 }
 
 napi_value DamerauLevenshtein(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return DistanceResult(strdist::damerau_levenshtein(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
   });
 }
 
 napi_value DamerauLevenshteinSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     const double s =
         strdist::normalized_similarity(strdist::damerau_levenshtein(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
     return AtLeast(s, MinArg(args, 2));
@@ -270,7 +272,7 @@ uint64_t WeightValue(const Args& args, size_t i, const char* name) {
 
 // levenshteinWeighted(a, b, insert?, delete?, substitute?, maxDistance?): weights default to 1.
 napi_value LevenshteinWeighted(napi_env env, napi_callback_info info) {
-  return Pairwise<6>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<6>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     const uint64_t ins = WeightValue(args, 2, "insert");
     const uint64_t del = WeightValue(args, 3, "delete");
     const uint64_t sub = WeightValue(args, 4, "substitute");
