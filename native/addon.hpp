@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "pattern.hpp"
 #include "pool.hpp"
 #include "text.hpp"
 
@@ -201,6 +202,12 @@ class Args {
     void* data = nullptr;
     Check(napi_get_cb_info(env, info, &argc, argv_, nullptr, &data));
     if (data) fn = static_cast<const char*>(data);
+  }
+  // For exports whose data is not their name (the pairwise calls: a PairContext): the data
+  // comes back in *data and the caller sets `fn`.
+  Args(napi_env env, napi_callback_info info, size_t want, void** data) : env(env), fn("strdist") {
+    size_t argc = want < kMax ? want : kMax;
+    Check(napi_get_cb_info(env, info, &argc, argv_, nullptr, data));
   }
   napi_value operator[](size_t i) const { return argv_[i]; }  // i < want
 
@@ -694,6 +701,31 @@ napi_value Export(napi_env env, napi_callback_info info) {
 inline void SetFunction(napi_env env, napi_value exports, const char* name, napi_callback cb) {
   napi_value fn;
   Check(napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, const_cast<char*>(name), &fn));
+  SetNamed(env, exports, name, fn);
+}
+
+// A pairwise export's context, one per function per environment (each worker_thread that
+// loads the addon has its own), passed as the function's data: the call finds its name and its
+// buffers in the one napi_get_cb_info it makes anyway, with no thread-local or instance-data
+// lookup. The buffers hold strings too long for the stack buffers (binding.cc Pairwise).
+struct PairContext {
+  const char* fn;
+  std::vector<char16_t> units_a, units_b;
+  std::vector<uint32_t> points_a, points_b;
+  // The one-word pattern vector of the kernels (empty between calls).
+  strdist::detail::PatternMatchVector pattern;
+};
+
+// Exports a pairwise callback with a fresh PairContext, deleted with the function (at the
+// latest when the environment shuts down).
+inline void SetPairFunction(napi_env env, napi_value exports, const char* name, napi_callback cb) {
+  auto ctx = std::make_unique<PairContext>();
+  ctx->fn = name;
+  napi_value fn;
+  Check(napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, ctx.get(), &fn));
+  Check(napi_add_finalizer(
+      env, fn, ctx.get(), [](napi_env, void* p, void*) { delete static_cast<PairContext*>(p); }, nullptr, nullptr));
+  ctx.release();  // the finalizer owns it now
   SetNamed(env, exports, name, fn);
 }
 

@@ -35,12 +35,12 @@ namespace {
 using strdist::decode_utf16;
 
 // The pairwise calls are raw Node-API callbacks: for two short strings the boundary costs
-// more than the bit-parallel work, so they read the arguments with as few calls as possible
-// (each string copied once into a stack buffer when it fits, into buffers reused across calls
-// on this thread otherwise).
+// more than the bit-parallel work, so they read the arguments with as few calls as possible.
+// Each string is copied once into a stack buffer when it fits and widened there to code points;
+// longer ones go to buffers of the function's PairContext (addon.hpp), reused across calls.
 constexpr size_t kStackUnits = 256;
 // A reused buffer grown past this is given back after the call, so one huge pair does not
-// hold its memory for the life of the thread.
+// hold its memory for the life of the environment.
 constexpr size_t kKeepUnits = size_t(1) << 20;
 
 template <class T>
@@ -55,30 +55,35 @@ struct Scratch {
   }
 };
 
-// thread_local: each worker_thread that loads the addon gets its own buffers.
-thread_local Scratch<uint32_t> g_points_a, g_points_b;
+template <class T>
+T* Room(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
 
-struct PairArg {
-  char16_t stack[kStackUnits];
-  std::vector<char16_t> heap;
-  const char16_t* units = nullptr;
-  size_t length = 0;
+template <class T>
+void Trim(std::vector<T>& v) {
+  if (v.size() > kKeepUnits) std::vector<T>().swap(v);
+}
 
-  void read(const Args& a, size_t i, const char* name) {
-    size_t copied = 0;
-    const napi_status s = napi_get_value_string_utf16(a.env, a[i], stack, kStackUnits, &copied);
-    if (s == napi_string_expected) a.ArgumentError(i, name, "a string");
-    Check(s);
-    if (copied < kStackUnits - 1) {
-      units = stack;
-      length = copied;
-      return;
-    }
-    // It may have been cut at the buffer: read it whole.
-    length = StringArg(a, i, name, heap);
-    units = heap.data();
-  }
+// One string argument's UTF-16 units: in `stack` when they fit, else in `heap`.
+struct Units {
+  const char16_t* units;
+  size_t length;
 };
+
+Units ReadUnits(const Args& a, size_t i, const char* name, char16_t* stack, std::vector<char16_t>& heap) {
+  size_t copied = 0;
+  const napi_status s = napi_get_value_string_utf16(a.env, a[i], stack, kStackUnits, &copied);
+  if (s == napi_string_expected) a.ArgumentError(i, name, "a string");
+  Check(s);
+  if (copied < kStackUnits - 1) return {stack, copied};
+  // It may have been cut at the buffer: read it whole.
+  const size_t length = StringArg(a, i, name, heap);
+  return {heap.data(), length};
+}
+
+using Pattern = strdist::detail::PatternMatchVector;
 
 // Decoded code points of both arguments.
 struct Pair {
@@ -95,56 +100,65 @@ double PairOption(const Args& a, size_t i, const char* name, double fallback) {
   return NumberArg(a, i, name, fallback);  // undefined, or the error
 }
 
+// Every pairwise export is registered with SetPairFunction, so its data is its PairContext.
 template <size_t N, class F>
 napi_value Pairwise(napi_env env, napi_callback_info info, F&& body) {
   return Guard(env, [&]() -> napi_value {
-    const Args args(env, info, N);
-    PairArg a, b;
-    a.read(args, 0, "a");
-    b.read(args, 1, "b");
+    void* data = nullptr;
+    Args args(env, info, N, &data);
+    PairContext& ctx = *static_cast<PairContext*>(data);
+    args.fn = ctx.fn;
+    char16_t stack_a[kStackUnits], stack_b[kStackUnits];
+    const Units a = ReadUnits(args, 0, "a", stack_a, ctx.units_a);
+    const Units b = ReadUnits(args, 1, "b", stack_b, ctx.units_b);
     if (OverCellLimit(a.length, b.length) &&
         !(a.length == b.length && std::memcmp(a.units, b.units, a.length * sizeof(char16_t)) == 0)) {
       ThrowTooLarge(args.fn, a.length, b.length);
     }
-    uint32_t* pa = g_points_a.get(a.length + 1);
-    uint32_t* pb = g_points_b.get(b.length + 1);
+    uint32_t points_a[kStackUnits], points_b[kStackUnits];
+    uint32_t* pa = a.length < kStackUnits ? points_a : Room(ctx.points_a, a.length);
+    uint32_t* pb = b.length < kStackUnits ? points_b : Room(ctx.points_b, b.length);
     const Pair p{pa, decode_utf16(a.units, a.length, pa), pb, decode_utf16(b.units, b.length, pb)};
-    const double result = body(args, p);
-    g_points_a.trim();
-    g_points_b.trim();
+    const double result = body(args, p, ctx.pattern);
+    if (a.units != stack_a || b.units != stack_b) {
+      Trim(ctx.units_a);
+      Trim(ctx.units_b);
+      Trim(ctx.points_a);
+      Trim(ctx.points_b);
+    }
     return Double(env, result);
   });
 }
 
 // levenshtein(a, b, maxDistance?): maxDistance negative or undefined: no cutoff.
 napi_value Levenshtein(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern& pm) {
     const double max = PairOption(args, 2, "maxDistance", -1);
-    return static_cast<double>(strdist::levenshtein(p.a, p.la, p.b, p.lb, max < 0 ? SIZE_MAX : ToSize(max)));
+    return static_cast<double>(strdist::levenshtein(pm, p.a, p.la, p.b, p.lb, max < 0 ? SIZE_MAX : ToSize(max)));
   });
 }
 
 napi_value LevenshteinSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<2>(env, info, [](const Args&, const Pair& p) {
-    return strdist::levenshtein_similarity(p.a, p.la, p.b, p.lb);
+  return Pairwise<2>(env, info, [](const Args&, const Pair& p, Pattern& pm) {
+    return strdist::levenshtein_similarity(pm, p.a, p.la, p.b, p.lb);
   });
 }
 
 // jaro(a, b, minSimilarity?): negative or undefined: no cutoff.
 napi_value Jaro(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern& pm) {
     const double min = PairOption(args, 2, "minSimilarity", 0);
-    return strdist::jaro(p.a, p.la, p.b, p.lb, min < 0 ? 0.0 : min);
+    return strdist::jaro(pm, p.a, p.la, p.b, p.lb, min < 0 ? 0.0 : min);
   });
 }
 
 // jaroWinkler(a, b, prefixWeight?, minSimilarity?): weight negative or undefined: 0.1.
 napi_value JaroWinkler(napi_env env, napi_callback_info info) {
-  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p, Pattern& pm) {
     const double weight = PairOption(args, 2, "prefixWeight", 0.1);
     if (weight > 0.25) args.OptionError(2, "prefixWeight", "at most 0.25");
     const double min = PairOption(args, 3, "minSimilarity", 0);
-    return strdist::jaro_winkler(p.a, p.la, p.b, p.lb, weight < 0 ? 0.1 : weight, min < 0 ? 0.0 : min);
+    return strdist::jaro_winkler(pm, p.a, p.la, p.b, p.lb, weight < 0 ? 0.1 : weight, min < 0 ? 0.0 : min);
   });
 }
 
@@ -186,26 +200,26 @@ void CheckHammingLengths(const Args& args, const Pair& p, bool pad) {
 }
 
 napi_value Indel(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return DistanceResult(strdist::indel(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
   });
 }
 
 napi_value Ratio(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return AtLeast(strdist::indel_ratio(p.a, p.la, p.b, p.lb), MinArg(args, 2));
   });
 }
 
 napi_value LongestCommonSubsequence(napi_env env, napi_callback_info info) {
-  return Pairwise<2>(env, info, [](const Args&, const Pair& p) {
+  return Pairwise<2>(env, info, [](const Args&, const Pair& p, Pattern&) {
     return DistanceResult(strdist::longest_common_subsequence(p.a, p.la, p.b, p.lb));
   });
 }
 
 // hamming(a, b, pad?, maxDistance?)
 napi_value Hamming(napi_env env, napi_callback_info info) {
-  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     CheckHammingLengths(args, p, PadArg(args, 2));
     return DistanceResult(strdist::hamming(p.a, p.la, p.b, p.lb, MaxArg(args, 3)));
   });
@@ -213,7 +227,7 @@ napi_value Hamming(napi_env env, napi_callback_info info) {
 
 // hammingSimilarity(a, b, pad?, minSimilarity?)
 napi_value HammingSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<4>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<4>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     CheckHammingLengths(args, p, PadArg(args, 2));
     const double s = strdist::normalized_similarity(strdist::hamming(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
     return AtLeast(s, MinArg(args, 3));
@@ -221,26 +235,26 @@ napi_value HammingSimilarity(napi_env env, napi_callback_info info) {
 }
 
 napi_value Osa(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return DistanceResult(strdist::osa(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
   });
 }
 
 napi_value OsaSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     const double s = strdist::normalized_similarity(strdist::osa(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
     return AtLeast(s, MinArg(args, 2));
   });
 }
 
 napi_value DamerauLevenshtein(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     return DistanceResult(strdist::damerau_levenshtein(p.a, p.la, p.b, p.lb, MaxArg(args, 2)));
   });
 }
 
 napi_value DamerauLevenshteinSimilarity(napi_env env, napi_callback_info info) {
-  return Pairwise<3>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<3>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     const double s =
         strdist::normalized_similarity(strdist::damerau_levenshtein(p.a, p.la, p.b, p.lb), std::max(p.la, p.lb));
     return AtLeast(s, MinArg(args, 2));
@@ -258,7 +272,7 @@ uint64_t WeightValue(const Args& args, size_t i, const char* name) {
 
 // levenshteinWeighted(a, b, insert?, delete?, substitute?, maxDistance?): weights default to 1.
 napi_value LevenshteinWeighted(napi_env env, napi_callback_info info) {
-  return Pairwise<6>(env, info, [](const Args& args, const Pair& p) {
+  return Pairwise<6>(env, info, [](const Args& args, const Pair& p, Pattern&) {
     const uint64_t ins = WeightValue(args, 2, "insert");
     const uint64_t del = WeightValue(args, 3, "delete");
     const uint64_t sub = WeightValue(args, 4, "substitute");
@@ -574,22 +588,22 @@ napi_value Init(napi_env env, napi_value exports) {
       throw NapiCallFailed();
     }
 
-    SetFunction(env, exports, "levenshtein", Levenshtein);
-    SetFunction(env, exports, "levenshteinSimilarity", LevenshteinSimilarity);
-    SetFunction(env, exports, "jaro", Jaro);
-    SetFunction(env, exports, "jaroWinkler", JaroWinkler);
+    SetPairFunction(env, exports, "levenshtein", Levenshtein);
+    SetPairFunction(env, exports, "levenshteinSimilarity", LevenshteinSimilarity);
+    SetPairFunction(env, exports, "jaro", Jaro);
+    SetPairFunction(env, exports, "jaroWinkler", JaroWinkler);
     SetFunction(env, exports, "scoreMany", Export<ScoreMany>);
     // issue 12
-    SetFunction(env, exports, "indel", Indel);
-    SetFunction(env, exports, "ratio", Ratio);
-    SetFunction(env, exports, "longestCommonSubsequence", LongestCommonSubsequence);
-    SetFunction(env, exports, "hamming", Hamming);
-    SetFunction(env, exports, "hammingSimilarity", HammingSimilarity);
-    SetFunction(env, exports, "osa", Osa);
-    SetFunction(env, exports, "osaSimilarity", OsaSimilarity);
-    SetFunction(env, exports, "damerauLevenshtein", DamerauLevenshtein);
-    SetFunction(env, exports, "damerauLevenshteinSimilarity", DamerauLevenshteinSimilarity);
-    SetFunction(env, exports, "levenshteinWeighted", LevenshteinWeighted);
+    SetPairFunction(env, exports, "indel", Indel);
+    SetPairFunction(env, exports, "ratio", Ratio);
+    SetPairFunction(env, exports, "longestCommonSubsequence", LongestCommonSubsequence);
+    SetPairFunction(env, exports, "hamming", Hamming);
+    SetPairFunction(env, exports, "hammingSimilarity", HammingSimilarity);
+    SetPairFunction(env, exports, "osa", Osa);
+    SetPairFunction(env, exports, "osaSimilarity", OsaSimilarity);
+    SetPairFunction(env, exports, "damerauLevenshtein", DamerauLevenshtein);
+    SetPairFunction(env, exports, "damerauLevenshteinSimilarity", DamerauLevenshteinSimilarity);
+    SetPairFunction(env, exports, "levenshteinWeighted", LevenshteinWeighted);
     napi_value v;
     Check(napi_create_int32(env, STRDIST_KERNEL_VERSION, &v));
     SetNamed(env, exports, "kernelVersion", v);

@@ -313,7 +313,8 @@ inline double winkler_jaro_cutoff(double c, size_t prefix, double prefix_weight)
 
 // Jaro similarity of code-point sequences a and b. Returns 0.0 when the score
 // is below min_similarity (a score exactly equal passes).
-inline double jaro(const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
+// `pm`: as for levenshtein(pm, ...), an empty one-word pattern vector of the caller's.
+inline double jaro(detail::PatternMatchVector& pm, const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
                    double min_similarity = 0.0) {
   double result;
   if (detail::jaro_trivial(la, lb, min_similarity, &result)) return result;
@@ -322,7 +323,6 @@ inline double jaro(const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
     std::swap(la, lb);
   }
   if (la <= 64) {
-    detail::PatternMatchVector& pm = detail::thread_pattern();
     pm.insert(a, la);
     result = detail::jaro_word(pm, a, la, b, lb, min_similarity);
     pm.erase(a, la);
@@ -332,19 +332,28 @@ inline double jaro(const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
     const detail::JaroPositions pos(a, la);
     return detail::jaro_positions(pos, a, la, b, lb, min_similarity);
   }
-  const detail::BlockPatternMatchVector pm(a, la);
-  return detail::jaro_block(pm, a, la, b, lb, min_similarity);
+  const detail::BlockPatternMatchVector block(a, la);
+  return detail::jaro_block(block, a, la, b, lb, min_similarity);
+}
+
+inline double jaro(const uint32_t* a, size_t la, const uint32_t* b, size_t lb, double min_similarity = 0.0) {
+  return jaro(detail::thread_pattern(), a, la, b, lb, min_similarity);
 }
 
 // Jaro-Winkler: l = common prefix capped at 4; jaro + l * prefix_weight *
 // (1 - jaro) when jaro > 0.7, else jaro. Returns 0.0 below min_similarity.
-inline double jaro_winkler(const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
-                           double prefix_weight = 0.1, double min_similarity = 0.0) {
+inline double jaro_winkler(detail::PatternMatchVector& pm, const uint32_t* a, size_t la, const uint32_t* b,
+                           size_t lb, double prefix_weight = 0.1, double min_similarity = 0.0) {
   const size_t l = detail::winkler_prefix(a, la, b, lb);
   const double sim =
-      jaro(a, la, b, lb, detail::winkler_jaro_cutoff(min_similarity, l, prefix_weight));
+      jaro(pm, a, la, b, lb, detail::winkler_jaro_cutoff(min_similarity, l, prefix_weight));
   const double score = detail::winkler_boost(sim, l, prefix_weight);
   return score >= min_similarity ? score : 0.0;
+}
+
+inline double jaro_winkler(const uint32_t* a, size_t la, const uint32_t* b, size_t lb, double prefix_weight = 0.1,
+                           double min_similarity = 0.0) {
+  return jaro_winkler(detail::thread_pattern(), a, la, b, lb, prefix_weight, min_similarity);
 }
 
 // A Jaro query whose match vectors are built once. const member functions are

@@ -258,8 +258,10 @@ inline size_t levenshtein_multiword(const BlockPatternMatchVector& pm, size_t m,
 
 // Unit-cost Levenshtein distance between code-point sequences a and b. When
 // the distance exceeds max, returns max + 1 (max == SIZE_MAX: no cutoff).
-inline size_t levenshtein(const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
-                          size_t max = SIZE_MAX) {
+// `pm` is an empty one-word pattern vector, left empty again: the caller's own (a pairwise
+// export keeps one per environment), so the call makes no thread-local lookup.
+inline size_t levenshtein(detail::PatternMatchVector& pm, const uint32_t* a, size_t la, const uint32_t* b,
+                          size_t lb, size_t max = SIZE_MAX) {
   if (la > lb) {
     std::swap(a, b);
     std::swap(la, lb);
@@ -280,21 +282,30 @@ inline size_t levenshtein(const uint32_t* a, size_t la, const uint32_t* b, size_
   if (detail::prefer_mbleven(max, lb)) return detail::levenshtein_mbleven(a, la, b, lb, max);
 
   if (la <= 64) {
-    detail::PatternMatchVector& pm = detail::thread_pattern();
     pm.insert(a, la);
     const size_t d = detail::levenshtein_hyrroe2003(pm, la, b, lb);
     pm.erase(a, la);
     return d <= max ? d : max + 1;
   }
-  const detail::BlockPatternMatchVector pm(a, la);
-  return detail::levenshtein_multiword(pm, la, b, lb, max);
+  const detail::BlockPatternMatchVector block(a, la);
+  return detail::levenshtein_multiword(block, la, b, lb, max);
+}
+
+inline size_t levenshtein(const uint32_t* a, size_t la, const uint32_t* b, size_t lb,
+                          size_t max = SIZE_MAX) {
+  return levenshtein(detail::thread_pattern(), a, la, b, lb, max);
 }
 
 // 1 - d / max(la, lb); two empty strings give 1.0.
-inline double levenshtein_similarity(const uint32_t* a, size_t la, const uint32_t* b, size_t lb) {
+inline double levenshtein_similarity(detail::PatternMatchVector& pm, const uint32_t* a, size_t la,
+                                     const uint32_t* b, size_t lb) {
   if (la == 0 && lb == 0) return 1.0;
-  const size_t d = levenshtein(a, la, b, lb);
+  const size_t d = levenshtein(pm, a, la, b, lb);
   return 1.0 - static_cast<double>(d) / static_cast<double>(std::max(la, lb));
+}
+
+inline double levenshtein_similarity(const uint32_t* a, size_t la, const uint32_t* b, size_t lb) {
+  return levenshtein_similarity(detail::thread_pattern(), a, la, b, lb);
 }
 
 // A query whose match vectors are built once, then scored against many strings.

@@ -220,6 +220,7 @@ export function createExtraMetrics(kernel: Kernel, extra: ExtraKernel, core: Met
       return pick(a, b).damerauLevenshteinSimilarity(a, b, m);
     },
     levenshtein(a, b, options) {
+      if (options === undefined) return core.levenshtein(a, b); // the same checks, made once
       let o: Record<string, unknown>;
       [o, a, b] = pair('levenshtein', a, b, options, ['maxDistance', 'weights']);
       if (o.weights === undefined) return core.levenshtein(a, b, o.maxDistance === undefined ? undefined : { maxDistance: o.maxDistance as number });
