@@ -373,29 +373,79 @@ void ReleaseScratch() {
 #endif
 }
 
+// A corpus index parsed from a word list's UTF-8 bytes (parse_word_lines), or not (ok false:
+// the bytes are not UTF-8).
+struct BuiltFromUtf8 {
+  bool ok = false;
+  std::shared_ptr<const CorpusIndex> index;
+  bool dropped = false;
+  std::vector<uint32_t> positions;  // when a duplicate was dropped
+};
+
+BuiltFromUtf8 BuildFromUtf8(const uint8_t* bytes, size_t n, bool dedupe) {
+  BuiltFromUtf8 b;
+  {
+    strdist::ParsedWords parsed;
+    if (!strdist::parse_word_lines(bytes, n, dedupe, parsed)) return b;
+    b.index = std::make_shared<const CorpusIndex>(parsed.points.data(), parsed.lengths.data(), parsed.lengths.size());
+    b.dropped = parsed.dropped;
+    if (b.dropped) b.positions = std::move(parsed.positions);
+  }
+  ReleaseScratch();
+  b.ok = true;
+  return b;
+}
+
+napi_value BuiltObject(napi_env env, BuiltFromUtf8&& b) {
+  if (!b.ok) return Undefined(env);
+  napi_value o;
+  Check(napi_create_object(env, &o));
+  SetNamed(env, o, "handle", CorpusHandle(env, std::move(b.index)));
+  SetNamed(env, o, "positions", b.dropped ? TypedArrayOf(env, std::move(b.positions), napi_uint32_array) : Undefined(env));
+  return o;
+}
+
+bool DedupeArg(const Args& a, size_t i) {
+  bool dedupe = false;
+  if (napi_get_value_bool(a.env, a[i], &dedupe) != napi_ok) a.ArgumentError(i, "dedupe", "a boolean");
+  return dedupe;
+}
+
 // corpusFromUtf8(bytes: Uint8Array, dedupe: boolean) -> { handle, positions } or undefined
 // when the bytes are not valid UTF-8 (the caller's decoder then names the bad line). The words
 // are parseWords(text, 'lines'); `positions` is undefined when no duplicate was dropped.
 napi_value CorpusFromUtf8(const Args& a) {
   const Span<uint8_t> bytes = TypedArrayArg<uint8_t>(a, 0, "bytes");
-  bool dedupe = false;
-  if (napi_get_value_bool(a.env, a[1], &dedupe) != napi_ok) a.ArgumentError(1, "dedupe", "a boolean");
-  std::shared_ptr<const CorpusIndex> index;
-  std::vector<uint32_t> positions;
-  bool dropped = false;
-  {
-    strdist::ParsedWords parsed;
-    if (!strdist::parse_word_lines(bytes.data, bytes.length, dedupe, parsed)) return Undefined(a.env);
-    index = std::make_shared<const CorpusIndex>(parsed.points.data(), parsed.lengths.data(), parsed.lengths.size());
-    dropped = parsed.dropped;
-    if (dropped) positions = std::move(parsed.positions);
+  const bool dedupe = DedupeArg(a, 1);
+  return BuiltObject(a.env, BuildFromUtf8(bytes.data, bytes.length, dedupe));
+}
+
+// corpusFromUtf8 on the task threads (a list of millions of words takes seconds to index).
+class FromUtf8Job : public AsyncJob {
+ public:
+  FromUtf8Job(std::vector<uint8_t> bytes, bool dedupe)
+      : AsyncJob(std::make_shared<std::atomic<bool>>(false)), bytes_(std::move(bytes)), dedupe_(dedupe) {}
+
+ protected:
+  void Run() override {
+    built_ = BuildFromUtf8(bytes_.data(), bytes_.size(), dedupe_);
+    std::vector<uint8_t>().swap(bytes_);
   }
-  ReleaseScratch();
-  napi_value o;
-  Check(napi_create_object(a.env, &o));
-  SetNamed(a.env, o, "handle", CorpusHandle(a.env, std::move(index)));
-  SetNamed(a.env, o, "positions", dropped ? TypedArrayOf(a.env, std::move(positions), napi_uint32_array) : Undefined(a.env));
-  return o;
+  napi_value Result(napi_env env) override { return BuiltObject(env, std::move(built_)); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  bool dedupe_;
+  BuiltFromUtf8 built_;
+};
+
+// corpusFromUtf8Async(bytes, dedupe) -> Promise of what corpusFromUtf8 returns. The bytes are
+// copied first: the caller's buffer may change or go while the job runs.
+napi_value CorpusFromUtf8Async(const Args& a) {
+  const Span<uint8_t> bytes = TypedArrayArg<uint8_t>(a, 0, "bytes");
+  const bool dedupe = DedupeArg(a, 1);
+  std::vector<uint8_t> copy(bytes.data, bytes.data + bytes.length);
+  return AsyncJob::Start(a.env, std::make_unique<FromUtf8Job>(std::move(copy), dedupe), "strdist:corpusFromUtf8");
 }
 
 // corpusCreatePacked(joined, lengths) -> handle: corpusCreate for a corpus whose index is its
@@ -491,6 +541,7 @@ napi_value CorpusBytes(const Args& a) {
 
 void InitCorpusWords(napi_env env, napi_value exports) {
   SetFunction(env, exports, "corpusFromUtf8", Export<CorpusFromUtf8>);
+  SetFunction(env, exports, "corpusFromUtf8Async", Export<CorpusFromUtf8Async>);
   SetFunction(env, exports, "corpusCreatePacked", Export<CorpusCreatePacked>);
   SetFunction(env, exports, "corpusWord", Export<CorpusWord>);
   SetFunction(env, exports, "corpusWordsAt", Export<CorpusWordsAt>);

@@ -120,7 +120,7 @@ async function inflate(fn: string, bytes: Uint8Array, source: string, maxBytes: 
  * the read returns instead of the words, or undefined to have them parsed as usual (issue 11:
  * the native corpus reads them straight into its index).
  */
-export type TakeBytes<T> = (bytes: Uint8Array) => T | undefined;
+export type TakeBytes<T> = (bytes: Uint8Array) => Promise<T | undefined>;
 
 export async function readWordFile<T = never>(
   path: string,
@@ -144,7 +144,7 @@ export async function readWordFile<T = never>(
     await file.close();
   }
   const inflated = await inflate(fn, bytes, path, maxBytes);
-  const taken = take?.(inflated);
+  const taken = await take?.(inflated);
   if (taken !== undefined) return taken;
   return parseWords(decodeUtf8(inflated, path), format, path);
 }
@@ -243,7 +243,7 @@ export async function fetchWords<T = never>(
     at += c.length;
   }
   const inflated = await inflate(fn, bytes, href, maxBytes);
-  const taken = take?.(inflated);
+  const taken = await take?.(inflated);
   if (taken !== undefined) return taken;
   return parseWords(decodeUtf8(inflated, href), format, href);
 }

@@ -10,7 +10,7 @@ import { checkString } from './metrics.js';
 import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions, type SearchOptions } from './options.js';
 import { processorFunction, type Processor } from './processors.js';
 import { dedupeCorpus, joinCorpus, selfJoinCorpus, type DedupeOptions, type FuzzyJoinOptions, type JoinPair, type JoinRow } from './join.js';
-import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
+import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions, type TakeBytes } from './corpus-source.js';
 
 export type { CorpusFormat } from './corpus-source.js';
 export { CorpusFormatError } from './corpus-source.js';
@@ -170,7 +170,7 @@ interface NativeCorpusAddon {
     minScore: number, maxDistance: number, threads: number,
   ): NativeResult;
   // issue 11, item 4: the words read back from the index (native/corpus_words.hpp)
-  corpusFromUtf8(bytes: Uint8Array, dedupe: boolean): { handle: unknown; positions: Uint32Array | undefined } | undefined;
+  corpusFromUtf8Async(bytes: Uint8Array, dedupe: boolean): Promise<{ handle: unknown; positions: Uint32Array | undefined } | undefined>;
   /** corpusCreate, then the build's scratch memory handed back to the system. */
   corpusCreatePacked(joined: string, lengths: Uint32Array): unknown;
   corpusWord(handle: unknown, index: number): string | undefined;
@@ -291,15 +291,15 @@ export class Corpus implements Iterable<string> {
    * What a read of a word-list file or URL gives instead of its words when the native backend
    * can take the bytes straight into a corpus (format `lines`, no processor); undefined otherwise.
    */
-  static #takeBytes(format: CorpusFormat, dedupe: unknown, processor: unknown): ((bytes: Uint8Array) => Corpus | undefined) | undefined {
+  static #takeBytes(format: CorpusFormat, dedupe: unknown, processor: unknown): TakeBytes<Corpus> | undefined {
     if (format !== 'lines') return undefined;
     const o = readOptions('Corpus.from', { dedupe, processor }, ['dedupe', 'processor']);
     const process = processorFunction('Corpus.from', option('Corpus.from', o, 'processor', 'none'));
     const keep = option('Corpus.from', o, 'dedupe', true);
     const addon = process ? undefined : packingAddon();
     if (!addon) return undefined;
-    return (bytes) => {
-      const built = addon.corpusFromUtf8(bytes, keep);
+    return async (bytes) => {
+      const built = await addon.corpusFromUtf8Async(bytes, keep); // parsed and indexed off the JS thread
       if (!built) return undefined; // not UTF-8: parsed as usual, which names the bad line
       const size = addon.corpusInfo(built.handle).size;
       const p = built.positions;
@@ -380,8 +380,8 @@ export class Corpus implements Iterable<string> {
    * #takeBytes, with its option errors raised where Corpus.from would raise them (after the
    * read): a bad option reaches the caller as before, and the words are then parsed as usual.
    */
-  static #takeBytesLate(format: CorpusFormat, o: Record<string, unknown>): (bytes: Uint8Array) => Corpus | undefined {
-    return (bytes) => {
+  static #takeBytesLate(format: CorpusFormat, o: Record<string, unknown>): TakeBytes<Corpus> {
+    return async (bytes) => {
       let take;
       try {
         take = Corpus.#takeBytes(format, o.dedupe, o.processor);
