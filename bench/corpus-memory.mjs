@@ -42,6 +42,12 @@ if (process.env.STRDIST_MEMORY_CHILD) {
     await new Promise((r) => setTimeout(r, 50));
     gc();
   };
+  const idle = async () => {
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      gc();
+    }
+  };
   // warm-up: the same paths on a small corpus
   {
     const small = Corpus.from(['warm', 'up', 'words', 'here']);
@@ -55,6 +61,7 @@ if (process.env.STRDIST_MEMORY_CHILD) {
     unlinkSync(warm);
   }
   await settle();
+  await idle(); // the baseline as settled as the last figure below
   const before = process.memoryUsage();
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
@@ -108,6 +115,10 @@ if (process.env.STRDIST_MEMORY_CHILD) {
     await corpus.closestMany(qs, { threads: 2 });
     out.queries.jaro2threads = { wallMsPerQuery: Number(process.hrtime.bigint() - w0) / 1e6 / qs.length, cpuMsPerQuery: (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000 / qs.length };
   }
+  // V8 gives freed heap pages back over a few idle seconds (its memory reducer): the array a
+  // caller dropped stops counting only then
+  await idle();
+  out.rssGrowthIdle = process.memoryUsage().rss - before.rss;
   out.rssPeak = process.resourceUsage().maxRSS * 1024;
   // Where the index's bytes go: the addon's breakdown of an index of the same file (the
   // corpus's own handle is private), built after the figures above were taken.
@@ -140,6 +151,7 @@ function show(label, bytes, m) {
   console.log(
     `${label}: ${m.size} words, load ${(m.loadMs / 1000).toFixed(2)} s (CPU ${(m.loadCpuMs / 1000).toFixed(2)} s), RSS growth ${MiB(m.rssGrowth)} MiB = ` +
       `${(m.rssGrowth / bytes).toFixed(2)}x the list's ${MiB(bytes)} MiB (${(m.rssGrowth / m.size).toFixed(1)} B/word); ` +
+      `after 5 s idle ${MiB(m.rssGrowthIdle)} MiB = ${(m.rssGrowthIdle / bytes).toFixed(2)}x; ` +
       `V8 heap ${MiB(m.heapGrowth)} MiB, external (ArrayBuffers: positions)  ${MiB(m.externalGrowth)} MiB, native index ${m.indexBytes === undefined ? '-' : MiB(m.indexBytes)} MiB; peak RSS ${MiB(m.rssPeak)} MiB`,
   );
   if (m.breakdown) {
