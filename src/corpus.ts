@@ -179,6 +179,9 @@ interface NativeCorpusAddon {
   corpusBytes(handle: unknown): { text: number; signatures: number; index: number; groups: number };
 }
 
+/** The longest joined string a corpus is packed from (V8's longest string is 2^29 - 24 units). */
+const MAX_JOINED = 2 ** 29 - 24;
+
 /** Words materialized per native call when a packed corpus is walked in order. */
 const WALK_CHUNK = 4096;
 
@@ -283,7 +286,13 @@ export class Corpus implements Iterable<string> {
   static #make(words: string[], positions: Uint32Array | undefined, processor?: Processor, keepList = false): Corpus {
     const addon = keepList || processorFunction('Corpus.from', processor) ? undefined : packingAddon();
     if (!addon) return new Corpus(words, positions, processor);
-    const handle = addon.corpusCreatePacked(words.join(''), utf16Lengths(words));
+    const lengths = utf16Lengths(words);
+    let total = 0;
+    for (let i = 0; i < lengths.length; i++) total += lengths[i];
+    // The words cross as one string, and V8's strings stop at 2^29 - 24 units: a longer list
+    // keeps its strings (and fails at its first native search, as before).
+    if (total > MAX_JOINED) return new Corpus(words, positions, processor);
+    const handle = addon.corpusCreatePacked(words.join(''), lengths);
     return new Corpus(undefined, positions, undefined, { packed: addon, handle, size: words.length });
   }
 
