@@ -172,7 +172,7 @@ inline bool parse_word_lines(const uint8_t* bytes, size_t n, bool dedupe, Parsed
   }
   uint64_t position = 0;
   for (size_t at = 0; at <= n;) {
-    const uint8_t* nl = static_cast<const uint8_t*>(std::memchr(bytes + at, '\n', n - at));
+    const uint8_t* nl = at < n ? static_cast<const uint8_t*>(std::memchr(bytes + at, '\n', n - at)) : nullptr;
     const size_t end = nl ? size_t(nl - bytes) : n;
     const size_t start = out.points.size();
     if (!detail::decode_utf8_line(bytes + at, end - at, out.points)) return false;

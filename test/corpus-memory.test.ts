@@ -151,6 +151,30 @@ describeNative('a corpus on the native backend keeps its words in the native ind
     );
   });
 
+  it('Corpus.fromFile: random bytes give the same words, or the same error, as the JavaScript parse', async () => {
+    // bytes near UTF-8's edges: overlong forms, surrogates, past U+10FFFF, cut-short sequences
+    const byte = fc.oneof(
+      fc.constantFrom(0x0a, 0x20, 0x61, 0x62, 0x0d, 0x7f),
+      fc.constantFrom(0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xff),
+      fc.integer({ min: 0, max: 255 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(byte, { maxLength: 40 }), async (bytes) => {
+        const path = file(Uint8Array.from(bytes));
+        const outcome = async (c: () => Promise<Corpus>) => {
+          try {
+            const corpus = await c();
+            return { words: corpus.words, id: corpus.id };
+          } catch (err) {
+            return { error: (err as Error).message };
+          }
+        };
+        expect(await outcome(() => Corpus.fromFile(path))).toEqual(await keepingStrings(() => outcome(() => Corpus.fromFile(path))));
+      }),
+      { numRuns: 400, seed: 12 },
+    );
+  });
+
   it('Corpus.fromFile: duplicates, gzip, other formats, processors and bad UTF-8 as before', async () => {
     const text = 'b\na\n\n  b \r\nc\na\n😀\n😀\n';
     for (const path of [file(text), file(gzipSync(Buffer.from(text)))]) {
