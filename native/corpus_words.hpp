@@ -102,7 +102,14 @@ inline bool js_space(uint32_t c) {
 // Decodes one line of strict UTF-8 (as TextDecoder's fatal mode: no overlong forms, no
 // surrogates, nothing past U+10FFFF) onto `out`; false when the bytes are not valid UTF-8.
 inline bool decode_utf8_line(const uint8_t* s, size_t n, std::vector<uint32_t>& out) {
+  // ASCII first, widened in one go (most word lists are nearly all ASCII)
   size_t i = 0;
+  while (i < n && s[i] < 0x80) ++i;
+  if (i > 0) {
+    const size_t at = out.size();
+    out.resize(at + i);
+    for (size_t k = 0; k < i; ++k) out[at + k] = s[k];
+  }
   while (i < n) {
     const uint32_t b0 = s[i];
     if (b0 < 0x80) {
@@ -145,7 +152,12 @@ inline bool decode_utf8_line(const uint8_t* s, size_t n, std::vector<uint32_t>& 
 inline uint64_t hash_points(const uint32_t* p, size_t n) {
   uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
   for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001B3ull;
-  return h ^ (h >> 29);
+  // a full avalanche (the table takes the low bits, which the loop above barely mixes)
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 33);
 }
 
 }  // namespace detail
