@@ -225,7 +225,10 @@ export function corpusInternals(corpus: Corpus): CorpusInternals {
 
 /**
  * An ordered list of distinct words (first occurrence kept) with an exact closest-word search.
- * The native index is built on the first native search and kept in native memory.
+ * On the native backend a corpus built without a processor keeps its words in its native index
+ * only (about 30 bytes a word in all, no JavaScript strings): `at()`, matches and `words` make
+ * the strings they return when asked. Otherwise the words stay strings and the native index is
+ * built on the first native search.
  */
 export class Corpus implements Iterable<string> {
   /**
@@ -453,7 +456,11 @@ export class Corpus implements Iterable<string> {
     });
   }
 
-  /** The words, in corpus order (frozen), duplicates dropped. */
+  /**
+   * The words, in corpus order (frozen), duplicates dropped. On a corpus whose native index
+   * holds the words, the array is built when asked and reused while anyone holds it: keep it
+   * while you read it often, drop it to give the memory back.
+   */
   get words(): readonly string[] {
     return this.#given();
   }
