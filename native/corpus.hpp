@@ -181,6 +181,7 @@ inline void add_stats(SearchStats* total, const std::vector<SearchStats>& parts)
 
 class CorpusIndex {
   friend class CorpusJoin;
+  friend class CorpusWords;  // corpus_words.hpp: the words read back from the index
 
  public:
   // `points` holds every word's code points back to back; lengths[i] is word i's length.

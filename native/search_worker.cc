@@ -308,6 +308,8 @@ napi_value ScoreMatrix(const Args& a) {
 
 }  // namespace
 
+void InitCorpusWords(napi_env env, napi_value exports);  // below: issue 11, item 4
+
 void InitSearch(napi_env env, napi_value exports) {
   SetFunction(env, exports, "corpusCreate", Export<CorpusCreate>);
   SetFunction(env, exports, "corpusInfo", Export<CorpusInfo>);
@@ -316,6 +318,235 @@ void InitSearch(napi_env env, napi_value exports) {
   SetFunction(env, exports, "scoreMatrix", Export<ScoreMatrix>);
   SetFunction(env, exports, "cancelToken", Export<CancelToken>);
   SetFunction(env, exports, "cancel", Export<Cancel>);
+  InitCorpusWords(env, exports);
+}
+
+}  // namespace strdist_addon
+
+// ---- issue 11, item 4: corpus memory --------------------------------------------------------
+// A corpus without a processor keeps its words in its native index only (corpus_words.hpp);
+// these calls build one from a word list's UTF-8 bytes and read words back as strings.
+
+#include "corpus_words.hpp"
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace strdist_addon {
+
+template <>
+struct TypedArrayKind<uint8_t> {
+  static constexpr napi_typedarray_type type = napi_uint8_array;
+  static constexpr const char* name = "a Uint8Array";
+};
+
+namespace {
+
+napi_value Undefined(napi_env env) {
+  napi_value v;
+  Check(napi_get_undefined(env, &v));
+  return v;
+}
+
+// The handle corpusCreate makes, for an index built here.
+napi_value CorpusHandle(napi_env env, std::shared_ptr<const CorpusIndex> built) {
+  auto index = std::make_unique<Corpus>(std::move(built));
+  const int64_t bytes = static_cast<int64_t>((*index)->memory_bytes());
+  napi_value handle = NewHandle(
+      env, std::move(index), kCorpusTag,
+      [](napi_env env, void* data, void* hint) {
+        int64_t ignored;
+        napi_adjust_external_memory(env, -static_cast<int64_t>(reinterpret_cast<intptr_t>(hint)), &ignored);
+        delete static_cast<Corpus*>(data);
+      },
+      reinterpret_cast<void*>(static_cast<intptr_t>(bytes)));
+  int64_t ignored;
+  napi_adjust_external_memory(env, bytes, &ignored);
+  return handle;
+}
+
+// Hands the build's scratch (several times the index's size, freed by now) back to the system:
+// glibc keeps freed heap below its trim threshold, and that would count as the corpus's memory.
+void ReleaseScratch() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
+// A corpus index parsed from a word list's UTF-8 bytes (parse_word_lines), or not (ok false:
+// the bytes are not UTF-8).
+struct BuiltFromUtf8 {
+  bool ok = false;
+  std::shared_ptr<const CorpusIndex> index;
+  bool dropped = false;
+  std::vector<uint32_t> positions;  // when a duplicate was dropped
+};
+
+BuiltFromUtf8 BuildFromUtf8(const uint8_t* bytes, size_t n, bool dedupe) {
+  BuiltFromUtf8 b;
+  {
+    strdist::ParsedWords parsed;
+    if (!strdist::parse_word_lines(bytes, n, dedupe, parsed)) return b;
+    b.index = std::make_shared<const CorpusIndex>(parsed.points.data(), parsed.lengths.data(), parsed.lengths.size());
+    b.dropped = parsed.dropped;
+    if (b.dropped) b.positions = std::move(parsed.positions);
+  }
+  ReleaseScratch();
+  b.ok = true;
+  return b;
+}
+
+napi_value BuiltObject(napi_env env, BuiltFromUtf8&& b) {
+  if (!b.ok) return Undefined(env);
+  napi_value o;
+  Check(napi_create_object(env, &o));
+  SetNamed(env, o, "handle", CorpusHandle(env, std::move(b.index)));
+  SetNamed(env, o, "positions", b.dropped ? TypedArrayOf(env, std::move(b.positions), napi_uint32_array) : Undefined(env));
+  return o;
+}
+
+bool DedupeArg(const Args& a, size_t i) {
+  bool dedupe = false;
+  if (napi_get_value_bool(a.env, a[i], &dedupe) != napi_ok) a.ArgumentError(i, "dedupe", "a boolean");
+  return dedupe;
+}
+
+// corpusFromUtf8(bytes: Uint8Array, dedupe: boolean) -> { handle, positions } or undefined
+// when the bytes are not valid UTF-8 (the caller's decoder then names the bad line). The words
+// are parseWords(text, 'lines'); `positions` is undefined when no duplicate was dropped.
+napi_value CorpusFromUtf8(const Args& a) {
+  const Span<uint8_t> bytes = TypedArrayArg<uint8_t>(a, 0, "bytes");
+  const bool dedupe = DedupeArg(a, 1);
+  return BuiltObject(a.env, BuildFromUtf8(bytes.data, bytes.length, dedupe));
+}
+
+// corpusFromUtf8 on the task threads (a list of millions of words takes seconds to index).
+class FromUtf8Job : public AsyncJob {
+ public:
+  FromUtf8Job(std::vector<uint8_t> bytes, bool dedupe)
+      : AsyncJob(std::make_shared<std::atomic<bool>>(false)), bytes_(std::move(bytes)), dedupe_(dedupe) {}
+
+ protected:
+  void Run() override {
+    built_ = BuildFromUtf8(bytes_.data(), bytes_.size(), dedupe_);
+    std::vector<uint8_t>().swap(bytes_);
+  }
+  napi_value Result(napi_env env) override { return BuiltObject(env, std::move(built_)); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  bool dedupe_;
+  BuiltFromUtf8 built_;
+};
+
+// corpusFromUtf8Async(bytes, dedupe) -> Promise of what corpusFromUtf8 returns. The bytes are
+// copied first: the caller's buffer may change or go while the job runs.
+napi_value CorpusFromUtf8Async(const Args& a) {
+  const Span<uint8_t> bytes = TypedArrayArg<uint8_t>(a, 0, "bytes");
+  const bool dedupe = DedupeArg(a, 1);
+  std::vector<uint8_t> copy(bytes.data, bytes.data + bytes.length);
+  return AsyncJob::Start(a.env, std::make_unique<FromUtf8Job>(std::move(copy), dedupe), "strdist:corpusFromUtf8");
+}
+
+// corpusCreatePacked(joined, lengths) -> handle: corpusCreate for a corpus whose index is its
+// only copy of the words (Corpus.from), with the build's scratch handed back afterwards.
+napi_value CorpusCreatePacked(const Args& a) {
+  napi_value handle = CorpusCreate(a);
+  ReleaseScratch();
+  return handle;
+}
+
+// One word as a JS string: 1-byte text is Latin-1 as it is, 2-byte text is UTF-16 as it is
+// (no pairs: those are 4-byte), 4-byte text is re-encoded.
+napi_value WordString(napi_env env, int width, const strdist::CorpusWords::Word& w, std::vector<char16_t>& buf) {
+  napi_value v;
+  static const char16_t kEmpty[1] = {0};
+  if (w.length == 0) {
+    Check(napi_create_string_utf16(env, kEmpty, 0, &v));
+  } else if (width == 1) {
+    Check(napi_create_string_latin1(env, reinterpret_cast<const char*>(w.text), w.length, &v));
+  } else if (width == 2) {
+    Check(napi_create_string_utf16(env, reinterpret_cast<const char16_t*>(w.text), w.length, &v));
+  } else {
+    if (buf.size() < size_t(w.length) * 2) buf.resize(size_t(w.length) * 2);
+    const size_t n = strdist::encode_utf16(reinterpret_cast<const uint32_t*>(w.text), w.length, buf.data());
+    Check(napi_create_string_utf16(env, buf.data(), n, &v));
+  }
+  return v;
+}
+
+uint32_t IndexArg(const Args& a, size_t i, const char* name) {
+  const size_t v = SizeArg(a, i, name, Negative::Refused, 0);
+  return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v);
+}
+
+// corpusWord(handle, i) -> the word at corpus index i, or undefined past the end
+napi_value CorpusWord(const Args& a) {
+  const Corpus index = CorpusArg(a, 0);
+  const uint32_t i = IndexArg(a, 1, "index");
+  strdist::CorpusWords::Word w;
+  if (!strdist::CorpusWords::find(*index, i, &w)) return Undefined(a.env);
+  std::vector<char16_t> buf;
+  return WordString(a.env, strdist::CorpusWords::width(*index), w, buf);
+}
+
+// corpusWordsAt(handle, indices: Uint32Array) -> string[] (undefined where past the end)
+napi_value CorpusWordsAt(const Args& a) {
+  const Corpus index = CorpusArg(a, 0);
+  const Span<uint32_t> span = TypedArrayArg<uint32_t>(a, 1, "indices");
+  const std::vector<uint32_t> indices(span.data, span.data + span.length);  // read once (see CopyLengths)
+  napi_value out;
+  Check(napi_create_array_with_length(a.env, indices.size(), &out));
+  std::vector<char16_t> buf;
+  const int width = strdist::CorpusWords::width(*index);
+  for (size_t k = 0; k < indices.size(); ++k) {
+    strdist::CorpusWords::Word w;
+    const napi_value v = strdist::CorpusWords::find(*index, indices[k], &w) ? WordString(a.env, width, w, buf)
+                                                                            : Undefined(a.env);
+    Check(napi_set_element(a.env, out, static_cast<uint32_t>(k), v));
+  }
+  return out;
+}
+
+// corpusWords(handle, from, to) -> the words at corpus indices from .. to - 1 (clamped), in order
+napi_value CorpusWords(const Args& a) {
+  const Corpus index = CorpusArg(a, 0);
+  const uint32_t size = static_cast<uint32_t>(std::min<size_t>(index->size(), 0xFFFFFFFFu));
+  const uint32_t to = std::min(IndexArg(a, 2, "to"), size);
+  const uint32_t from = std::min(IndexArg(a, 1, "from"), to);
+  napi_value out;
+  Check(napi_create_array_with_length(a.env, to - from, &out));
+  std::vector<char16_t> buf;
+  const int width = strdist::CorpusWords::width(*index);
+  strdist::CorpusWords::each_in_range(*index, from, to, [&](uint32_t i, const strdist::CorpusWords::Word& w) {
+    Check(napi_set_element(a.env, out, i - from, WordString(a.env, width, w, buf)));
+  });
+  return out;
+}
+
+// corpusBytes(handle) -> where the index's bytes go: { text, signatures, index, groups }
+napi_value CorpusBytes(const Args& a) {
+  const Corpus index = CorpusArg(a, 0);
+  const strdist::CorpusWords::Bytes b = strdist::CorpusWords::bytes(*index);
+  napi_value o;
+  Check(napi_create_object(a.env, &o));
+  SetNamed(a.env, o, "text", Double(a.env, static_cast<double>(b.text)));
+  SetNamed(a.env, o, "signatures", Double(a.env, static_cast<double>(b.signatures)));
+  SetNamed(a.env, o, "index", Double(a.env, static_cast<double>(b.index)));
+  SetNamed(a.env, o, "groups", Double(a.env, static_cast<double>(b.groups)));
+  return o;
+}
+
+}  // namespace
+
+void InitCorpusWords(napi_env env, napi_value exports) {
+  SetFunction(env, exports, "corpusFromUtf8", Export<CorpusFromUtf8>);
+  SetFunction(env, exports, "corpusFromUtf8Async", Export<CorpusFromUtf8Async>);
+  SetFunction(env, exports, "corpusCreatePacked", Export<CorpusCreatePacked>);
+  SetFunction(env, exports, "corpusWord", Export<CorpusWord>);
+  SetFunction(env, exports, "corpusWordsAt", Export<CorpusWordsAt>);
+  SetFunction(env, exports, "corpusWords", Export<CorpusWords>);
+  SetFunction(env, exports, "corpusBytes", Export<CorpusBytes>);
 }
 
 }  // namespace strdist_addon

@@ -115,7 +115,19 @@ async function inflate(fn: string, bytes: Uint8Array, source: string, maxBytes: 
   }
 }
 
-export async function readWordFile(path: string, format: CorpusFormat, options: ReadOptions = {}): Promise<string[]> {
+/**
+ * Takes a word list's bytes (inflated, valid or not) before they are parsed, and returns what
+ * the read returns instead of the words, or undefined to have them parsed as usual (issue 11:
+ * the native corpus reads them straight into its index).
+ */
+export type TakeBytes<T> = (bytes: Uint8Array) => Promise<T | undefined>;
+
+export async function readWordFile<T = never>(
+  path: string,
+  format: CorpusFormat,
+  options: ReadOptions = {},
+  take?: TakeBytes<T>,
+): Promise<string[] | T> {
   const fn = 'Corpus.fromFile';
   const maxBytes = checkMaxBytes(fn, options.maxBytes);
   const file = await open(path, 'r');
@@ -131,7 +143,10 @@ export async function readWordFile(path: string, format: CorpusFormat, options: 
   } finally {
     await file.close();
   }
-  return parseWords(decodeUtf8(await inflate(fn, bytes, path, maxBytes), path), format, path);
+  const inflated = await inflate(fn, bytes, path, maxBytes);
+  const taken = await take?.(inflated);
+  if (taken !== undefined) return taken;
+  return parseWords(decodeUtf8(inflated, path), format, path);
 }
 
 /** Which redirects `Corpus.fromURL` follows. */
@@ -154,7 +169,12 @@ export interface FetchOptions extends ReadOptions {
 const MAX_REDIRECTS = 5;
 
 /** Fetches a word list over http(s), streaming the body with a byte cap and a timeout. */
-export async function fetchWords(url: string | URL, format: CorpusFormat, options: FetchOptions = {}): Promise<string[]> {
+export async function fetchWords<T = never>(
+  url: string | URL,
+  format: CorpusFormat,
+  options: FetchOptions = {},
+  take?: TakeBytes<T>,
+): Promise<string[] | T> {
   const fn = 'Corpus.fromURL';
   const href = String(url);
   let parsed: URL;
@@ -222,5 +242,8 @@ export async function fetchWords(url: string | URL, format: CorpusFormat, option
     bytes.set(c, at);
     at += c.length;
   }
-  return parseWords(decodeUtf8(await inflate(fn, bytes, href, maxBytes), href), format, href);
+  const inflated = await inflate(fn, bytes, href, maxBytes);
+  const taken = await take?.(inflated);
+  if (taken !== undefined) return taken;
+  return parseWords(decodeUtf8(inflated, href), format, href);
 }

@@ -10,7 +10,7 @@ import { checkString } from './metrics.js';
 import { SEARCH_OPTION_NAMES, checkSignal, option, readOptions, searchOptions, type SearchOptions } from './options.js';
 import { processorFunction, type Processor } from './processors.js';
 import { dedupeCorpus, joinCorpus, selfJoinCorpus, type DedupeOptions, type FuzzyJoinOptions, type JoinPair, type JoinRow } from './join.js';
-import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions } from './corpus-source.js';
+import { fetchWords, readWordFile, type CorpusFormat, type FetchOptions, type ReadOptions, type TakeBytes } from './corpus-source.js';
 
 export type { CorpusFormat } from './corpus-source.js';
 export { CorpusFormatError } from './corpus-source.js';
@@ -169,7 +169,21 @@ interface NativeCorpusAddon {
     handle: unknown, queries: string, lengths: Uint32Array, metric: number, n: number, prefixWeight: number,
     minScore: number, maxDistance: number, threads: number,
   ): NativeResult;
+  // issue 11, item 4: the words read back from the index (native/corpus_words.hpp)
+  corpusFromUtf8Async(bytes: Uint8Array, dedupe: boolean): Promise<{ handle: unknown; positions: Uint32Array | undefined } | undefined>;
+  /** corpusCreate, then the build's scratch memory handed back to the system. */
+  corpusCreatePacked(joined: string, lengths: Uint32Array): unknown;
+  corpusWord(handle: unknown, index: number): string | undefined;
+  corpusWordsAt(handle: unknown, indices: Uint32Array): (string | undefined)[];
+  corpusWords(handle: unknown, from: number, to: number): string[];
+  corpusBytes(handle: unknown): { text: number; signatures: number; index: number; groups: number };
 }
+
+/** The longest joined string a corpus is packed from (V8's longest string is 2^29 - 24 units). */
+const MAX_JOINED = 2 ** 29 - 24;
+
+/** Words materialized per native call when a packed corpus is walked in order. */
+const WALK_CHUNK = 4096;
 
 /** Corpus size × queries below which a native search runs on the calling thread. */
 const SYNC_BELOW = 20_000;
@@ -177,7 +191,7 @@ const SYNC_BELOW = 20_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // Set by the class's static block: internal construction without exposing it publicly.
-let makeCorpus: (words: string[], positions: Uint32Array | undefined, processor?: Processor) => Corpus;
+let makeCorpus: (words: string[], positions: Uint32Array | undefined, keepList?: boolean) => Corpus;
 // issue 12: closestSync under another function's name (extract, extractOne).
 export let closestSyncAs: (fn: string, corpus: Corpus, query: string, options: unknown) => Match[];
 let positionsOf: (corpus: Corpus) => Uint32Array | undefined;
@@ -185,10 +199,15 @@ let internalsOf: (corpus: Corpus) => CorpusInternals;
 
 /** Internal (join.ts): what the joins read of a corpus. */
 export interface CorpusInternals {
-  /** The words as given (what matches show). */
-  words: readonly string[];
-  /** The words the indexes hold and scores are computed on (processed by the corpus's processor). */
-  searchWords: readonly string[];
+  /** The words as given (what matches show); on a packed corpus, built when read. */
+  readonly words: readonly string[];
+  /**
+   * The words the indexes hold and scores are computed on (processed by the corpus's
+   * processor); on a packed corpus, built when read.
+   */
+  readonly searchWords: readonly string[];
+  /** The words as given at these corpus indices (aligned; one native call on a packed corpus). */
+  wordsAt(indices: ArrayLike<number>): string[];
   /** The corpus's processor (queries get it too); undefined for none. */
   process: ((s: string) => string) | undefined;
   /** Caller positions by corpus index; undefined for 0, 1, 2, … */
@@ -206,10 +225,23 @@ export function corpusInternals(corpus: Corpus): CorpusInternals {
 
 /**
  * An ordered list of distinct words (first occurrence kept) with an exact closest-word search.
- * The native index is built on the first native search and kept in native memory.
+ * On the native backend a corpus built without a processor keeps its words in its native index
+ * only (about 30 bytes a word in all, no JavaScript strings): `at()`, matches and `words` make
+ * the strings they return when asked. Otherwise the words stay strings and the native index is
+ * built on the first native search.
  */
 export class Corpus implements Iterable<string> {
-  readonly #words: readonly string[];
+  /**
+   * The words as given, as strings: on the TypeScript backend, for a corpus built with a
+   * processor, and for the one-shot corpora of extract. Undefined when the native index holds
+   * them (a packed corpus, #packed) or when this is a view of another corpus (#base).
+   */
+  readonly #list: readonly string[] | undefined;
+  /** The addon whose index (#native) holds the words as given: the corpus keeps no strings. */
+  readonly #packed: NativeCorpusAddon | undefined;
+  /** A view's corpus (the same words with a processor applied): the words come from it. */
+  readonly #base: Corpus | undefined;
+  readonly #size: number;
   /** Each word's position in the caller's list; undefined when that is 0, 1, 2, … */
   readonly #positions: Uint32Array | undefined;
   #id: string | undefined;
@@ -217,17 +249,75 @@ export class Corpus implements Iterable<string> {
   #js: JsCorpusIndex | undefined;
   /** The processor the corpus was built with; undefined for none. */
   readonly #processor: Processor | undefined;
-  /** The words the search runs on: #words processed (the same array without a processor). */
-  readonly #searchWords: readonly string[];
+  /** The words the search runs on when they differ from the words as given (a processor). */
+  readonly #processed: readonly string[] | undefined;
+  /** A packed corpus's words as strings, while anyone holds them (`words`, a TypeScript search). */
+  #strings: WeakRef<readonly string[]> | undefined;
   /** Views of this (processor-less) corpus with a named processor applied, made on demand. */
   #views: Map<Processor, Corpus> | undefined;
 
-  private constructor(words: string[], positions: Uint32Array | undefined, processor?: Processor) {
-    this.#words = Object.freeze(words);
+  private constructor(
+    words: readonly string[] | undefined,
+    positions: Uint32Array | undefined,
+    processor: Processor | undefined,
+    from?: { packed: NativeCorpusAddon; handle: unknown; size: number } | { base: Corpus },
+  ) {
     this.#positions = positions;
     const process = processorFunction('Corpus.from', processor);
     this.#processor = process ? processor : undefined;
-    this.#searchWords = process ? words.map(process) : this.#words;
+    if (from && 'base' in from) {
+      this.#base = from.base;
+      this.#size = from.base.#size;
+      this.#processed = process ? from.base.#given().map(process) : undefined;
+    } else if (from) {
+      this.#packed = from.packed;
+      this.#native = from.handle;
+      this.#size = from.size;
+    } else {
+      this.#list = Object.freeze(words as string[]);
+      this.#size = this.#list.length;
+      this.#processed = process ? this.#list.map(process) : undefined;
+    }
+  }
+
+  /**
+   * A corpus of these words (already deduplicated): packed into the native index when the
+   * process runs the native backend and there is no processor (issue 11: the strings are not
+   * kept), else kept as they are. `keepList` keeps them anyway (a one-shot corpus whose caller
+   * holds the array).
+   */
+  static #make(words: string[], positions: Uint32Array | undefined, processor?: Processor, keepList = false): Corpus {
+    const addon = keepList || processorFunction('Corpus.from', processor) ? undefined : packingAddon();
+    if (!addon) return new Corpus(words, positions, processor);
+    const lengths = utf16Lengths(words);
+    let total = 0;
+    for (let i = 0; i < lengths.length; i++) total += lengths[i];
+    // The words cross as one string, and V8's strings stop at 2^29 - 24 units: a longer list
+    // keeps its strings (and fails at its first native search, as before).
+    if (total > MAX_JOINED) return new Corpus(words, positions, processor);
+    const handle = addon.corpusCreatePacked(words.join(''), lengths);
+    return new Corpus(undefined, positions, undefined, { packed: addon, handle, size: words.length });
+  }
+
+  /**
+   * What a read of a word-list file or URL gives instead of its words when the native backend
+   * can take the bytes straight into a corpus (format `lines`, no processor); undefined otherwise.
+   */
+  static #takeBytes(format: CorpusFormat, dedupe: unknown, processor: unknown): TakeBytes<Corpus> | undefined {
+    if (format !== 'lines') return undefined;
+    const o = readOptions('Corpus.from', { dedupe, processor }, ['dedupe', 'processor']);
+    const process = processorFunction('Corpus.from', option('Corpus.from', o, 'processor', 'none'));
+    const keep = option('Corpus.from', o, 'dedupe', true);
+    const addon = process ? undefined : packingAddon();
+    if (!addon) return undefined;
+    return async (bytes) => {
+      const built = await addon.corpusFromUtf8Async(bytes, keep); // parsed and indexed off the JS thread
+      if (!built) return undefined; // not UTF-8: parsed as usual, which names the bad line
+      const size = addon.corpusInfo(built.handle).size;
+      const p = built.positions;
+      const identity = !p || p.length === 0 || p[p.length - 1] === p.length - 1;
+      return new Corpus(undefined, identity ? undefined : p, undefined, { packed: addon, handle: built.handle, size });
+    };
   }
 
   /**
@@ -266,7 +356,7 @@ export class Corpus implements Iterable<string> {
     // Positions are stored only where they differ from 0, 1, 2, … (kept positions increase,
     // so that is when the last one is past its own place).
     const identity = kept.length === 0 || kept[kept.length - 1] === kept.length - 1;
-    return new Corpus(list, identity ? undefined : Uint32Array.from(kept), processor);
+    return Corpus.#make(list, identity ? undefined : Uint32Array.from(kept), processor);
   }
 
   /**
@@ -278,7 +368,9 @@ export class Corpus implements Iterable<string> {
     const o = readOptions('Corpus.fromFile', options, FILE_OPTIONS);
     checkString('Corpus.fromFile', 'path', path);
     const format = checkFormat('Corpus.fromFile', o.format);
-    return Corpus.from(await readWordFile(path, format, o as ReadOptions), {
+    const words = await readWordFile(path, format, o as ReadOptions, Corpus.#takeBytesLate(format, o));
+    if (words instanceof Corpus) return words;
+    return Corpus.from(words, {
       dedupe: o.dedupe as boolean | undefined,
       processor: o.processor as Processor | undefined,
     });
@@ -288,15 +380,33 @@ export class Corpus implements Iterable<string> {
   static async fromURL(url: string | URL, options?: CorpusURLOptions): Promise<Corpus> {
     const o = readOptions('Corpus.fromURL', options, URL_OPTIONS);
     const format = checkFormat('Corpus.fromURL', o.format);
-    return Corpus.from(await fetchWords(url, format, o as FetchOptions), {
+    const words = await fetchWords(url, format, o as FetchOptions, Corpus.#takeBytesLate(format, o));
+    if (words instanceof Corpus) return words;
+    return Corpus.from(words, {
       dedupe: o.dedupe as boolean | undefined,
       processor: o.processor as Processor | undefined,
     });
   }
 
+  /**
+   * #takeBytes, with its option errors raised where Corpus.from would raise them (after the
+   * read): a bad option reaches the caller as before, and the words are then parsed as usual.
+   */
+  static #takeBytesLate(format: CorpusFormat, o: Record<string, unknown>): TakeBytes<Corpus> {
+    return async (bytes) => {
+      let take;
+      try {
+        take = Corpus.#takeBytes(format, o.dedupe, o.processor);
+      } catch {
+        return undefined; // Corpus.from reports it
+      }
+      return take?.(bytes);
+    };
+  }
+
   /** How many words are searched (duplicates dropped). */
   get size(): number {
-    return this.#words.length;
+    return this.#size;
   }
 
   /**
@@ -306,7 +416,7 @@ export class Corpus implements Iterable<string> {
    * `sha256:` ids of strdist 0.1, which hashed the words joined by newlines.
    */
   get id(): string {
-    return (this.#id ??= corpusId(this.#words, this.#positions));
+    return (this.#id ??= corpusId(this, this.#size, this.#positions));
   }
 
   /**
@@ -316,7 +426,7 @@ export class Corpus implements Iterable<string> {
   at(index: number): string | undefined {
     if (!Number.isInteger(index) || index < 0) return undefined;
     const p = this.#positions;
-    if (!p) return this.#words[index];
+    if (!p) return index < this.#size ? this.#wordAt(index) : undefined;
     let lo = 0;
     let hi = p.length;
     while (lo < hi) {
@@ -324,16 +434,21 @@ export class Corpus implements Iterable<string> {
       if (p[mid] < index) lo = mid + 1;
       else hi = mid;
     }
-    return p[lo] === index ? this.#words[lo] : undefined;
+    return p[lo] === index ? this.#wordAt(lo) : undefined;
   }
 
   static {
-    makeCorpus = (words, positions, processor) => new Corpus(words, positions, processor);
+    makeCorpus = (words, positions, keepList) => Corpus.#make(words, positions, undefined, keepList);
     positionsOf = (corpus) => corpus.#positions;
     closestSyncAs = (fn, corpus, query, options) => corpus.#closestSyncAs(fn, query, options);
     internalsOf = (corpus) => ({
-      words: corpus.#words,
-      searchWords: corpus.#searchWords,
+      get words() {
+        return corpus.#given();
+      },
+      get searchWords() {
+        return corpus.#searched();
+      },
+      wordsAt: (indices) => corpus.#wordsAt(indices),
       process: processorFunction('join', corpus.#processor),
       positions: corpus.#positions,
       native: () => corpus.#nativeHandle(),
@@ -341,13 +456,62 @@ export class Corpus implements Iterable<string> {
     });
   }
 
-  /** The words, in corpus order (frozen), duplicates dropped. */
+  /**
+   * The words, in corpus order (frozen), duplicates dropped. On a corpus whose native index
+   * holds the words, the array is built when asked and reused while anyone holds it: keep it
+   * while you read it often, drop it to give the memory back.
+   */
   get words(): readonly string[] {
-    return this.#words;
+    return this.#given();
   }
 
   [Symbol.iterator](): Iterator<string> {
-    return this.#words[Symbol.iterator]();
+    if (!this.#packed || this.#strings?.deref()) return this.#given()[Symbol.iterator]();
+    return this.#walk();
+  }
+
+  /** A packed corpus's words in order, a chunk at a time (never all of them as strings at once). */
+  *#walk(): Generator<string, undefined, undefined> {
+    const addon = this.#packed as NativeCorpusAddon;
+    for (let from = 0; from < this.#size; from += WALK_CHUNK) {
+      yield* addon.corpusWords(this.#native, from, Math.min(this.#size, from + WALK_CHUNK));
+    }
+    return undefined;
+  }
+
+  /** Word `i` as given (0 <= i < size). */
+  #wordAt(i: number): string {
+    if (this.#list) return this.#list[i];
+    if (this.#base) return this.#base.#wordAt(i);
+    const strings = this.#strings?.deref();
+    if (strings) return strings[i];
+    return (this.#packed as NativeCorpusAddon).corpusWord(this.#native, i) as string;
+  }
+
+  /** The words as given at these corpus indices (all in range). */
+  #wordsAt(indices: ArrayLike<number>): string[] {
+    if (this.#base) return this.#base.#wordsAt(indices);
+    const strings = this.#list ?? this.#strings?.deref();
+    if (strings) return Array.from(indices, (i) => strings[i]);
+    const at = indices instanceof Uint32Array ? indices : Uint32Array.from(indices);
+    return (this.#packed as NativeCorpusAddon).corpusWordsAt(this.#native, at) as string[];
+  }
+
+  /** Every word as given, frozen; a packed corpus builds them (and reuses them while they live). */
+  #given(): readonly string[] {
+    if (this.#list) return this.#list;
+    if (this.#base) return this.#base.#given();
+    let strings = this.#strings?.deref();
+    if (!strings) {
+      strings = Object.freeze((this.#packed as NativeCorpusAddon).corpusWords(this.#native, 0, this.#size));
+      this.#strings = new WeakRef(strings);
+    }
+    return strings;
+  }
+
+  /** The words the search runs on, as strings. */
+  #searched(): readonly string[] {
+    return this.#processed ?? this.#given();
   }
 
   /** Bytes the native index takes (builds it if needed); undefined without the native backend. */
@@ -357,12 +521,14 @@ export class Corpus implements Iterable<string> {
   }
 
   #nativeHandle(): unknown {
+    if (this.#native !== undefined) return this.#native;
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
-    return (this.#native ??= addon.corpusCreate(this.#searchWords.join(''), utf16Lengths(this.#searchWords)));
+    const words = this.#searched();
+    return (this.#native = addon.corpusCreate(words.join(''), utf16Lengths(words)));
   }
 
   #jsIndex(): JsCorpusIndex {
-    return (this.#js ??= new JsCorpusIndex(this.#searchWords));
+    return (this.#js ??= new JsCorpusIndex(this.#searched()));
   }
 
   /**
@@ -384,34 +550,35 @@ export class Corpus implements Iterable<string> {
     }
     let view = this.#views?.get(processor);
     if (!view) {
-      view = new Corpus(this.#words as string[], this.#positions, processor);
+      view = new Corpus(undefined, this.#positions, processor, { base: this });
       if (typeof processor === 'string') (this.#views ??= new Map()).set(processor, view);
     }
     return { corpus: view, process: processorFunction(fn, processor) };
   }
 
-  #matches(scores: ArrayLike<number>, indices: ArrayLike<number>, from: number, count: number): Match[] {
+  #matches(scores: ArrayLike<number>, indices: ArrayLike<number>, words: readonly string[], from: number, count: number): Match[] {
     const out: Match[] = new Array(count);
     const p = this.#positions;
     for (let i = 0; i < count; i++) {
       const at = indices[from + i];
-      out[i] = { word: this.#words[at], score: scores[from + i], index: p ? p[at] : at };
+      out[i] = { word: words[from + i], score: scores[from + i], index: p ? p[at] : at };
     }
     return out;
   }
 
   #fromNative(r: NativeResult): Match[][] {
     const out: Match[][] = [];
+    const words = this.#wordsAt(r.indices); // one crossing for every match of every query
     let at = 0;
     for (let q = 0; q < r.counts.length; q++) {
-      out.push(this.#matches(r.scores, r.indices, at, r.counts[q]));
+      out.push(this.#matches(r.scores, r.indices, words, at, r.counts[q]));
       at += r.counts[q];
     }
     return out;
   }
 
   #fromJs(r: RawMatches): Match[] {
-    return this.#matches(r.scores, r.indices, 0, r.scores.length);
+    return this.#matches(r.scores, r.indices, this.#wordsAt(r.indices), 0, r.scores.length);
   }
 
   /** The `n` closest words to `query`, best first; ties go to the lower corpus index. */
@@ -449,7 +616,7 @@ export class Corpus implements Iterable<string> {
   #closestSync(query: string, r: Resolved): Match[] {
     if (r.params.n === 0) return [];
     // issue 12: the added metrics score every word with their cached scorers.
-    if (isExtraMetric(r.params.metric)) return this.#fromJs(searchExtra(this.#searchWords, query, r.params, extraKernel(r.backend)));
+    if (isExtraMetric(r.params.metric)) return this.#fromJs(searchExtra(this.#searched(), query, r.params, extraKernel(r.backend)));
     if (r.backend === 'js') return this.#fromJs(this.#jsIndex().search(query, r.params as SearchParams));
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const p = r.params;
@@ -510,7 +677,7 @@ export class Corpus implements Iterable<string> {
       const out: Match[][] = [];
       for (const q of queries) {
         if (r.signal?.aborted) throw abortError(r.signal);
-        out.push(this.#fromJs(searchExtra(this.#searchWords, q, p, kernel)));
+        out.push(this.#fromJs(searchExtra(this.#searched(), q, p, kernel)));
         await yieldToLoop();
       }
       if (r.signal?.aborted) throw abortError(r.signal);
@@ -602,11 +769,11 @@ function checkFormat(fn: string, value: unknown): CorpusFormat {
 }
 
 /** The id of a word list: see {@link Corpus.id}. */
-function corpusId(words: readonly string[], positions: Uint32Array | undefined): string {
+function corpusId(words: Iterable<string>, count: number, positions: Uint32Array | undefined): string {
   const hash = createHash('sha256');
   // Hashed as UTF-16 code units, so every string (lone surrogates included) encodes distinctly;
   // fed in chunks of about a megabyte.
-  let chunk = `strdist corpus v2|${words.length}|`;
+  let chunk = `strdist corpus v2|${count}|`;
   for (const w of words) {
     chunk += `${w.length}:${w}`;
     if (chunk.length > 1 << 20) {
@@ -645,6 +812,20 @@ export function corpusFromParts(words: readonly string[], positions?: Uint32Arra
   }
   const identity = !positions || positions.every((p, i) => p === i);
   return makeCorpus([...words], identity ? undefined : positions);
+}
+
+/**
+ * Internal (extract): a corpus over a caller's list for one call, without deduplication. It
+ * keeps the strings (the caller holds them anyway), so nothing is packed that one search would
+ * have to read back.
+ */
+export function listCorpus(words: readonly string[]): Corpus {
+  return makeCorpus([...words], undefined, true);
+}
+
+/** The addon a new corpus packs its words into: the process's, when it runs the native backend. */
+function packingAddon(): NativeCorpusAddon | undefined {
+  return backendState().addon as unknown as NativeCorpusAddon | undefined;
 }
 
 /** Internal (dispatch): the caller positions of a corpus's words; undefined for 0, 1, 2, … */

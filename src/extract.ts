@@ -6,7 +6,7 @@
 // choice with their cached bit-parallel scorer in one crossing (scoreMany), where a distance's
 // cutoff first rejects choices on their length alone (|len(q) - len(c)| > maxDistance), then
 // keep the n best in a bounded heap. Ties go to the lower index, as everywhere.
-import { CLOSEST_SYNC_OPTIONS, closestSyncAs, Corpus, type ClosestOptions, type Match } from './corpus.js';
+import { CLOSEST_SYNC_OPTIONS, closestSyncAs, listCorpus, type ClosestOptions, type Match } from './corpus.js';
 import { ERROR_CODES, describe, isArray, typeError } from './errors.js';
 import { checkString } from './metrics.js';
 import { readOptions } from './options.js';
@@ -34,7 +34,7 @@ function checkChoices(fn: string, choices: unknown): asserts choices is readonly
 export function extract(query: string, choices: readonly string[], options?: ExtractOptions): Match[] {
   checkString('extract', 'query', query);
   checkChoices('extract', choices);
-  return closestSyncAs('extract', Corpus.from(choices, { dedupe: false }), query, options);
+  return closestSyncAs('extract', listCorpus(choices), query, options);
 }
 
 /** The best match of `query` among `choices`, or undefined when none passes the cutoffs. */
@@ -43,6 +43,6 @@ export function extractOne(query: string, choices: readonly string[], options?: 
   checkChoices('extractOne', choices);
   // extractOne's n is 1: an `n` option is refused like any unknown one.
   const o = readOptions('extractOne', options, CLOSEST_SYNC_OPTIONS.filter((k) => k !== 'n'));
-  return closestSyncAs('extractOne', Corpus.from(choices, { dedupe: false }), query, { ...o, n: 1 })[0];
+  return closestSyncAs('extractOne', listCorpus(choices), query, { ...o, n: 1 })[0];
 }
 

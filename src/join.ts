@@ -236,8 +236,10 @@ async function* joinRows(
   total: number | undefined,
   r: ResolvedJoin,
 ): AsyncGenerator<JoinRow, void, undefined> {
-  const { words, searchWords, positions } = corpusInternals(corpus);
-  const toMatch = (score: number, at: number): Match => ({ word: words[at], score, index: positions ? positions[at] : at });
+  const internals = corpusInternals(corpus);
+  const { positions } = internals;
+  // issue 11: a packed corpus gives its words a chunk of matches at a time (`word` is the word at `at`)
+  const toMatch = (score: number, at: number, word: string): Match => ({ word, score, index: positions ? positions[at] : at });
   const p = r.params;
   const signal = r.signal;
   let done = 0;
@@ -249,7 +251,8 @@ async function* joinRows(
   };
   if (signal?.aborted) throw abortError(signal);
   if (r.backend === 'js') {
-    const index = corpusInternals(corpus).js();
+    const index = internals.js();
+    const searchWords = internals.searchWords;
     let last = Date.now();
     for (;;) {
       const chunk = read(256, MAX_CHUNK_UNITS);
@@ -266,7 +269,8 @@ async function* joinRows(
         }
         if (m.scores.length === 0) continue;
         f += m.scores.length;
-        yield { queryIndex: chunk.positions ? chunk.positions[k] : chunk.first + k, query: chunk.given ? chunk.given[k] : q, matches: m.scores.map((s, i) => toMatch(s, m.indices[i])) };
+        const words = internals.wordsAt(m.indices);
+        yield { queryIndex: chunk.positions ? chunk.positions[k] : chunk.first + k, query: chunk.given ? chunk.given[k] : q, matches: m.scores.map((s, i) => toMatch(s, m.indices[i], words[i])) };
       }
       progress(chunk.queries.length, f);
     }
@@ -303,12 +307,13 @@ async function* joinRows(
       if (f > TARGET_FOUND && size > 1) size = Math.max(1, size >> 1);
       else if (f < TARGET_FOUND / 4 && size < MAX_CHUNK_QUERIES) size *= 2;
       launch();
+      const words = internals.wordsAt(raw.indices);
       let at = 0;
       for (let k = 0; k < chunk.queries.length; k++) {
         const c = raw.counts[k];
         if (c === 0) continue;
         const matches: Match[] = new Array(c);
-        for (let i = 0; i < c; i++) matches[i] = toMatch(raw.scores[at + i], raw.indices[at + i]);
+        for (let i = 0; i < c; i++) matches[i] = toMatch(raw.scores[at + i], raw.indices[at + i], words[at + i]);
         at += c;
         yield { queryIndex: chunk.positions ? chunk.positions[k] : chunk.first + k, query: chunk.given ? chunk.given[k] : chunk.queries[k], matches };
       }

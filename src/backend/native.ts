@@ -79,6 +79,20 @@ export interface Addon {
   simdPath(path?: 'scalar' | 'avx2' | 'avx512'): string;
   /** The SIMD paths this CPU and build can run, "scalar" first. */
   readonly simdPaths: readonly string[];
+  // issue 11, item 4 (native/corpus_words.hpp): a corpus whose index is its only copy of the words
+  /** A corpus of a word list's UTF-8 bytes parsed as src/corpus-source.ts parses format 'lines'; undefined when not UTF-8. */
+  corpusFromUtf8(bytes: Uint8Array, dedupe: boolean): { handle: NativeHandle<'corpus'>; positions: Uint32Array | undefined } | undefined;
+  /** corpusFromUtf8 on the task threads (the bytes are copied first). */
+  corpusFromUtf8Async(bytes: Uint8Array, dedupe: boolean): Promise<{ handle: NativeHandle<'corpus'>; positions: Uint32Array | undefined } | undefined>;
+  /** corpusCreate, with the build's scratch memory handed back to the system after. */
+  corpusCreatePacked(joined: string, lengths: Uint32Array): NativeHandle<'corpus'>;
+  /** The word at a corpus index (undefined past the end). */
+  corpusWord(handle: NativeHandle<'corpus'>, index: number): string | undefined;
+  corpusWordsAt(handle: NativeHandle<'corpus'>, indices: Uint32Array): (string | undefined)[];
+  /** The words at corpus indices from .. to - 1 (clamped to the size), in order. */
+  corpusWords(handle: NativeHandle<'corpus'>, from: number, to: number): string[];
+  /** Where the index's bytes go. */
+  corpusBytes(handle: NativeHandle<'corpus'>): { text: number; signatures: number; index: number; groups: number };
   cancelToken(): NativeHandle<'token'>;
   cancel(token: NativeHandle<'token'>): void;
   readonly kernelVersion: number;

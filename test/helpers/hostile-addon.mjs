@@ -44,6 +44,14 @@ export const calls = {
   damerauLevenshtein: () => ['kitten', 'sitting', 3],
   damerauLevenshteinSimilarity: () => ['kitten', 'sitting', 0.5],
   levenshteinWeighted: () => ['kitten', 'sitting', 1, 2, 3, 10],
+  // issue 11, item 4: the words read back from a corpus's index (native/search_worker.cc)
+  corpusFromUtf8: () => [new TextEncoder().encode('bagels\nbarge\n'), true],
+  corpusFromUtf8Async: () => [new TextEncoder().encode('bagels\nbarge\n'), true],
+  corpusCreatePacked: () => ['bagelsbarge', Uint32Array.of(6, 5)],
+  corpusWord: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 1],
+  corpusWordsAt: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), Uint32Array.of(1, 0, 7)],
+  corpusWords: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 0, 2],
+  corpusBytes: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5))],
 };
 
 // Values no argument expects. Functions of the addon, so handles can be among them.
