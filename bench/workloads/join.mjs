@@ -11,7 +11,7 @@
 // of rows (all 100,000 columns each, cutoff, pairs extracted with numpy) and its time is scaled
 // to all rows; its pairs on those rows are compared with strdist's, exactly.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -159,6 +159,8 @@ export async function run(ctx) {
     // Through Redis: a join of sampled queries against the whole list on 2 worker processes
     // (1 thread each) against the same join here on 2 threads; the rows must be equal.
     await remoteJoin(pub, quick ? words : insane, quick ? 1000 : 20_000, table, extra);
+    // The whole list's self-join through Redis (d.selfJoin) against the local one.
+    await remoteSelfJoin(pub, list, table, extra, quick ? 8 : 64);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -247,6 +249,98 @@ async function remoteJoin(pub, list, nq, table, extra) {
   }
 }
 
+/** An order-free checksum of a self-join's pairs (two 32-bit sums of pair hashes, and the count). */
+const PAIR_SUM = `
+  const sum = { n: 0, a: 0, b: 0 };
+  const addPair = (p) => {
+    sum.n++;
+    sum.a = (sum.a + (Math.imul(p.i, 0x9e3779b1) ^ Math.imul(p.j, 0x85ebca77))) >>> 0;
+    sum.b = (sum.b + (Math.imul(p.j + 1, 0xc2b2ae3d) ^ Math.imul(p.i + 7, 0x27d4eb2f) ^ Math.round(p.score * 1e6))) >>> 0;
+  };`;
+
+/**
+ * The whole list's self-join at levenshtein <= 1: locally on 2 threads (a child process: time,
+ * pairs, peak RSS) and through Redis on 2 worker processes of 1 thread each (d.selfJoin: rows in
+ * chunks balanced by work), alternated local, remote, local; the pairs compared by checksum.
+ */
+export async function remoteSelfJoin(pub, file, table, extra, chunks = 64) {
+  const o = { metric: 'levenshtein', maxDistance: 1 };
+  const local = () =>
+    child(`
+      import { Corpus } from ${JSON.stringify(dist)};
+      ${PAIR_SUM}
+      const c = await Corpus.fromFile(${JSON.stringify(file)}, { dedupe: false });
+      c.nativeIndexBytes?.();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      for await (const p of c.selfJoin({ ...${JSON.stringify(o)}, threads: 2 })) addPair(p);
+      const cpu = process.cpuUsage(cpu0);
+      console.log(JSON.stringify({ words: c.size, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, sum, maxRss: process.resourceUsage().maxRSS * 1024 }));
+    `);
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const l1 = local();
+  const load1 = load();
+  let redis;
+  const workers = [];
+  let dispatcher;
+  let remote;
+  let load2;
+  try {
+    redis = await startRedis();
+    const prefix = `bench-selfjoin-${process.pid}-${Date.now().toString(36)}`;
+    workers.push(spawnStrdistWorker(redis.url, prefix, ['--threads', '1']), spawnStrdistWorker(redis.url, prefix, ['--threads', '1']));
+    dispatcher = pub.connect({ redis: redis.url, prefix });
+    await until('2 strdist workers', async () => (await dispatcher.workers()).length >= 2, 60_000);
+    const corpus = await pub.Corpus.fromFile(file, { dedupe: false });
+    const ref = await dispatcher.putCorpus(corpus);
+    // both workers load the corpus and build their index before the clock starts: tiny jobs until each ran one
+    await until(
+      'both workers warm',
+      async () => {
+        const ids = await dispatcher.map('selfJoin', Array.from({ length: 4 }, () => ({ corpus: ref.id, from: 0, to: 1, ...o })));
+        await dispatcher.join(ids, { timeoutMs: 120_000 });
+        return (await dispatcher.workers()).every((w) => (w.jobs?.completed ?? 0) >= 1);
+      },
+      300_000,
+    );
+    const sum = { n: 0, a: 0, b: 0 };
+    // the workers' CPU time from /proc (clock ticks of 10 ms): user + system
+    const ticks = () => workers.reduce((t, w) => { const f = readFileSync(`/proc/${w.pid}/stat`, 'utf8').split(') ')[1].split(' '); return t + Number(f[11]) + Number(f[12]); }, 0);
+    const w0 = ticks();
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    let reports = 0;
+    for await (const p of dispatcher.selfJoin(ref, { ...o, chunks, inflight: 4, onProgress: () => reports++ })) {
+      sum.n++;
+      sum.a = (sum.a + (Math.imul(p.i, 0x9e3779b1) ^ Math.imul(p.j, 0x85ebca77))) >>> 0;
+      sum.b = (sum.b + (Math.imul(p.j + 1, 0xc2b2ae3d) ^ Math.imul(p.i + 7, 0x27d4eb2f) ^ Math.round(p.score * 1e6))) >>> 0;
+    }
+    const cpu = process.cpuUsage(cpu0);
+    remote = { ms: performance.now() - t0, clientCpuMs: (cpu.user + cpu.system) / 1000, workersCpuMs: (ticks() - w0) * 10, sum, reports };
+    load2 = load();
+  } finally {
+    await dispatcher?.close();
+    await Promise.allSettled(workers.map((x) => x.stop()));
+    await redis?.stop();
+  }
+  const l2 = local();
+  const load3 = load();
+  const same = [l1.sum, l2.sum].every((x) => x.n === remote.sum.n && x.a === remote.sum.a && x.b === remote.sum.b);
+  const localMs = Math.min(l1.ms, l2.ms);
+  const ratio = localMs / remote.ms;
+  extra.remoteSelfJoin = { words: l1.words, local: [l1, l2], remote, ratio, same, chunks, loads: [load1, load2, load3] };
+  const w = `self-join levenshtein <= 1, ${l1.words.toLocaleString('en-US')} words`;
+  table.push([w, `local selfJoin, 2 threads, runs 1 and 3 (load ${load1}; ${load3})`, `${secs(l1.ms)}, ${secs(l2.ms)} (CPU ${secs(l1.cpuMs)}, ${secs(l2.cpuMs)})`, '—', 'info']);
+  table.push([w, 'pairs found', l1.sum.n.toLocaleString('en-US'), '—', 'info']);
+  table.push([w, 'peak RSS of the local process (words, index, pairs streamed)', `${mib(l1.maxRss)}, ${mib(l2.maxRss)}`, '—', 'info']);
+  table.push([w, `remote d.selfJoin: 2 worker processes (1 thread each) through Redis, ${chunks} jobs balanced by work, run 2 (load ${load2})`, `${secs(remote.ms)} (CPU: workers ${secs(remote.workersCpuMs)}, client ${secs(remote.clientCpuMs)}; ${remote.reports} progress reports)`, '—', 'info']);
+  table.push([w, 'remote throughput / local 2-thread throughput (the faster local run)', times(ratio), '≥ 0.8x', ratio >= 0.8 ? 'met' : '**NOT MET**']);
+  const cpuRatio = Math.min(l1.cpuMs, l2.cpuMs) / (remote.workersCpuMs + remote.clientCpuMs);
+  extra.remoteSelfJoin.cpuRatio = cpuRatio;
+  table.push([w, 'local CPU time / remote CPU time (workers + client): the cost of going remote, load aside', times(cpuRatio), '—', 'info']);
+  table.push([w, 'remote pairs === local pairs (count and two order-free checksums)', same ? 'identical' : 'DIFFERENT', 'identical', same ? 'met' : '**NOT MET**']);
+}
+
 /**
  * The whole 100,000-word self-join against RapidFuzz on every row (no sampling, no scaling):
  * strdist, then the peer, then strdist again (alternated: the machine is shared), the full pair
@@ -305,6 +399,17 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const which = process.argv[process.argv.indexOf('--peer-full') + 1];
     const o = which === 'jaroWinkler' ? ['jaroWinkler >= 0.95', { metric: 'jaroWinkler', minScore: 0.95 }] : ['levenshtein <= 1', { metric: 'levenshtein', maxDistance: 1 }];
     const rows = await peerFull(await import(dist), ...o);
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    process.exit(0);
+  }
+  if (process.argv.includes('--self-remote-only')) {
+    // only the 663k self-join, local (2 threads) and remote (2 workers): node bench/workloads/join.mjs --self-remote-only [--quick]
+    const rows = [];
+    const dir = mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-'));
+    const file = quick ? join(dir, 'words.txt') : WORD_LISTS.insane.path;
+    if (quick) writeFileSync(file, loadWords('insane').slice(0, 20_000).join('\n') + '\n');
+    await remoteSelfJoin(await import(dist), file, rows, {}, quick ? 8 : 64);
+    rmSync(dir, { recursive: true, force: true });
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     process.exit(0);
   }
