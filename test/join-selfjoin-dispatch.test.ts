@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Corpus, corpusInternals } from '../src/corpus.js';
 import { connect, type Dispatcher } from '../src/dispatch/index.js';
 import { METRICS, type Metric } from '../src/kernel.js';
-import { selfJoinPlan, type JoinPair, type JoinProgress } from '../src/join.js';
+import { resolveJoinOptions, selfJoinChunks, selfJoinPlan, type JoinPair, type JoinProgress } from '../src/join.js';
 import { refScore } from './helpers/brute.js';
 import { addon } from './helpers/backends.js';
 import { CLI, NATIVE, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
@@ -238,5 +238,25 @@ describe('selfJoinPlan', () => {
     for (let k = 1; k < b.length; k++) expect(b[k]).toBeGreaterThan(b[k - 1]);
     // the early (short, partner-rich) slots go in smaller ranges than the late ones
     expect(b[1] - b[0]).toBeLessThan(b[8] - b[7]);
+  });
+
+  it.each(METRICS)('the ranges of a plan, self-joined apart, give the whole self-join on each backend: %s', async (metric) => {
+    const corpus = CORPORA['duplicates dropped'];
+    const o = { metric, ...THRESHOLDS[metric] };
+    const want = brute(corpus, metric, o);
+    const { positions } = corpusInternals(corpus);
+    for (const backend of addon ? (['js', 'native'] as const) : (['js'] as const)) {
+      const r = resolveJoinOptions('selfJoin', { ...o, backend, threads: 2 });
+      const b = selfJoinPlan(corpus, r.params, 6);
+      const got: JoinPair[] = [];
+      for (let k = 0; k + 1 < b.length; k++) {
+        const seen: number[] = [];
+        for await (const c of selfJoinChunks(corpus, { ...r, onProgress: (p) => seen.push(p.done) }, b[k], b[k + 1])) {
+          for (let x = 0; x < c.left.length; x++) got.push({ i: positions![c.left[x]], j: positions![c.right[x]], score: c.scores[x] });
+        }
+        expect(seen.at(-1)).toBe(b[k + 1] - b[k]); // progress counts the range's rows
+      }
+      expect(sorted(got)).toEqual(want);
+    }
   });
 });
