@@ -408,15 +408,6 @@ async function selfJoinRaw(corpus: Corpus, args: z.output<typeof selfJoinArgs>, 
 }
 
 const JOIN_TASKS = {
-  selfJoin: defineTask({
-    name: 'selfJoin',
-    description: 'the pairs of a range of rows of a self-join (a chunk of a distributed self-join or dedupe)',
-    schema: selfJoinArgs,
-    corpora: (args) => [args.corpus],
-    async run(args, ctx): Promise<PairsWire> {
-      return selfJoinRaw(await ctx.corpus(args.corpus), args, ctx);
-    },
-  }),
   join: defineTask({
     name: 'join',
     description: 'every corpus word within a threshold of each query (a chunk of a fuzzy join)',
@@ -424,6 +415,15 @@ const JOIN_TASKS = {
     corpora: (args) => [args.corpus],
     async run(args, ctx): Promise<ClosestWire> {
       return encodeResult(args.corpus, await joinRaw(await ctx.corpus(args.corpus), args, ctx));
+    },
+  }),
+  selfJoin: defineTask({
+    name: 'selfJoin',
+    description: 'the pairs of a range of rows of a self-join (a chunk of a distributed self-join or dedupe)',
+    schema: selfJoinArgs,
+    corpora: (args) => [args.corpus],
+    async run(args, ctx): Promise<PairsWire> {
+      return selfJoinRaw(await ctx.corpus(args.corpus), args, ctx);
     },
   }),
   joinShard: defineTask({
