@@ -431,12 +431,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (process.argv.includes('--self-remote-only')) {
     // only the 663k self-join, local (2 threads) and remote (2 workers): node bench/workloads/join.mjs --self-remote-only [--quick]
     const rows = [];
-    const dir = mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-'));
+    const dir = quick ? mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-')) : undefined;
     const file = quick ? join(dir, 'words.txt') : WORD_LISTS.insane.path;
     if (quick) writeFileSync(file, loadWords('insane').slice(0, 20_000).join('\n') + '\n');
     const at = process.argv.indexOf('--order');
-    await remoteSelfJoin(await import(dist), file, rows, {}, quick ? 8 : 64, at > 0 ? process.argv[at + 1] : 'RLR');
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await remoteSelfJoin(await import(dist), file, rows, {}, quick ? 8 : 64, at > 0 ? process.argv[at + 1] : 'RLR');
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     process.exit(0);
   }
