@@ -97,7 +97,18 @@ async function dedupeCommand(lib: Lib, file: string, opts: JoinCliOptions): Prom
   const bar = progressBar(corpus.size);
   let clusters: number[][];
   try {
-    clusters = await corpus.dedupe({ ...thresholds(opts), threads: opts.threads, singletons: opts.singletons, onProgress: (p) => bar.update(p) });
+    if (opts.redis) {
+      // the self-join on strdist workers (issue 15); the clusters are made here as the pairs stream in
+      const d = lib.connect({ redis: opts.redis, prefix: opts.prefix });
+      try {
+        const ref = await d.putCorpus(corpus, opts.shards ? { shards: opts.shards } : undefined);
+        clusters = await d.dedupe(ref, { ...thresholds(opts), require: opts.require, singletons: opts.singletons, onProgress: (p) => bar.update(p) });
+      } finally {
+        await d.close();
+      }
+    } else {
+      clusters = await corpus.dedupe({ ...thresholds(opts), threads: opts.threads, singletons: opts.singletons, onProgress: (p) => bar.update(p) });
+    }
   } finally {
     bar.stop();
   }
@@ -143,5 +154,9 @@ export function addJoinCommands(program: Command, lib: () => Lib): void {
       .argument('<file>', 'a word list file, one per line'),
   )
     .option('--singletons', 'also print the lines near no other, as clusters of one')
+    .addOption(new Option('--redis <url>', 'run the self-join on strdist workers through this Redis').env('STRDIST_REDIS_URL'))
+    .option('--prefix <prefix>', 'key prefix of the queues (with --redis)', 'strdist')
+    .option('--shards <k>', 'store FILE in k shards (with --redis)', ruleArg('threads'))
+    .addOption(new Option('--require <backend>', 'which workers may run it (with --redis)').choices(['native', 'any']).default('native'))
     .action((file: string, opts: JoinCliOptions) => dedupeCommand(lib(), file, opts));
 }

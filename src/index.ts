@@ -154,3 +154,5 @@ export type { EditOp, EditOpName, EditMetric, EditopsOptions, MatchingBlock, Opc
 export { median, setMedian, seqRatio, setRatio } from './median.js';
 export type { MedianOptions } from './median.js';
 // --- end issue 12: medians and sequence ratios ---
+// --- issue 15: the distributed self-join and dedupe ---
+export type { DispatchSelfJoinOptions, DispatchDedupeOptions, SelfJoinArgs, SelfJoinResult } from './dispatch/index.js';

@@ -3,6 +3,7 @@
 import { nativeAddon } from './backend/index.js';
 import type { NativeHandle } from './backend/native.js';
 import { jsJoinOne, jsSelfJoinSlots, type JoinParams } from './backend/js/join.js';
+import { keyBound } from './backend/js/corpus.js';
 import { Corpus, corpusInternals, resolveClosestOptions, type Match } from './corpus.js';
 import { ERROR_CODES, describe, rangeError, typeError } from './errors.js';
 import { METRICS, METRIC_IDS, type Metric } from './kernel.js';
@@ -59,7 +60,7 @@ export interface JoinPair {
 export const JOIN_OPTION_NAMES = ['metric', 'minScore', 'maxDistance', 'prefixWeight', 'threads', 'signal', 'onProgress', 'backend'];
 const DEDUPE_OPTION_NAMES = [...JOIN_OPTION_NAMES, 'singletons'];
 
-interface ResolvedJoin {
+export interface ResolvedJoin {
   params: JoinParams;
   threads: number;
   signal?: AbortSignal;
@@ -341,11 +342,14 @@ const MAX_CHUNK_SLOTS = 1 << 16;
  * The self-join's chunks, in corpus indices: the slots of the index order (by length, then
  * corpus order) taken a chunk at a time, each chunk's pairs sorted. The chunk sizes follow the
  * pair counts alone, so both backends chunk alike and yield the same pairs in the same order.
+ * `[first, end)`: only the pairs whose left word sits in these slots (a remote chunk's rows);
+ * progress then counts the slots of that range.
  */
-export async function* selfJoinChunks(corpus: Corpus, r: ResolvedJoin): AsyncGenerator<RawPairs, void, undefined> {
+export async function* selfJoinChunks(corpus: Corpus, r: ResolvedJoin, first = 0, end = corpus.size): AsyncGenerator<RawPairs, void, undefined> {
   const p = r.params;
   const signal = r.signal;
-  const total = corpus.size;
+  end = Math.min(end, corpus.size);
+  const total = Math.max(0, end - first);
   let done = 0;
   let found = 0;
   if (signal?.aborted) throw abortError(signal);
@@ -358,8 +362,8 @@ export async function* selfJoinChunks(corpus: Corpus, r: ResolvedJoin): AsyncGen
   if (r.backend === 'js') {
     const { searchWords: words } = corpusInternals(corpus);
     const index = corpusInternals(corpus).js();
-    for (let from = 0; from < total; ) {
-      const to = Math.min(total, from + size);
+    for (let from = first; from < end; ) {
+      const to = Math.min(end, from + size);
       const left: number[] = [];
       const right: number[] = [];
       const scores: number[] = [];
@@ -380,7 +384,7 @@ export async function* selfJoinChunks(corpus: Corpus, r: ResolvedJoin): AsyncGen
       }
       const order = left.map((_, i) => i).sort((a, b) => left[a] - left[b] || right[a] - right[b]);
       const chunk = { left: order.map((i) => left[i]), right: order.map((i) => right[i]), scores: order.map((i) => scores[i]) };
-      done = to;
+      done = to - first;
       found += chunk.left.length;
       size = next(size, chunk.left.length);
       from = to;
@@ -395,10 +399,10 @@ export async function* selfJoinChunks(corpus: Corpus, r: ResolvedJoin): AsyncGen
   const inflight = new Inflight<{ to: number; raw: Awaited<ReturnType<JoinAddon['corpusSelfJoin']>> }>(addon);
   const onAbort = () => inflight.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
-  let from = 0;
+  let from = first;
   const launch = () => {
-    if (from >= total) return;
-    const to = Math.min(total, from + size);
+    if (from >= end) return;
+    const to = Math.min(end, from + size);
     const f = from;
     inflight.start((token) =>
       addon
@@ -419,7 +423,7 @@ export async function* selfJoinChunks(corpus: Corpus, r: ResolvedJoin): AsyncGen
       }
       size = next(size, got.raw.left.length);
       launch();
-      done = got.to;
+      done = got.to - first;
       found += got.raw.left.length;
       r.onProgress?.({ done, total, found });
       yield got.raw;
@@ -449,6 +453,15 @@ export function selfJoinCorpus(corpus: Corpus, options: FuzzyJoinOptions): Async
 /** `corpus.dedupe(options)`: see {@link Corpus.dedupe}. */
 export async function dedupeCorpus(corpus: Corpus, options: DedupeOptions): Promise<number[][]> {
   const r = resolveJoinOptions('dedupe', options, DEDUPE_OPTION_NAMES);
+  return clustersOf(corpus, selfJoinChunks(corpus, r), r.singletons);
+}
+
+/**
+ * The clusters of a self-join's pairs (chunks in corpus indices, in any order): connected
+ * components by union-find, each a sorted list of positions, in order of their lowest member.
+ * `dedupe` runs it over the local self-join, the dispatch's `dedupe` over the streamed one.
+ */
+export async function clustersOf(corpus: Corpus, chunks: AsyncIterable<RawPairs>, singletons: boolean): Promise<number[][]> {
   const n = corpus.size;
   // union-find over corpus indices: union by size, path halving
   const parent = new Uint32Array(n);
@@ -461,7 +474,7 @@ export async function dedupeCorpus(corpus: Corpus, options: DedupeOptions): Prom
     }
     return x;
   };
-  for await (const c of selfJoinChunks(corpus, r)) {
+  for await (const c of chunks) {
     for (let k = 0; k < c.left.length; k++) {
       let a = find(c.left[k]);
       let b = find(c.right[k]);
@@ -477,7 +490,7 @@ export async function dedupeCorpus(corpus: Corpus, options: DedupeOptions): Prom
   const clusters: number[][] = [];
   for (let i = 0; i < n; i++) {
     const root = find(i);
-    if (!r.singletons && size[root] === 1) continue;
+    if (!singletons && size[root] === 1) continue;
     let c = slot[root];
     if (c < 0) {
       c = slot[root] = clusters.length;
@@ -486,4 +499,65 @@ export async function dedupeCorpus(corpus: Corpus, options: DedupeOptions): Prom
     clusters[c].push(positions ? positions[i] : i);
   }
   return clusters;
+}
+
+/** Code points of a string: the index groups words by this length. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i + 1 < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** Work a row costs besides its candidates (reading the word, building its scorer). */
+const ROW_COST = 32;
+
+/**
+ * Cuts the self-join's slots (index order: by length, then corpus order) into at most `chunks`
+ * ranges of about equal work, as boundaries [0, b1, …, size]. A slot's work is estimated as
+ * its candidates: the words after it in its own length group plus the longer groups the length
+ * bound admits (the ones the join visits). Early slots of a group have more partners than late
+ * ones, and the short groups reach more groups than the long ones, so equal counts of slots
+ * would not be equal work.
+ */
+export function selfJoinPlan(corpus: Corpus, params: JoinParams, chunks: number): number[] {
+  const words = corpusInternals(corpus).searchWords;
+  const size = words.length;
+  const byLength = new Map<number, number>();
+  for (const w of words) {
+    const l = codePoints(w);
+    byLength.set(l, (byLength.get(l) ?? 0) + 1);
+  }
+  const lengths = [...byLength.keys()].sort((a, b) => a - b);
+  const counts = lengths.map((l) => byLength.get(l)!);
+  const p = { ...params, n: Infinity };
+  const floor = p.metric === 'levenshtein' ? (p.maxDistance < 0 ? -Infinity : -p.maxDistance) : p.minScore;
+  // per group: the words of the admitted longer groups (they are contiguous: the bound falls with the length gap)
+  const reach = lengths.map((l, g) => {
+    let sum = 0;
+    for (let h = g + 1; h < lengths.length && keyBound(p, l, lengths[h], Math.min(l, lengths[h])) >= floor; h++) sum += counts[h];
+    return sum;
+  });
+  let total = 0;
+  for (let g = 0; g < lengths.length; g++) total += counts[g] * (reach[g] + ROW_COST) + (counts[g] * (counts[g] - 1)) / 2;
+  const parts = Math.max(1, Math.min(chunks, size));
+  const bounds = [0];
+  let slot = 0;
+  let acc = 0;
+  for (let g = 0; g < lengths.length; g++) {
+    for (let k = 0; k < counts[g]; k++, slot++) {
+      acc += reach[g] + ROW_COST + (counts[g] - k - 1);
+      if (acc >= (total * bounds.length) / parts && bounds.length < parts && slot + 1 < size) bounds.push(slot + 1);
+    }
+  }
+  bounds.push(size);
+  return bounds;
 }

@@ -7,6 +7,7 @@ import { CORPUS_ID_PATTERN } from './corpus.js';
 import { closestTaskSchema, metricConflict, OPTION_RULES } from './options.js';
 import { ERROR_CODES, rangeError, TaskArgumentError } from './errors.js';
 import type { Metric } from './kernel.js';
+import { resolveJoinOptions, selfJoinChunks, type RawPairs } from './join.js';
 export { TaskArgumentError };
 
 /**
@@ -288,6 +289,124 @@ async function joinRaw(corpus: Corpus, args: z.output<typeof joinArgs>, ctx: Tas
   return out;
 }
 
+// ---- selfJoin (issue 15): a range of rows of a distributed self-join ------------------------
+
+/** The most pairs one selfJoin job may return (16 bytes each on the wire, before base64). */
+export const SELF_JOIN_PAIRS_PER_JOB = 2_000_000;
+
+const selfJoinArgs = z
+  .object({
+    corpus: corpusId,
+    /** The rows: slots [from, to) of the corpus index's order (by length, then corpus order). */
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    metric: joinShape.metric,
+    minScore: joinShape.minScore,
+    maxDistance: joinShape.maxDistance,
+    prefixWeight: joinShape.prefixWeight,
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    joinThreshold(a, ctx);
+    if (a.to < a.from) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at least from (${a.from}), got ${a.to}` });
+  });
+export type SelfJoinArgs = z.input<typeof selfJoinArgs>;
+
+/**
+ * A selfJoin job's pairs on the wire: corpus indices (not positions: the client has the corpus)
+ * and scores, little-endian, base64, sorted by (left, right).
+ */
+export interface PairsWire {
+  v: typeof PROTOCOL_VERSION;
+  corpus: string;
+  kind: 'pairs';
+  left: string;
+  right: string;
+  scores: string;
+  worker?: JobWorker;
+}
+
+/** A selfJoin job's result: its pairs in corpus indices (left < right), sorted. */
+export interface SelfJoinResult {
+  left: Uint32Array;
+  right: Uint32Array;
+  scores: Float64Array;
+  /** Not enumerable, as on a closest result. */
+  readonly worker?: JobWorker;
+}
+
+export function encodePairs(corpus: string, left: Uint32Array, right: Uint32Array, scores: Float64Array): PairsWire {
+  const b64 = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  // typed arrays are in the machine's byte order: little-endian on every platform strdist builds for
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('encodePairs: a big-endian machine');
+  return { v: PROTOCOL_VERSION, corpus, kind: 'pairs', left: b64(left), right: b64(right), scores: b64(scores) };
+}
+
+export function isPairsWire(value: unknown): value is PairsWire {
+  const w = value as PairsWire;
+  return (
+    typeof w === 'object' && w !== null && w.v === PROTOCOL_VERSION && w.kind === 'pairs' && typeof w.corpus === 'string' &&
+    typeof w.left === 'string' && typeof w.right === 'string' && typeof w.scores === 'string'
+  );
+}
+
+/** The pairs of an encoded selfJoin result; throws on anything that is not one. */
+export function decodePairs(value: unknown): SelfJoinResult {
+  if (!isPairsWire(value)) throw new Error(`not a selfJoin result of protocol version ${PROTOCOL_VERSION}`);
+  const copy = (text: string, bytes: number) => {
+    const b = Buffer.from(text, 'base64');
+    if (b.length % bytes !== 0) throw new Error('a selfJoin result with inconsistent lengths');
+    const out = new ArrayBuffer(b.length); // aligned, whatever Buffer's pool offset
+    new Uint8Array(out).set(b);
+    return out;
+  };
+  const left = new Uint32Array(copy(value.left, 4));
+  const right = new Uint32Array(copy(value.right, 4));
+  const scores = new Float64Array(copy(value.scores, 8));
+  if (right.length !== left.length || scores.length !== left.length) throw new Error('a selfJoin result with inconsistent lengths');
+  return withWorker({ left, right, scores }, value);
+}
+
+/** The pairs of rows [from, to) of a self-join, in corpus indices, capped per job. */
+async function selfJoinRaw(corpus: Corpus, args: z.output<typeof selfJoinArgs>, ctx: TaskContext): Promise<PairsWire> {
+  if (args.to > corpus.size) {
+    throw new TaskArgumentError(`bad arguments for task selfJoin: to: at most the corpus size (${corpus.size}), got ${args.to}`);
+  }
+  const r = resolveJoinOptions('selfJoin', {
+    metric: args.metric,
+    minScore: args.minScore,
+    maxDistance: args.maxDistance,
+    prefixWeight: args.prefixWeight,
+    signal: ctx.signal,
+    backend: ctx.backend,
+    threads: ctx.threads,
+    onProgress: ctx.progress ? (p: { done: number; total: number | undefined }) => ctx.progress!(p.done, p.total ?? 0) : undefined,
+  });
+  const parts: RawPairs[] = [];
+  let total = 0;
+  for await (const c of selfJoinChunks(corpus, r, args.from, args.to)) {
+    total += c.left.length;
+    if (total > SELF_JOIN_PAIRS_PER_JOB) {
+      throw rangeError(
+        ERROR_CODES.TOO_LARGE,
+        `selfJoin: more than ${SELF_JOIN_PAIRS_PER_JOB} pairs in one job; raise the threshold or split the rows into more chunks`,
+      );
+    }
+    parts.push(c);
+  }
+  const left = new Uint32Array(total);
+  const right = new Uint32Array(total);
+  const scores = new Float64Array(total);
+  let at = 0;
+  for (const c of parts) {
+    left.set(c.left, at);
+    right.set(c.right, at);
+    scores.set(c.scores, at);
+    at += c.left.length;
+  }
+  return encodePairs(args.corpus, left, right, scores);
+}
+
 const JOIN_TASKS = {
   join: defineTask({
     name: 'join',
@@ -296,6 +415,15 @@ const JOIN_TASKS = {
     corpora: (args) => [args.corpus],
     async run(args, ctx): Promise<ClosestWire> {
       return encodeResult(args.corpus, await joinRaw(await ctx.corpus(args.corpus), args, ctx));
+    },
+  }),
+  selfJoin: defineTask({
+    name: 'selfJoin',
+    description: 'the pairs of a range of rows of a self-join (a chunk of a distributed self-join or dedupe)',
+    schema: selfJoinArgs,
+    corpora: (args) => [args.corpus],
+    async run(args, ctx): Promise<PairsWire> {
+      return selfJoinRaw(await ctx.corpus(args.corpus), args, ctx);
     },
   }),
   joinShard: defineTask({

@@ -11,7 +11,7 @@
 // of rows (all 100,000 columns each, cutoff, pairs extracted with numpy) and its time is scaled
 // to all rows; its pairs on those rows are compared with strdist's, exactly.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -159,6 +159,8 @@ export async function run(ctx) {
     // Through Redis: a join of sampled queries against the whole list on 2 worker processes
     // (1 thread each) against the same join here on 2 threads; the rows must be equal.
     await remoteJoin(pub, quick ? words : insane, quick ? 1000 : 20_000, table, extra);
+    // The whole list's self-join through Redis (d.selfJoin) against the local one.
+    await remoteSelfJoin(pub, list, table, extra, quick ? 8 : 64);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -247,10 +249,200 @@ async function remoteJoin(pub, list, nq, table, extra) {
   }
 }
 
+/** An order-free checksum of a self-join's pairs (two 32-bit sums of pair hashes, and the count). */
+const PAIR_SUM = `
+  const sum = { n: 0, a: 0, b: 0 };
+  const addPair = (p) => {
+    sum.n++;
+    sum.a = (sum.a + (Math.imul(p.i, 0x9e3779b1) ^ Math.imul(p.j, 0x85ebca77))) >>> 0;
+    sum.b = (sum.b + (Math.imul(p.j + 1, 0xc2b2ae3d) ^ Math.imul(p.i + 7, 0x27d4eb2f) ^ Math.round(p.score * 1e6))) >>> 0;
+  };`;
+
+/**
+ * The whole list's self-join at levenshtein <= 1: locally on 2 threads (a child process: time,
+ * pairs, peak RSS) and through Redis on 2 worker processes of 1 thread each (d.selfJoin: rows in
+ * chunks balanced by work), alternated local, remote, local; the pairs compared by checksum.
+ */
+export async function remoteSelfJoin(pub, file, table, extra, chunks = 64, order = 'RLR') {
+  const o = { metric: 'levenshtein', maxDistance: 1 };
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const log = (what, r) => console.error(`[join bench] ${what}: ${JSON.stringify({ ...r, load: load() })}`);
+  const local = () => {
+    const r = child(`
+      import { Corpus } from ${JSON.stringify(dist)};
+      ${PAIR_SUM}
+      const c = await Corpus.fromFile(${JSON.stringify(file)}, { dedupe: false });
+      c.nativeIndexBytes?.();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      for await (const p of c.selfJoin({ ...${JSON.stringify(o)}, threads: 2 })) addPair(p);
+      const cpu = process.cpuUsage(cpu0);
+      console.log(JSON.stringify({ words: c.size, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, sum, maxRss: process.resourceUsage().maxRSS * 1024 }));
+    `);
+    r.load = load();
+    log('local', r);
+    return r;
+  };
+  // the corpus read before any connection (a long synchronous read would stall the Redis watchdog)
+  const corpus = await pub.Corpus.fromFile(file, { dedupe: false });
+  const remoteOnce = async () => {
+    let redis;
+    const workers = [];
+    let dispatcher;
+    try {
+      redis = await startRedis();
+      const prefix = `bench-selfjoin-${process.pid}-${Date.now().toString(36)}`;
+      workers.push(spawnStrdistWorker(redis.url, prefix, ['--threads', '1']), spawnStrdistWorker(redis.url, prefix, ['--threads', '1']));
+      dispatcher = pub.connect({ redis: redis.url, prefix });
+      await until('2 strdist workers', async () => (await dispatcher.workers()).length >= 2, 60_000);
+      const ref = await dispatcher.putCorpus(corpus);
+      // both workers load the corpus and build their index before the clock starts: tiny jobs until each ran one
+      await until(
+        'both workers warm',
+        async () => {
+          const ids = await dispatcher.map('selfJoin', Array.from({ length: 4 }, () => ({ corpus: ref.id, from: 0, to: 1, ...o })));
+          await dispatcher.join(ids, { timeoutMs: 300_000 });
+          return (await dispatcher.workers()).every((w) => (w.jobs?.completed ?? 0) >= 1);
+        },
+        600_000,
+      );
+      const sum = { n: 0, a: 0, b: 0 };
+      // the workers' CPU time from /proc (clock ticks of 10 ms): user + system
+      const ticks = () => workers.reduce((t, w) => { const f = readFileSync(`/proc/${w.pid}/stat`, 'utf8').split(') ')[1].split(' '); return t + Number(f[11]) + Number(f[12]); }, 0);
+      const w0 = ticks();
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      let reports = 0;
+      for await (const p of dispatcher.selfJoin(ref, { ...o, chunks, inflight: 4, onProgress: () => reports++ })) {
+        sum.n++;
+        sum.a = (sum.a + (Math.imul(p.i, 0x9e3779b1) ^ Math.imul(p.j, 0x85ebca77))) >>> 0;
+        sum.b = (sum.b + (Math.imul(p.j + 1, 0xc2b2ae3d) ^ Math.imul(p.i + 7, 0x27d4eb2f) ^ Math.round(p.score * 1e6))) >>> 0;
+      }
+      const cpu = process.cpuUsage(cpu0);
+      const r = { ms: performance.now() - t0, clientCpuMs: (cpu.user + cpu.system) / 1000, workersCpuMs: (ticks() - w0) * 10, sum, reports, load: load() };
+      log('remote', r);
+      return r;
+    } finally {
+      await dispatcher?.close();
+      await Promise.allSettled(workers.map((x) => x.stop()));
+      await redis?.stop();
+    }
+  };
+  const remoteRun = async () => {
+    try {
+      return await remoteOnce();
+    } catch (err) {
+      // under heavy load the client can declare Redis down (no PING answer within 1 s): once more
+      console.error(`[join bench] remote run failed (${err.message}); running it once more`);
+      return { ...(await remoteOnce()), retried: err.message };
+    }
+  };
+  const locals = [];
+  const remotes = [];
+  for (const step of order) {
+    if (step === 'L') locals.push(local());
+    else remotes.push(await remoteRun());
+  }
+  const l1 = locals[0];
+  const remote = remotes.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const same = [...locals, ...remotes].every((x) => x.sum.n === l1.sum.n && x.sum.a === l1.sum.a && x.sum.b === l1.sum.b);
+  const localMs = Math.min(...locals.map((x) => x.ms));
+  const ratio = localMs / remote.ms;
+  extra.remoteSelfJoin = { words: l1.words, order, locals, remotes, ratio, same, chunks };
+  const w = `self-join levenshtein <= 1, ${l1.words.toLocaleString('en-US')} words`;
+  table.push([w, `local selfJoin, 2 threads (order of the runs: ${order}, L local, R remote)`, locals.map((x) => `${secs(x.ms)} (CPU ${secs(x.cpuMs)}, load after ${x.load})`).join('; '), '—', 'info']);
+  table.push([w, 'pairs found', l1.sum.n.toLocaleString('en-US'), '—', 'info']);
+  table.push([w, 'peak RSS of the local process (words, index, pairs streamed)', locals.map((x) => mib(x.maxRss)).join(', '), '—', 'info']);
+  table.push([
+    w,
+    `remote d.selfJoin: 2 worker processes (1 thread each) through Redis, ${chunks} jobs balanced by work, 4 in flight`,
+    remotes.map((x) => `${secs(x.ms)} (CPU: workers ${secs(x.workersCpuMs)}, client ${secs(x.clientCpuMs)}; ${x.reports} progress reports; load after ${x.load}${x.retried ? '; a second try' : ''})`).join('; '),
+    '—',
+    'info',
+  ]);
+  table.push([w, 'remote throughput / local 2-thread throughput (the faster run of each)', times(ratio), '≥ 0.8x', ratio >= 0.8 ? 'met' : '**NOT MET**']);
+  const cpuRatio = Math.min(...locals.map((x) => x.cpuMs)) / Math.min(...remotes.map((x) => x.workersCpuMs + x.clientCpuMs));
+  extra.remoteSelfJoin.cpuRatio = cpuRatio;
+  table.push([w, 'local CPU time / remote CPU time (workers + client): the cost of going remote, load aside', times(cpuRatio), '—', 'info']);
+  table.push([w, 'remote pairs === local pairs (count and two order-free checksums)', same ? 'identical' : 'DIFFERENT', 'identical', same ? 'met' : '**NOT MET**']);
+}
+
+/**
+ * The whole 100,000-word self-join against RapidFuzz on every row (no sampling, no scaling):
+ * strdist, then the peer, then strdist again (alternated: the machine is shared), the full pair
+ * sets compared. The peer's time is its cdist calls plus numpy's pair extraction, row blocks of
+ * 1,000 (uint8 distances for Levenshtein, float64 for Jaro-Winkler: 100 MB / 800 MB a block).
+ */
+export async function peerFull(pub, label, o, n = 100_000) {
+  const words = loadWords('insane').slice(0, n);
+  const dir = mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-'));
+  writeFileSync(join(dir, 'words.txt'), words.join('\n') + '\n');
+  const threads = os.availableParallelism();
+  const rows = [];
+  try {
+    const corpus = pub.Corpus.from(words, { dedupe: false });
+    corpus.nativeIndexBytes?.();
+    const strdistRun = async () => {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const set = new Set();
+      for await (const p of corpus.selfJoin({ ...o, threads })) {
+        set.add(p.i * 1e6 + p.j);
+        set.add(p.j * 1e6 + p.i);
+      }
+      const cpu = process.cpuUsage(cpu0);
+      return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, set };
+    };
+    const up = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+    const a = await strdistRun();
+    const loadA = up();
+    const all = Array.from({ length: n }, (_, i) => i);
+    const peer = rapidfuzzPeer(dir, o.metric, all);
+    if (peer.absent) throw new Error(`RapidFuzz absent: ${peer.absent}`);
+    const loadP = up();
+    const b = await strdistRun();
+    const loadB = up();
+    const peerSet = new Set(peer.pairs);
+    const same = peerSet.size === a.set.size && [...a.set].every((x) => peerSet.has(x)) && b.set.size === a.set.size;
+    const best = Math.min(a.ms, b.ms);
+    const w = `self-join ${label}, ${n.toLocaleString('en-US')} words, every row`;
+    rows.push([w, `strdist selfJoin, ${threads} threads (run 1, load ${loadA}; run 2, load ${loadB})`, `${secs(a.ms)}, ${secs(b.ms)} (CPU ${secs(a.cpuMs)}, ${secs(b.cpuMs)}); ${(a.set.size / 2).toLocaleString('en-US')} pairs`, '—', 'info']);
+    rows.push([w, `RapidFuzz ${peer.version} cdist(score_cutoff, workers=-1) + numpy pair extraction, all ${n.toLocaleString('en-US')} rows (load ${loadP})`, secs(peer.secs * 1000), '—', 'info']);
+    rows.push([w, 'peer time / strdist time (the faster strdist run)', times((peer.secs * 1000) / best), `≥ ${TARGET}x`, (peer.secs * 1000) / best >= TARGET ? 'met' : '**NOT MET**']);
+    rows.push([w, 'same pair sets (both directions, the diagonal left out)', `${same ? 'identical' : 'DIFFERENT'} (${peerSet.size.toLocaleString('en-US')} ordered pairs)`, 'identical', same ? 'met' : '**NOT MET**']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
 // Standalone: node bench/workloads/join.mjs [--quick] [--peer-rows N]
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
   const at = process.argv.indexOf('--peer-rows');
+  if (process.argv.includes('--peer-full')) {
+    // the 100,000-word self-join against RapidFuzz on every row: node bench/workloads/join.mjs --peer-full levenshtein|jaroWinkler
+    const which = process.argv[process.argv.indexOf('--peer-full') + 1];
+    const o = which === 'jaroWinkler' ? ['jaroWinkler >= 0.95', { metric: 'jaroWinkler', minScore: 0.95 }] : ['levenshtein <= 1', { metric: 'levenshtein', maxDistance: 1 }];
+    const rows = await peerFull(await import(dist), ...o);
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    process.exit(0);
+  }
+  if (process.argv.includes('--self-remote-only')) {
+    // only the 663k self-join, local (2 threads) and remote (2 workers): node bench/workloads/join.mjs --self-remote-only [--quick]
+    const rows = [];
+    const dir = quick ? mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-')) : undefined;
+    const file = quick ? join(dir, 'words.txt') : WORD_LISTS.insane.path;
+    if (quick) writeFileSync(file, loadWords('insane').slice(0, 20_000).join('\n') + '\n');
+    const at = process.argv.indexOf('--order');
+    try {
+      await remoteSelfJoin(await import(dist), file, rows, {}, quick ? 8 : 64, at > 0 ? process.argv[at + 1] : 'RLR');
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    process.exit(0);
+  }
   if (process.argv.includes('--stream-only')) {
     // only the streaming part: node bench/workloads/join.mjs --stream-only [--quick]
     const dir = mkdtempSync(join(os.tmpdir(), 'strdist-bench-join-'));

@@ -35,3 +35,5 @@ export { startWorker, availableThreads, type RunningWorker, type WorkerOptions, 
 export { LIMITS, TASK_NAMES, TaskArgumentError, PROTOCOL_VERSION } from '../tasks.js';
 export type { ClosestArgs, ClosestResult, JoinArgs, TaskName } from '../tasks.js';
 export type { DispatchJoinOptions } from './join.js';
+export type { SelfJoinArgs, SelfJoinResult } from '../tasks.js';
+export type { DispatchSelfJoinOptions, DispatchDedupeOptions } from './join.js';

@@ -6,11 +6,12 @@ import { backendState } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
 import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { decodeResult, mergeClosest, parseTask, TASKS, withWorker, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
+import { decodePairs, TaskArgumentError } from '../tasks.js';
 import { checkShardCount, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import { inCompletionOrder, settleAll } from './progress.js';
 import { queueFor } from './redis.js';
-import { dispatchJoin, type DispatchJoinOptions } from './join.js';
-import type { JoinRow } from '../join.js';
+import { dispatchJoin, dispatchDedupe, dispatchSelfJoin, type DispatchDedupeOptions, type DispatchJoinOptions, type DispatchSelfJoinOptions } from './join.js';
+import type { JoinPair, JoinRow } from '../join.js';
 import { describeRouting, missing, readRequirement } from './routing.js';
 import {
   JobCancelledError,
@@ -191,6 +192,22 @@ export class LocalDispatcher implements Dispatcher {
     return false;
   }
 
+  /** A self-join run in this process through the selfJoin task, streamed (src/dispatch/join.ts). */
+  selfJoin(corpus: CorpusRef | string | Corpus, options: DispatchSelfJoinOptions): AsyncIterableIterator<JoinPair> {
+    return dispatchSelfJoin(this, corpus, options);
+  }
+
+  dedupe(corpus: CorpusRef | string | Corpus, options: DispatchDedupeOptions): Promise<number[][]> {
+    return dispatchDedupe(this, corpus, options);
+  }
+
+  async fetchCorpus(corpus: CorpusRef | string): Promise<{ corpus: Corpus; shards: number }> {
+    const id = typeof corpus === 'string' ? corpus : corpus?.id;
+    const whole = typeof id === 'string' ? (this.#whole.get(id) ?? this.#corpora.get(id)) : undefined;
+    if (!whole) throw new UnknownCorpusError(String(id));
+    return { corpus: whole, shards: this.#manifests.get(id!)?.shards.length ?? 1 };
+  }
+
   /** A fuzzy join run by the workers, streamed (src/dispatch/join.ts). */
   fuzzyJoin(corpus: CorpusRef | string, queries: Iterable<string> | Corpus, options: DispatchJoinOptions): AsyncIterableIterator<JoinRow> {
     return dispatchJoin(this, corpus, queries, options);
@@ -285,6 +302,17 @@ export class LocalDispatcher implements Dispatcher {
         progress: (done: number, total: number) => this.#progress(job, done, total),
       };
       const a = args as Required<Pick<ClosestArgs, 'n' | 'metric' | 'queries' | 'corpus'>> & ClosestArgs;
+      if (def.name === 'selfJoin') {
+        // rows of a self-join (issue 15): pairs in corpus indices, no words to put back
+        if (this.#manifests.has(a.corpus)) {
+          throw new TaskArgumentError('bad arguments for task selfJoin: corpus: stored in shards; selfJoin() joins a sharded corpus through join flows');
+        }
+        const cap = describeCapability(backendState());
+        const worker = { id: WORKER_ID, arch: cap.arch, platform: cap.platform, backend: cap.backend };
+        job.result = decodePairs({ ...((await def.run(args, ctx)) as object), worker });
+        job.status = job.abort.signal.aborted ? 'cancelled' : 'completed';
+        return;
+      }
       const isJoin = def.name === 'join';
       const manifest = def.name === 'closest' || isJoin ? this.#manifests.get(a.corpus) : undefined;
       let raw: RawResult;

@@ -14,8 +14,9 @@ import { JobLostError, RedisUnavailableError } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
 import { decodeResult, LIMITS, parseTask, PROTOCOL_VERSION, resultCorpus, TaskArgumentError, withWorker, type ClosestArgs, type ClosestResult } from '../tasks.js';
 import { CorpusCache } from './cache.js';
-import { dispatchJoin, type DispatchJoinOptions } from './join.js';
-import type { JoinRow } from '../join.js';
+import { dispatchJoin, dispatchDedupe, dispatchSelfJoin, type DispatchDedupeOptions, type DispatchJoinOptions, type DispatchSelfJoinOptions } from './join.js';
+import type { JoinPair, JoinRow } from '../join.js';
+import { decodePairs, isPairsWire, SELF_JOIN_PAIRS_PER_JOB } from '../tasks.js';
 import { describeRouting, isPinned, missing, parseRoutingQueue, readRequirement, routingKeys, routingQueue, type Routing } from './routing.js';
 import { inCompletionOrder, settleAll } from './progress.js';
 import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, withWords, type ShardManifest } from './corpus-store.js';
@@ -604,6 +605,7 @@ export class QueueDispatcher implements Dispatcher {
 
   /** An encoded result, with its words put back from the corpus. */
   async #toMatches(value: unknown): Promise<ClosestResult> {
+    if (isPairsWire(value)) return decodePairs(value) as unknown as ClosestResult; // a selfJoin job's pairs: indices and scores only
     const id = resultCorpus(value);
     if (!id) throw new Error(`a job result in an unknown format (not protocol version ${PROTOCOL_VERSION})`);
     const raw = decodeResult(value);
@@ -630,7 +632,7 @@ export class QueueDispatcher implements Dispatcher {
     for (const data of datas) {
       // measured only when it could be near the limit (a UTF-16 unit is at most 6 bytes of JSON)
       let bound = 1_024;
-      for (const q of data.args.queries) bound += 6 * q.length + 3;
+      for (const q of data.args.queries ?? []) bound += 6 * q.length + 3; // a selfJoin job has none
       if (bound <= LIMITS.jobDataBytes) continue;
       const bytes = Buffer.byteLength(JSON.stringify(data));
       if (bytes > LIMITS.jobDataBytes) {
@@ -640,11 +642,15 @@ export class QueueDispatcher implements Dispatcher {
     // A corpus stored in shards is searched by a flow; one stored whole, by a plain job.
     const manifests = new Map<string, ShardManifest | undefined>();
     for (const id of new Set(parsed.map((a) => a.corpus))) manifests.set(id, (await this.#lookup(id)) ?? undefined);
+    if (task === 'selfJoin' && [...manifests.values()].some(Boolean)) {
+      // its rows are slots of the whole corpus's index, which no worker holds (issue 15)
+      throw new TaskArgumentError('bad arguments for task selfJoin: corpus: stored in shards; selfJoin() joins a sharded corpus through join flows');
+    }
     const name = routingQueue(routing);
     await this.#checkWorkers(routing, name);
     const opts = (a: { queries: string[]; n: number }, jobId = randomUUID()) => {
       // Retention bounded in bytes too: the larger a job's result may be, the fewer are kept.
-      const resultBytes = 16 * a.queries.length * (a.n ?? JOIN_MATCHES_PER_QUERY_ESTIMATE) + 8 * a.queries.length + 256;
+      const resultBytes = a.queries ? 16 * a.queries.length * (a.n ?? JOIN_MATCHES_PER_QUERY_ESTIMATE) + 8 * a.queries.length + 256 : 22 * SELF_JOIN_PAIRS_PER_JOB;
       return {
         jobId,
         attempts,
@@ -708,7 +714,7 @@ export class QueueDispatcher implements Dispatcher {
         this.#issued.delete(id);
       }
     }
-    parsed.forEach((a, i) => this.#sizes.set(ids[i], { queries: a.queries.length, shards: manifests.get(a.corpus)?.shards.length }));
+    parsed.forEach((a, i) => this.#sizes.set(ids[i], { queries: a.queries?.length ?? 0, shards: manifests.get(a.corpus)?.shards.length }));
     for (const id of this.#sizes.keys()) {
       if (this.#sizes.size <= ISSUED_KEPT) break;
       this.#sizes.delete(id);
@@ -942,6 +948,23 @@ export class QueueDispatcher implements Dispatcher {
   /** A fuzzy join run by the workers, streamed (src/dispatch/join.ts). */
   fuzzyJoin(corpus: CorpusRef | string, queries: Iterable<string> | Corpus, options: DispatchJoinOptions): AsyncIterableIterator<JoinRow> {
     return dispatchJoin(this, corpus, queries, options);
+  }
+
+  /** A self-join run by the workers, streamed (src/dispatch/join.ts). */
+  selfJoin(corpus: CorpusRef | string | Corpus, options: DispatchSelfJoinOptions): AsyncIterableIterator<JoinPair> {
+    return dispatchSelfJoin(this, corpus, options);
+  }
+
+  /** Clusters of near-duplicates over the workers' self-join (src/dispatch/join.ts). */
+  dedupe(corpus: CorpusRef | string | Corpus, options: DispatchDedupeOptions): Promise<number[][]> {
+    return dispatchDedupe(this, corpus, options);
+  }
+
+  async fetchCorpus(corpus: CorpusRef | string): Promise<{ corpus: Corpus; shards: number }> {
+    const id = typeof corpus === 'string' ? corpus : corpus?.id;
+    if (typeof id !== 'string') throw new TypeError(`fetchCorpus: give a CorpusRef or a corpus id, got ${typeof corpus}`);
+    const manifest = await this.#lookup(id);
+    return { corpus: await this.#corpus(id), shards: manifest ? manifest.shards.length : 1 };
   }
 
   async workers(): Promise<WorkerInfo[]> {

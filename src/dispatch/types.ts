@@ -1,5 +1,7 @@
 import type { Capability } from '../capability.js';
-import type { ClosestArgs, ClosestResult, JoinArgs } from '../tasks.js';
+import type { ClosestArgs, ClosestResult, JoinArgs, SelfJoinArgs, SelfJoinResult } from '../tasks.js';
+import type { DispatchDedupeOptions, DispatchSelfJoinOptions } from './join.js';
+import type { JoinPair } from '../join.js';
 import type { DispatchJoinOptions } from './join.js';
 import type { JoinRow } from '../join.js';
 import type { CapabilityRequirement } from './routing.js';
@@ -134,11 +136,15 @@ export interface TaskArgs {
   closest: ClosestArgs;
   /** One chunk of a fuzzy join (`fuzzyJoin` queues these for you). */
   join: JoinArgs;
+  /** Rows of a self-join (`selfJoin` and `dedupe` queue these for you). */
+  selfJoin: SelfJoinArgs;
 }
 export interface TaskResults {
   closest: ClosestResult;
   /** Every match of each query of the chunk, in closest order (an empty list for none). */
   join: ClosestResult;
+  /** The pairs of the rows, in corpus indices (not positions), sorted. */
+  selfJoin: SelfJoinResult;
 }
 export type ClientTask = keyof TaskArgs;
 
@@ -177,6 +183,17 @@ export interface Dispatcher {
    * called `join`: that name settles a list of job ids.
    */
   fuzzyJoin(corpus: CorpusRef | string, queries: Iterable<string> | import('../corpus.js').Corpus, options: DispatchJoinOptions): AsyncIterableIterator<JoinRow>;
+  /**
+   * A self-join run by the workers: the pairs of `corpus.selfJoin(options)`, `{ i, j, score }`
+   * with i < j, in the order the chunks finish. The rows go out in chunks balanced by work
+   * (`selfJoin` jobs); a Corpus is stored first (unsharded). A sharded corpus is joined with
+   * itself through `join` flows (each pair is then scored from both sides).
+   */
+  selfJoin(corpus: CorpusRef | string | import('../corpus.js').Corpus, options: DispatchSelfJoinOptions): AsyncIterableIterator<JoinPair>;
+  /** `corpus.dedupe(options)` over `selfJoin`: the clusters, by union-find here as the pairs stream in. */
+  dedupe(corpus: CorpusRef | string | import('../corpus.js').Corpus, options: DispatchDedupeOptions): Promise<number[][]>;
+  /** A stored corpus (reassembled when sharded, hash-checked), and how many shards it is stored in. */
+  fetchCorpus(corpus: CorpusRef | string): Promise<{ corpus: import('../corpus.js').Corpus; shards: number }>;
 }
 
 

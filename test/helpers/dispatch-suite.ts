@@ -68,7 +68,7 @@ export function dispatcherSuite(get: () => Dispatcher, require: Requirement = 'n
   it('rejects bad payloads at once, before anything is queued', async () => {
     const d = get();
     const ref = await d.putCorpus(corpus);
-    await expect(d.call('nope' as never, {} as never)).rejects.toThrow(/unknown task "nope"; known tasks: closest, join$/);
+    await expect(d.call('nope' as never, {} as never)).rejects.toThrow(/unknown task "nope"; known tasks: closest, join, selfJoin$/);
     await expect(d.call('mergeClosest' as never, { n: 1, metric: 'jaro' } as never)).rejects.toThrow(/unknown task "mergeClosest"/);
     await expect(d.call('closest', { corpus: ref.id, queries: 'bagel' } as never)).rejects.toThrow(TaskArgumentError);
     await expect(d.call('closest', { corpus: ref.id, queries: [1] } as never)).rejects.toThrow(/queries\.0: /);
