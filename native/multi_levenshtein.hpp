@@ -440,6 +440,8 @@ class PackedChoices {
                              lane_len_.data()};
   }
   size_t batches(int cls) const { return batches_[cls].size(); }
+  // The choice in lane l (lanes numbered across batches, as LaneBatch::lane_at).
+  uint32_t lane_choice(size_t l) const { return lane_index_[l]; }
 
  private:
   // Match vectors live in chunks of kChunk that never move (a batch points into one).
@@ -503,43 +505,6 @@ class PackedChoices {
   std::vector<uint32_t> others_;      // choices no lane holds
 };
 
-// One query scored against packed choices, unit by unit (several threads may each hold their
-// own scorer for the same query). metric: 0 levenshtein, 1 levenshteinSimilarity, 2 jaro,
-// 3 jaroWinkler (METRIC_IDS in src/kernel.ts); param: the prefix weight; max: maxDistance
-// (Levenshtein, SIZE_MAX for none); min: minSimilarity (Jaro, Jaro-Winkler).
-class QueryScorer {
- public:
-  QueryScorer(int metric, const uint32_t* q, size_t n, double param, size_t max, double min)
-      : metric_(metric), max_(max), min_(min) {
-    if (metric <= 1) lev_.reset(new CachedLevenshtein(q, n));
-    else if (metric == 2) jaro_.reset(new CachedJaro(q, n));
-    else jw_.reset(new CachedJaroWinkler(q, n, param));
-  }
-
-  // The units to run: lane batches for Levenshtein on a SIMD path, index order otherwise.
-  std::vector<PackedChoices::Unit> units(const PackedChoices& c, SimdPath p, size_t lanes = 2048) const {
-    return c.units(metric_ <= 1 ? p : SimdPath::Scalar, lanes);
-  }
-
-  void run(const PackedChoices& c, const PackedChoices::Unit& u, SimdPath p, double* out) {
-    if (lev_) c.levenshtein(*lev_, u, p, max_, metric_ == 1, out, dist_);
-    else if (jaro_) c.similarity(*jaro_, u, min_, out);
-    else c.similarity(*jw_, u, min_, out);
-  }
-
-  // Every choice, on this thread.
-  void run_all(const PackedChoices& c, SimdPath p, double* out) {
-    for (const auto& u : units(c, p, SIZE_MAX / 2)) run(c, u, p, out);
-  }
-
- private:
-  int metric_;
-  size_t max_;
-  double min_;
-  std::unique_ptr<CachedLevenshtein> lev_;
-  std::unique_ptr<CachedJaro> jaro_;
-  std::unique_ptr<CachedJaroWinkler> jw_;
-  std::vector<uint32_t> dist_;
-};
+// QueryScorer (every metric over packed choices) is in multi_jaro.hpp.
 
 }  // namespace strdist

@@ -222,8 +222,7 @@ class MatrixJob : public AsyncJob {
     const strdist::SimdPath path = strdist::simd_path();
     const int metric = static_cast<int>(metric_);
     const size_t lanes = std::max<size_t>(2048, nc / (size_t(threads_) * 4) + 1);
-    const std::vector<strdist::PackedChoices::Unit> units =
-        choices.units(metric <= 1 ? path : strdist::SimdPath::Scalar, lanes);
+    const std::vector<strdist::PackedChoices::Unit> units = choices.units(path, lanes);
     const size_t per_row = units.size();
     const size_t tasks = nq * per_row;
     std::atomic<size_t> next(0);
