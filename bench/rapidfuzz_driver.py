@@ -4,7 +4,7 @@
 Reads one JSON command per line from the request FIFO, answers one JSON line on the reply FIFO:
   {"op": "set", "name": N, "value": [...]}   keep a list of strings under N (the same words the
                                              strdist side scores, sent once, outside any timing)
-  {"op": "cdist", "metric": "levenshtein" | "jaro", "queries": N, "choices": N,
+  {"op": "cdist", "metric": "levenshtein" | "jaro" | "jaroWinkler", "queries": N, "choices": N,
    "workers": W, "rows": bool}               rapidfuzz.process.cdist: one call per query when
                                              rows (one row each), else one call for the matrix;
                                              answers {"checksum": sum of every score, "ns": time,
@@ -17,10 +17,10 @@ import json
 import sys
 import time
 
-from rapidfuzz.distance import Jaro, Levenshtein
+from rapidfuzz.distance import Jaro, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
-SCORERS = {"levenshtein": Levenshtein.distance, "jaro": Jaro.similarity}
+SCORERS = {"levenshtein": Levenshtein.distance, "jaro": Jaro.similarity, "jaroWinkler": JaroWinkler.similarity}
 
 
 def main(request_path, reply_path):
