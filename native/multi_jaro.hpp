@@ -62,15 +62,26 @@ inline size_t jaro_batch_setup(const LaneBatch& b, unsigned W, const uint8_t* la
                                uint64_t* bound, size_t* uniform) {
   std::memset(window, 0, 64);
   std::memset(bound, 0, 64);
+  if (n >= W) {
+    // One bound for every lane: the same starting window everywhere (lanes not in use have
+    // no match bits), and t_end with the class's longest length.
+    const size_t B = jaro_window(n, n);
+    const uint64_t lane = B + 1 >= W ? (W == 64 ? ~uint64_t(0) : (uint64_t(1) << W) - 1) : (uint64_t(1) << (B + 1)) - 1;
+    uint64_t word = 0;
+    for (unsigned at = 0; at < 64; at += W) word |= lane << at;
+    for (int w = 0; w < 8; ++w) window[w] = word;
+    *uniform = B;
+    return std::min(n, W + B);
+  }
   size_t longest = 0;
   for (uint32_t l = 0; l < b.lanes; ++l) {
     const size_t len = lane_len[b.lane_at + l];
     const size_t B = jaro_window(len, n);
-    set_lane(window, W, l, B + 1 >= W ? (W == 64 ? ~uint64_t(0) : (uint64_t(1) << W) - 1) : (uint64_t(1) << (B + 1)) - 1);
-    if (n < W) set_lane(bound, W, l, B);
+    set_lane(window, W, l, (uint64_t(1) << (B + 1)) - 1);  // B + 1 <= W / 2 here
+    set_lane(bound, W, l, B);
     longest = std::max(longest, len);
   }
-  *uniform = n >= W ? jaro_window(n, n) : SIZE_MAX;
+  *uniform = SIZE_MAX;
   // Text positions j >= len + B see no pattern position; B grows with len.
   return std::min(n, longest + jaro_window(longest, n));
 }
@@ -134,17 +145,68 @@ inline void run_jaro_lanes(SimdPath p, const PackedChoicesView& v, int cls, size
   lanes_jaro_portable(v, cls, b0, b1, t, n, steps, matches, trans);
 }
 
-// The score of a lane (choice c of len >= 1 code points, query q of n), as the scalar
-// kernels give it: jaro (winkler false) or jaro_winkler with prefix weight pw; 0.0 below min.
-// Jaro-Winkler: the scalar kernel runs Jaro with a lowered cutoff (winkler_jaro_cutoff) that
-// only zeroes scores whose boosted value fails min as well, so the full score, boosted, then
-// cut at min, is the same number.
-inline double jaro_lane_result(size_t m, size_t trans, const uint32_t* c, size_t len, const uint32_t* q, size_t n,
-                               bool winkler, double pw, double min) {
-  const double sim = m == 0 ? 0.0 : jaro_score(m, trans / 2, len, n);
-  if (!winkler) return sim >= min ? sim : 0.0;
-  const double score = winkler_boost(sim, winkler_prefix(c, len, q, n), pw);
-  return score >= min ? score : 0.0;
+// a / b for 0 <= a <= 64, 1 <= b <= 64: the very quotients jaro_score divides out (IEEE
+// division is exact to the rounding, so a table of them gives the same bits), read instead of
+// dividing per lane.
+struct JaroQuotients {
+  double q[65][65];
+  JaroQuotients() {
+    for (int a = 0; a <= 64; ++a)
+      for (int b = 0; b <= 64; ++b) q[a][b] = b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+  }
+};
+inline const JaroQuotients& jaro_quotients() {
+  static const JaroQuotients table;
+  return table;
+}
+
+// What the scores of one query's lanes share: m / n for every m a lane can have.
+struct JaroQuery {
+  const uint32_t* q;
+  size_t n;
+  bool winkler;
+  double pw, min;
+  const JaroQuotients* quot;
+  double per_n[65];
+  JaroQuery(const uint32_t* q_, size_t n_, bool winkler_, double pw_, double min_)
+      : q(q_), n(n_), winkler(winkler_), pw(pw_), min(min_), quot(&jaro_quotients()) {
+    for (size_t m = 0; m <= 64; ++m) per_n[m] = n == 0 ? 0.0 : static_cast<double>(m) / static_cast<double>(n);
+  }
+};
+
+// The score of a lane (len >= 1 code points, m matches, raw transpositions, Winkler prefix
+// `prefix`), as the scalar kernels give it: jaro_score's expression in its order, its quotients
+// read from tables; jaro (winkler false) or jaro_winkler; 0.0 below min. Jaro-Winkler: the
+// scalar kernel runs Jaro with a lowered cutoff (winkler_jaro_cutoff) that only zeroes scores
+// whose boosted value fails min as well, so the full score, boosted, then cut at min, is the
+// same number.
+inline double jaro_lane_result(const JaroQuery& jq, size_t m, size_t trans, size_t len, size_t prefix) {
+  const double sim =
+      m == 0 ? 0.0 : (jq.quot->q[m][len] + jq.per_n[m] + jq.quot->q[m - trans / 2][m]) / 3.0;
+  if (!jq.winkler) return sim >= jq.min ? sim : 0.0;
+  const double score = winkler_boost(sim, prefix, jq.pw);
+  return score >= jq.min ? score : 0.0;
+}
+
+// The Winkler prefixes of a batch's lanes (common prefix with q, capped at 4), from its match
+// vectors: position k is common when bit k of the lane is set in the vector of q[k]. Lane-wise
+// in 64-bit words, without a branch per lane: c_k = c_(k-1) & (bit k of the lane), prefix =
+// c_0 + .. + c_3, each c_k 0 or 1 in the lane's bit 0 (the sum stays inside the lane).
+inline void jaro_lane_prefixes(const LaneBatch& b, unsigned W, const uint32_t* q, size_t n, uint8_t* prefix) {
+  const size_t k_end = std::min<size_t>(n, 4);
+  uint64_t ones = 0;
+  for (unsigned at = 0; at < 64; at += W) ones |= uint64_t(1) << at;
+  uint64_t sum[8] = {}, run[8];
+  for (int w = 0; w < 8; ++w) run[w] = ones;
+  for (size_t k = 0; k < k_end; ++k) {
+    uint64_t words[8];
+    std::memcpy(words, batch_vector(b, q[k]).bytes, 64);
+    for (int w = 0; w < 8; ++w) {
+      run[w] &= words[w] >> k;
+      sum[w] += run[w] & ones;
+    }
+  }
+  for (uint32_t l = 0; l < b.lanes; ++l) prefix[l] = static_cast<uint8_t>(lane_value(sum, W, l));
 }
 
 // Scratch of one thread for the lane kernels.
@@ -192,6 +254,8 @@ void jaro_lanes_once(const uint32_t* q, size_t n, SimdPath p, bool winkler, doub
     }
   }
   detail::LaneVector* steps = sc.lanes.steps_for(n);
+  const detail::JaroQuery jq(q, n, winkler, pw, min);
+  uint8_t prefix[64] = {};
   detail::LaneBatch batch;
   for (int c = 0; c < 4; ++c) {
     const unsigned W = detail::kLaneBits[c];
@@ -204,11 +268,9 @@ void jaro_lanes_once(const uint32_t* q, size_t n, SimdPath p, bool winkler, doub
       for (uint32_t l = 0; l < lanes; ++l) sc.lane_len[l] = static_cast<uint8_t>(get(m[at + l]).second);
       sc.builder.build(batch, W, lanes, 0, [&](uint32_t l) { return get(m[at + l]); });
       detail::run_jaro_lanes(p, v, c, 0, 1, q, n, steps, sc.matches, sc.trans);
-      for (uint32_t l = 0; l < lanes; ++l) {
-        const auto choice = get(m[at + l]);
-        out[m[at + l]] = detail::jaro_lane_result(sc.matches[l], sc.trans[l], choice.first, choice.second, q, n, winkler,
-                                                  pw, min);
-      }
+      if (winkler) detail::jaro_lane_prefixes(batch, W, q, n, prefix);
+      for (uint32_t l = 0; l < lanes; ++l)
+        out[m[at + l]] = detail::jaro_lane_result(jq, sc.matches[l], sc.trans[l], sc.lane_len[l], prefix[l]);
     }
   }
   for (auto& m : sc.members)
@@ -231,10 +293,17 @@ inline void jaro_packed_unit(const PackedChoices& c, const PackedChoices::Unit& 
   }
   detail::run_jaro_lanes(p, v, u.kind, u.begin, u.end, q, n, scratch.steps_for(n), scratch.matches.data(),
                          scratch.trans.data());
-  for (size_t l = lane0; l < lane1; ++l) {
-    const size_t i = c.lane_choice(l);
-    out[i] = detail::jaro_lane_result(scratch.matches[l - lane0], scratch.trans[l - lane0], c.data(i), c.length(i), q,
-                                      n, winkler, pw, min);
+  const detail::JaroQuery jq(q, n, winkler, pw, min);
+  const unsigned W = detail::kLaneBits[u.kind];
+  uint8_t prefix[64] = {};
+  for (size_t b = u.begin; b < u.end; ++b) {
+    const detail::LaneBatch& batch = batches[b];
+    if (winkler) detail::jaro_lane_prefixes(batch, W, q, n, prefix);
+    for (uint32_t l = 0; l < batch.lanes; ++l) {
+      const size_t lane = batch.lane_at + l;
+      out[c.lane_choice(lane)] = detail::jaro_lane_result(jq, scratch.matches[lane - lane0], scratch.trans[lane - lane0],
+                                                          v.lane_len[lane], prefix[l]);
+    }
   }
 }
 
