@@ -124,6 +124,7 @@ struct LaneBatch {
   uint32_t large_count;
   uint32_t lanes;    // lanes in use
   uint32_t lane_at;  // the batch's first lane in the lane arrays (lane_len, lane_index)
+  uint32_t len_mask;  // vectors[len_mask]: low(length) in every used lane (the rows a lane counts)
   uint16_t ascii[256];
 };
 
@@ -225,7 +226,7 @@ inline void run_lanes(SimdPath p, const PackedChoicesView& v, int cls, size_t b0
 // Packs one batch at a time into its own storage (reused from batch to batch).
 class BatchBuilder {
  public:
-  BatchBuilder() : vectors_(513) {}  // at most 512 code points per batch, plus the zero vector
+  BatchBuilder() : vectors_(514) {}  // at most 512 code points per batch, the zero vector, the row masks
 
   // Lanes 0 .. lanes-1 of class width W hold the choices get(l) -> {code points, length};
   // b.vectors and b.large point into this builder until the next build.
@@ -257,6 +258,15 @@ class BatchBuilder {
         }
         const size_t bit = size_t(l) * W + k;
         vectors_[rel].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+      }
+    }
+    // The lanes' row masks, one more vector of the batch (copied with the others).
+    b.len_mask = fresh();
+    for (uint32_t l = 0; l < lanes; ++l) {
+      const size_t len = get(l).second;
+      for (size_t k = 0; k < len; ++k) {
+        const size_t bit = size_t(l) * W + k;
+        vectors_[b.len_mask].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
       }
     }
     std::sort(large_.begin(), large_.end(),
@@ -413,8 +423,12 @@ class PackedChoices {
     const size_t lane1 = batches[u.end - 1].lane_at + batches[u.end - 1].lanes;
     if (dist.size() < lane1 - lane0) dist.resize(lane1 - lane0);
     detail::run_lanes(p, view(), u.kind, u.begin, u.end, q, n, dist.data());
-    for (size_t l = lane0; l < lane1; ++l)
-      out[lane_index_[l]] = detail::levenshtein_result(dist[l - lane0], lane_len_[l], n, max, similarity);
+    const uint32_t* d = dist.data() - lane0;
+    if (similarity) {
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = detail::levenshtein_result(d[l], lane_len_[l], n, max, true);
+    } else {  // the distance needs no length: a loop of its own
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(d[l] <= max ? d[l] : max + 1);
+    }
   }
 
   // Jaro or Jaro-Winkler (scorer: CachedJaro / CachedJaroWinkler) of the choices of unit u.
