@@ -4,11 +4,15 @@
 Reads one JSON command per line from the request FIFO, answers one JSON line on the reply FIFO:
   {"op": "set", "name": N, "value": [...]}   keep a list of strings under N (the same words the
                                              strdist side scores, sent once, outside any timing)
-  {"op": "cdist", "metric": "levenshtein" | "jaro" | "jaroWinkler", "queries": N, "choices": N,
+  {"op": "cdist", "metric": "levenshtein" | "jaro", "queries": N, "choices": N,
    "workers": W, "rows": bool}               rapidfuzz.process.cdist: one call per query when
                                              rows (one row each), else one call for the matrix;
                                              answers {"checksum": sum of every score, "ns": time,
                                              "cpu_ns": this process's CPU time}
+  {"op": "extract", "metric": M, "queries": N, "choices": N, "limit": K}
+                                             rapidfuzz.process.extract per query (its top K);
+                                             answers {"checksum", "ns", "cpu_ns", "results": per
+                                             query [[index, score], ...] best first}
   {"op": "quit"}
 The Node side times each command with its own clock (the FIFO round trip is ~0.1 ms, against
 runs of tens of milliseconds); "ns" is RapidFuzz's own time, for reference.
@@ -18,7 +22,7 @@ import sys
 import time
 
 from rapidfuzz.distance import Jaro, JaroWinkler, Levenshtein
-from rapidfuzz.process import cdist
+from rapidfuzz.process import cdist, extract
 
 SCORERS = {"levenshtein": Levenshtein.distance, "jaro": Jaro.similarity, "jaroWinkler": JaroWinkler.similarity}
 
@@ -45,6 +49,16 @@ def main(request_path, reply_path):
                 else:
                     total = float(cdist(queries, choices, scorer=scorer, workers=workers).sum(dtype="float64"))
                 reply = {"checksum": total, "ns": time.perf_counter_ns() - start, "cpu_ns": time.process_time_ns() - cpu}
+            elif op == "extract":
+                scorer = SCORERS[cmd["metric"]]
+                queries, choices, limit = lists[cmd["queries"]], lists[cmd["choices"]], cmd["limit"]
+                start, cpu = time.perf_counter_ns(), time.process_time_ns()
+                results = [extract(q, choices, scorer=scorer, limit=limit) for q in queries]
+                ns, cpu_ns = time.perf_counter_ns() - start, time.process_time_ns() - cpu
+                # extract on a list gives (choice, score, index)
+                out = [[[index, float(score)] for _, score, index in r] for r in results]
+                total = sum(score + index for r in out for index, score in r)
+                reply = {"checksum": total, "ns": ns, "cpu_ns": cpu_ns, "results": out}
             else:
                 reply = {"error": "unknown op " + str(op)}
             replies.write(json.dumps(reply) + "\n")

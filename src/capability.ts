@@ -31,10 +31,13 @@ export interface Capability {
   nativeUnavailable?: string;
 }
 
+let libc: 'glibc' | 'musl' | null | undefined;
+/** Read once: a diagnostic report takes milliseconds, and the embedded dispatch asks per job. */
 function detectLibc(): 'glibc' | 'musl' | null {
-  if (process.platform !== 'linux') return null;
+  if (libc !== undefined) return libc;
+  if (process.platform !== 'linux') return (libc = null);
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  return report?.header?.glibcVersionRuntime ? 'glibc' : 'musl';
+  return (libc = report?.header?.glibcVersionRuntime ? 'glibc' : 'musl');
 }
 
 const hashes = new Map<string, string>();

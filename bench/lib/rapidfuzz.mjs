@@ -64,6 +64,8 @@ export function rapidfuzz() {
     cdist: ({ metric, queries, choices, workers, rows }) => call({ op: 'cdist', metric, queries, choices, workers, rows }).checksum,
     /** The same, returning the driver's whole reply ({ checksum, ns, cpu_ns }). */
     cdistTimed: ({ metric, queries, choices, workers, rows }) => call({ op: 'cdist', metric, queries, choices, workers, rows }),
+    /** rapidfuzz.process.extract per query: { checksum, ns, cpu_ns, results: [[[index, score], ...], ...] }. */
+    extract: ({ metric, queries, choices, limit }) => call({ op: 'extract', metric, queries, choices, limit }),
   };
   return peer;
 }
