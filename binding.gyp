@@ -8,7 +8,9 @@
         "native/join_worker.cc",
         "native/prepared.cc",
         "native/multi_levenshtein_avx2.cc",
-        "native/multi_levenshtein_avx512.cc"
+        "native/multi_levenshtein_avx512.cc",
+        "native/multi_jaro_avx2.cc",
+        "native/multi_jaro_avx512.cc"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except_all"],
       "defines": [

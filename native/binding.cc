@@ -486,6 +486,22 @@ napi_value ScoreMany(const Args& args) {
                                     res);
     metric_done = true;
   }
+  // Jaro and Jaro-Winkler likewise (multi_jaro.hpp).
+  if ((metric == kJaro || metric == kJaroWinkler) && path != strdist::SimdPath::Scalar && !over && count >= kLanesFrom) {
+    uint32_t* cp_lengths = g_cp_lengths.get(count);
+    size_t* cp_offsets = g_cp_offsets.get(count);
+    size_t off = 0, at = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t n = decode_utf16(units + off, lens[i], points + at);
+      cp_lengths[i] = static_cast<uint32_t>(n);
+      cp_offsets[i] = at;
+      off += lens[i];
+      at += n;
+    }
+    strdist::jaro_lanes_once(q, ql, path, metric == kJaroWinkler, param, min, count,
+                             [&](size_t i) { return std::make_pair(points + cp_offsets[i], size_t(cp_lengths[i])); }, res);
+    metric_done = true;
+  }
 
   if (!metric_done) switch (metric) {
     case kLevenshtein: {

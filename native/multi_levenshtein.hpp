@@ -124,6 +124,7 @@ struct LaneBatch {
   uint32_t large_count;
   uint32_t lanes;    // lanes in use
   uint32_t lane_at;  // the batch's first lane in the lane arrays (lane_len, lane_index)
+  uint32_t len_mask;  // vectors[len_mask]: low(length) in every used lane (the rows a lane counts)
   uint16_t ascii[256];
 };
 
@@ -225,7 +226,7 @@ inline void run_lanes(SimdPath p, const PackedChoicesView& v, int cls, size_t b0
 // Packs one batch at a time into its own storage (reused from batch to batch).
 class BatchBuilder {
  public:
-  BatchBuilder() : vectors_(513) {}  // at most 512 code points per batch, plus the zero vector
+  BatchBuilder() : vectors_(514) {}  // at most 512 code points per batch, the zero vector, the row masks
 
   // Lanes 0 .. lanes-1 of class width W hold the choices get(l) -> {code points, length};
   // b.vectors and b.large point into this builder until the next build.
@@ -257,6 +258,15 @@ class BatchBuilder {
         }
         const size_t bit = size_t(l) * W + k;
         vectors_[rel].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+      }
+    }
+    // The lanes' row masks, one more vector of the batch (copied with the others).
+    b.len_mask = fresh();
+    for (uint32_t l = 0; l < lanes; ++l) {
+      const size_t len = get(l).second;
+      for (size_t k = 0; k < len; ++k) {
+        const size_t bit = size_t(l) * W + k;
+        vectors_[b.len_mask].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
       }
     }
     std::sort(large_.begin(), large_.end(),
@@ -413,8 +423,12 @@ class PackedChoices {
     const size_t lane1 = batches[u.end - 1].lane_at + batches[u.end - 1].lanes;
     if (dist.size() < lane1 - lane0) dist.resize(lane1 - lane0);
     detail::run_lanes(p, view(), u.kind, u.begin, u.end, q, n, dist.data());
-    for (size_t l = lane0; l < lane1; ++l)
-      out[lane_index_[l]] = detail::levenshtein_result(dist[l - lane0], lane_len_[l], n, max, similarity);
+    const uint32_t* d = dist.data() - lane0;
+    if (similarity) {
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = detail::levenshtein_result(d[l], lane_len_[l], n, max, true);
+    } else {  // the distance needs no length: a loop of its own
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(d[l] <= max ? d[l] : max + 1);
+    }
   }
 
   // Jaro or Jaro-Winkler (scorer: CachedJaro / CachedJaroWinkler) of the choices of unit u.
@@ -440,6 +454,8 @@ class PackedChoices {
                              lane_len_.data()};
   }
   size_t batches(int cls) const { return batches_[cls].size(); }
+  // The choice in lane l (lanes numbered across batches, as LaneBatch::lane_at).
+  uint32_t lane_choice(size_t l) const { return lane_index_[l]; }
 
  private:
   // Match vectors live in chunks of kChunk that never move (a batch points into one).
@@ -503,43 +519,6 @@ class PackedChoices {
   std::vector<uint32_t> others_;      // choices no lane holds
 };
 
-// One query scored against packed choices, unit by unit (several threads may each hold their
-// own scorer for the same query). metric: 0 levenshtein, 1 levenshteinSimilarity, 2 jaro,
-// 3 jaroWinkler (METRIC_IDS in src/kernel.ts); param: the prefix weight; max: maxDistance
-// (Levenshtein, SIZE_MAX for none); min: minSimilarity (Jaro, Jaro-Winkler).
-class QueryScorer {
- public:
-  QueryScorer(int metric, const uint32_t* q, size_t n, double param, size_t max, double min)
-      : metric_(metric), max_(max), min_(min) {
-    if (metric <= 1) lev_.reset(new CachedLevenshtein(q, n));
-    else if (metric == 2) jaro_.reset(new CachedJaro(q, n));
-    else jw_.reset(new CachedJaroWinkler(q, n, param));
-  }
-
-  // The units to run: lane batches for Levenshtein on a SIMD path, index order otherwise.
-  std::vector<PackedChoices::Unit> units(const PackedChoices& c, SimdPath p, size_t lanes = 2048) const {
-    return c.units(metric_ <= 1 ? p : SimdPath::Scalar, lanes);
-  }
-
-  void run(const PackedChoices& c, const PackedChoices::Unit& u, SimdPath p, double* out) {
-    if (lev_) c.levenshtein(*lev_, u, p, max_, metric_ == 1, out, dist_);
-    else if (jaro_) c.similarity(*jaro_, u, min_, out);
-    else c.similarity(*jw_, u, min_, out);
-  }
-
-  // Every choice, on this thread.
-  void run_all(const PackedChoices& c, SimdPath p, double* out) {
-    for (const auto& u : units(c, p, SIZE_MAX / 2)) run(c, u, p, out);
-  }
-
- private:
-  int metric_;
-  size_t max_;
-  double min_;
-  std::unique_ptr<CachedLevenshtein> lev_;
-  std::unique_ptr<CachedJaro> jaro_;
-  std::unique_ptr<CachedJaroWinkler> jw_;
-  std::vector<uint32_t> dist_;
-};
+// QueryScorer (every metric over packed choices) is in multi_jaro.hpp.
 
 }  // namespace strdist

@@ -1,12 +1,12 @@
 // Prepared choices at the Node-API boundary (prepared.cc): handles to PackedChoices
-// (multi_levenshtein.hpp), shared by scoreMany (binding.cc) and scoreMatrix (search_worker.cc).
+// (multi_levenshtein.hpp; QueryScorer in multi_jaro.hpp), shared by scoreMany (binding.cc) and scoreMatrix (search_worker.cc).
 #pragma once
 
 #include <memory>
 #include <vector>
 
 #include "addon.hpp"
-#include "multi_levenshtein.hpp"
+#include "multi_jaro.hpp"
 
 namespace strdist_addon {
 

@@ -1,4 +1,5 @@
-// The multi-string SIMD kernels (native/multi_levenshtein*.{hpp,cc}) and prepared choices:
+// The multi-string SIMD kernels (native/multi_levenshtein*.{hpp,cc}, native/multi_jaro*.{hpp,cc})
+// and prepared choices:
 // scoreMany and scoreMatrix, with fresh and with prepared choices, on every SIMD path this
 // machine has (forced through the addon's simdPath switch), against the TypeScript kernel and a
 // naive reference, exactly. Choice lengths straddle the lane classes (8/16/32/64 code points)
@@ -174,13 +175,56 @@ native('every SIMD path against the TypeScript kernel and the reference', (loade
       });
       const queries = ['abcdef', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'fedcbafedcba', ''];
       const p = api.prepare(choices);
-      for (const metric of ['levenshtein', 'levenshteinSimilarity'] as Metric[]) {
+      for (const metric of METRICS) {
         const want = queries.flatMap((q) => Array.from(jsApi.scoreMany(metric, q, choices)));
         for (let k = 0; k < 40; k++) expect(reference(metric, queries[k % 4], choices[k * 7], -1, 0)).toBe(want[(k % 4) * 3000 + k * 7]);
         const fresh = queries.flatMap((q) => Array.from(api.scoreMany(metric, q, choices)));
         expect(fresh).toEqual(want);
         expect(Array.from(await scoreMatrix(metric, queries, p, { threads: 2 }))).toEqual(want);
       }
+    });
+  }
+
+  // Jaro and Jaro-Winkler in lanes: every prefix weight and cutoffs around the Winkler
+  // threshold (0.7) and at 1, queries shorter and longer than the lanes (per-lane and common
+  // match windows), tie-heavy alphabets; exactly the TypeScript kernel, the reference to rounding.
+  const jaroCase = fc
+    .constantFrom(...alphabets)
+    .chain((u) =>
+      fc.record({
+        query: fc.oneof(word(u), fc.array(u, { minLength: 60, maxLength: 140 }).map((a) => a.join(''))),
+        choices: fc.array(word(u), { minLength: 16, maxLength: 200 }),
+        min: fc.constantFrom(0, 0.6, 0.7, 0.75, 0.9, 1),
+        prefixWeight: fc.constantFrom(0, 0.1, 0.2, 0.25),
+      }),
+    );
+  for (const path of addon.simdPaths) {
+    it(`${path}: jaro and jaroWinkler lanes, fresh and prepared, 1 and 2 threads, equal the TypeScript kernel`, async () => {
+      addon.simdPath(path as 'scalar');
+      await fc.assert(
+        fc.asyncProperty(jaroCase, fc.constantFrom<Metric>('jaro', 'jaroWinkler'), async ({ query, choices, min, prefixWeight }, metric) => {
+          const o = metric === 'jaro' ? { minSimilarity: min } : { minSimilarity: min, prefixWeight };
+          const want = Array.from(jsApi.scoreMany(metric, query, choices, o));
+          const ref = choices.map((c) => {
+            const sc = metric === 'jaro' ? refJaro(query, c) : refJaroWinkler(query, c, prefixWeight);
+            return sc >= min ? sc : 0;
+          });
+          for (let i = 0; i < want.length; i++) {
+            // away from the cutoff the reference decides the same way
+            if (Math.abs(ref[i] - min) > 1e-9 && Math.abs(want[i] - min) > 1e-9) expect(want[i]).toBeCloseTo(ref[i], 12);
+          }
+          expect(Array.from(api.scoreMany(metric, query, choices, o))).toEqual(want);
+          const p = api.prepare(choices);
+          expect(Array.from(api.scoreMany(metric, query, p, o))).toEqual(want);
+          const rows = [query, choices[0] ?? ''];
+          const wantRows = rows.flatMap((q) => Array.from(jsApi.scoreMany(metric, q, choices, o)));
+          for (const threads of [1, 2]) {
+            expect(Array.from(await scoreMatrix(metric, rows, choices, { ...o, threads }))).toEqual(wantRows);
+            expect(Array.from(await scoreMatrix(metric, rows, p, { ...o, threads }))).toEqual(wantRows);
+          }
+        }),
+        { seed: SEED + 2, numRuns: 80 },
+      );
     });
   }
 

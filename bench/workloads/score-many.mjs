@@ -1,7 +1,7 @@
 // One query against 100,000 words: strdist's scoreMany (one call) against a peer in a loop.
 import { checkAgreement, count, measureGroup } from '../lib/bench.mjs';
 import { loadWords, sampleWords } from '../lib/data.mjs';
-import { jaroPeers, levenshteinPeers } from '../lib/peers.mjs';
+import { jaroPeers, jaroWinklerPeers, levenshteinPeers } from '../lib/peers.mjs';
 import { rapidfuzz } from '../lib/rapidfuzz.mjs';
 import { oneToManyLoop, sumOf } from '../lib/timing.mjs';
 
@@ -56,7 +56,9 @@ export function run(ctx) {
 
   const cases = [
     { metric: 'levenshtein', peer: 'fastest-levenshtein', peerFn: levenshteinPeers['fastest-levenshtein'], target: 3, exact: true, rapidfuzz: true },
-    { metric: 'jaro', peer: 'talisman jaro', peerFn: jaroPeers['talisman jaro'] },
+    { metric: 'jaro', peer: 'talisman jaro', peerFn: jaroPeers['talisman jaro'], rapidfuzz: true },
+    // issue 11: the Jaro-Winkler lanes too (RapidFuzz's JaroWinkler, prefix weight 0.1 as ours)
+    { metric: 'jaroWinkler', peer: 'talisman jaro-winkler', peerFn: jaroWinklerPeers['talisman jaro-winkler'], rapidfuzz: true },
   ];
   for (const c of cases) {
     const peerLoop = `${c.peer} loop`;

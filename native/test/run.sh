@@ -51,7 +51,7 @@ echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
 # The multi-string lane kernels: every ISA path this CPU has (STRDIST_SIMD does not apply here;
 # the test runs each path itself), with the ISA translation units of the addon.
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "$here/../multi_levenshtein_avx2.cc" \
-  "$here/../multi_levenshtein_avx512.cc" -o "$out/simd_test"
+  "$here/../multi_levenshtein_avx512.cc" "$here/../multi_jaro_avx2.cc" "$here/../multi_jaro_avx512.cc" -o "$out/simd_test"
 "$out/simd_test"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/join_test.cc" -o "$out/join_test"
 "$out/join_test"

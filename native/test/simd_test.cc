@@ -1,11 +1,14 @@
-// Differential test of the multi-string lane kernels (multi_levenshtein.hpp): every ISA path
+// Differential test of the multi-string lane kernels (multi_levenshtein.hpp, multi_jaro.hpp): every ISA path
 // this machine can run (scalar, the portable lane loop, AVX2, AVX-512BW) against the scalar
 // kernel (CachedLevenshtein) and the naive reference, over choice sets whose lengths straddle
 // the lane classes (0, 1..8, 9..16, 17..32, 33..64, over 64) and alphabets from a tiny one to
 // astral code points, including batches where one code point repeats and long queries.
+// Jaro and Jaro-Winkler (with and without cutoffs) on every path against the scalar kernels
+// (jaro.hpp, bit for bit) and the naive reference (to rounding).
 //
 //   simd_test [sets] [seed]
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <algorithm>
 #include <cstdlib>
@@ -13,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "../multi_jaro.hpp"
 #include "../multi_levenshtein.hpp"
 #include "reference.hpp"
 
@@ -76,6 +80,8 @@ Seq related(Rng& r, const Seq& a, int alphabet) {
   return s;
 }
 
+void check_jaro(Rng& r, uint64_t set, const std::vector<Seq>& choices, const Seq& query, const PackedChoices& packed);
+
 void check_set(Rng& r, uint64_t set) {
   const int alphabet = static_cast<int>(r.below(5));
   const size_t count = r.below(4) == 0 ? r.below(8) : 1 + r.below(300);
@@ -129,6 +135,66 @@ void check_set(Rng& r, uint64_t set) {
     strdist::levenshtein_lanes_once(scorer, p, max, false, count, get, got_d.data());
     strdist::levenshtein_lanes_once(scorer, p, max, true, count, get, got_s.data());
     check_results(set, strdist::simd_path_name(p), "once", choices, query, max, got_d, got_s, want_d, want_s);
+  }
+  check_jaro(r, set, choices, query, packed);
+}
+
+void jaro_mismatch(uint64_t set, const char* path, const char* route, const char* metric, size_t i, const Seq& choice,
+                   const Seq& query, double min, double got, double want) {
+  ++failures;
+  std::fprintf(stderr, "set %" PRIu64 " path %s (%s) %s: choice %zu (%zu code points, query %zu, min %g): got %.17g, want %.17g\n",
+               set, path, route, metric, i, choice.size(), query.size(), min, got, want);
+  if (failures > 20) std::exit(1);
+}
+
+// Jaro and Jaro-Winkler through the lanes: packed (QueryScorer, units of varying size) and
+// one-shot (jaro_lanes_once), on every path, against the scalar kernels bit for bit; the
+// scalar kernels against the naive reference.
+void check_jaro(Rng& r, uint64_t set, const std::vector<Seq>& choices, const Seq& query, const PackedChoices& packed) {
+  const size_t count = choices.size();
+  static const double mins[] = {0.0, 0.0, 0.5, 0.7, 0.8, 0.9, 1.0};
+  const double min = mins[r.below(sizeof mins / sizeof mins[0])];
+  const double pw = r.below(2) ? 0.1 : 0.25 * static_cast<double>(r.below(5)) / 4.0;
+  std::vector<double> want_j(count), want_w(count);
+  for (size_t i = 0; i < count; ++i) {
+    const Seq& c = choices[i];
+    want_j[i] = strdist::jaro(query.data(), query.size(), c.data(), c.size(), min);
+    want_w[i] = strdist::jaro_winkler(query.data(), query.size(), c.data(), c.size(), pw, min);
+    const double naive_j = strdist_test::naive_jaro(query, c), naive_w = strdist_test::naive_jaro_winkler(query, c, pw);
+    ++checks;
+    // The naive reference has its own order of operations: equal to rounding, and the cutoff
+    // decided the same way away from it.
+    const double full_j = strdist::jaro(query.data(), query.size(), c.data(), c.size());
+    const double full_w = strdist::jaro_winkler(query.data(), query.size(), c.data(), c.size(), pw);
+    if (std::abs(full_j - naive_j) > 1e-12 || std::abs(full_w - naive_w) > 1e-12)
+      jaro_mismatch(set, "scalar", "naive", "jaro/jw", i, c, query, 0, full_j, naive_j);
+  }
+  const SimdPath paths[] = {SimdPath::Scalar, SimdPath::Avx2, SimdPath::Avx512, static_cast<SimdPath>(3)};
+  for (SimdPath p : paths) {
+    const bool portable = static_cast<int>(p) == 3;
+    if (!portable && !strdist::simd_path_supported(p)) continue;
+    const char* name = portable ? "portable" : strdist::simd_path_name(p);
+    for (int metric = 2; metric <= 3; ++metric) {
+      const std::vector<double>& want = metric == 2 ? want_j : want_w;
+      const char* mname = metric == 2 ? "jaro" : "jaroWinkler";
+      std::vector<double> got(count, -1);
+      strdist::QueryScorer scorer(metric, query.data(), query.size(), pw, SIZE_MAX, min);
+      const size_t lanes = 1 + r.below(300);
+      // The portable lanes run where a SIMD path would (Scalar units are index order).
+      for (const auto& u : scorer.units(packed, portable ? SimdPath::Avx2 : p, lanes)) scorer.run(packed, u, p, got.data());
+      for (size_t i = 0; i < count; ++i) {
+        ++checks;
+        if (!(got[i] == want[i])) jaro_mismatch(set, name, "packed", mname, i, choices[i], query, min, got[i], want[i]);
+      }
+      if (p == SimdPath::Scalar) continue;
+      std::fill(got.begin(), got.end(), -1);
+      auto get = [&](size_t i) { return std::make_pair(choices[i].data(), choices[i].size()); };
+      strdist::jaro_lanes_once(query.data(), query.size(), p, metric == 3, pw, min, count, get, got.data());
+      for (size_t i = 0; i < count; ++i) {
+        ++checks;
+        if (!(got[i] == want[i])) jaro_mismatch(set, name, "once", mname, i, choices[i], query, min, got[i], want[i]);
+      }
+    }
   }
 }
 
