@@ -322,31 +322,37 @@ class CorpusIndex {
     }
   };
 
-  // A run of 64 words of a taken group with at least one word still alive: the words' miss
-  // counters and masks.
-  struct Alive {
+  // A run of 64 words of a taken group: how many of the query's planes it has read (in the
+  // group's order), and each word's misses so far in a bit-sliced counter (15: 15 or more).
+  // Once every plane is read (complete) the counts are exact, and the masks are set.
+  struct Run {
     uint32_t chunk;
-    uint64_t c[4];    // bit-sliced miss counter (counting from the group's start value)
-    uint64_t alive;   // words that may still reach the floor of the moment the group was read
-    uint64_t sat;     // words saturated (level 4) in a bucket where the query has excess
-    uint64_t first;   // words whose first code point may equal the query's
+    uint32_t read;
+    bool complete;
+    uint64_t c[4];
+    uint64_t sat;    // words saturated (level 4) in a bucket where the query has excess
+    uint64_t first;  // words whose first code point may equal the query's
   };
 
-  // A group taken by one search part: its share of chunks and where its Alive runs are.
+  // A group taken by one search part: its runs (its share of the group), the query's planes in
+  // the order they are read, and the lowest common count bucketed so far.
   struct Taken {
     size_t group;
-    size_t alive_begin, alive_end;
-    uint32_t start;   // counter start value: count = start + misses
-    uint32_t top;     // largest counter value that stands for an exact miss count
+    size_t runs_begin, runs_end;
+    std::vector<uint16_t> order;
+    std::vector<uint32_t> complete;  // runs (indices into the part's runs) with every plane read
+    size_t low;                      // buckets exist for common counts >= low
   };
 
   // Words of one taken group sharing a bound: common count c, and (Jaro-Winkler) whether the
-  // first code points may match.
+  // first code points may match. A remainder stands for the words of the group with common
+  // counts below `common`, not read that far yet.
   struct Bucket {
     double bound;
     uint32_t taken;
     uint32_t common;
     bool first;
+    bool remainder;
   };
   static bool bucket_less(const Bucket& a, const Bucket& b) { return a.bound < b.bound; }
 
@@ -368,94 +374,107 @@ class CorpusIndex {
   }
   static double user_floor(const SearchOptions& opt) { return detail::user_floor(opt); }
 
-  // Reads the planes of group g for chunks [from, to): the runs with a word that may reach
-  // `floor` go to `alive`. Returns false when no word of the group can.
-  bool take_group(const Query& query, const SearchOptions& opt, size_t g, size_t from, size_t to, double floor,
-                  std::vector<Alive>& alive, std::vector<Taken>& taken, SearchStats& st) const {
-    const Group& grp = groups_[g];
-    const size_t w = grp.length;
-    const size_t need = detail::need_common(opt, query.ql, w, floor);
-    if (need == SIZE_MAX || need > size_t(query.qbits) + query.excess) return false;
-    // A word may miss at most `allowed` query bits (the excess counted in its favour). The
-    // counter starts at 14 - allowed, so 15 means dead; with more allowed than that it starts
-    // at 0 and 15 stands for "15 or more" (a bound that only weakens: still safe).
-    const size_t allowed = size_t(query.qbits) + query.excess - need;
-    const bool can_die = allowed <= 14;
-    const uint32_t start = can_die ? static_cast<uint32_t>(14 - allowed) : 0;
-    Taken t{g, alive.size(), alive.size(), start, can_die ? 14u : 15u};
+  // The most misses a word may have and still reach `common` common code points (the query's
+  // excess counted in its favour); -1 when none can.
+  static long allowed_misses(const Query& query, size_t common) {
+    return static_cast<long>(query.qbits) + static_cast<long>(query.excess) - static_cast<long>(common);
+  }
 
+  // Starts taking group g with its runs [from, to) (nothing read yet).
+  void take_group(const Query& query, size_t g, size_t from, size_t to, std::vector<Run>& runs,
+                  std::vector<Taken>& taken, SearchStats& st) const {
+    Taken t;
+    t.group = g;
+    t.runs_begin = runs.size();
+    for (size_t i = from; i < to; ++i) runs.push_back(Run{static_cast<uint32_t>(i), 0, false, {0, 0, 0, 0}, 0, 0});
+    const size_t count = groups_[g].count;
+    st.visited += std::min(to * 64, count) - from * 64;
+    t.runs_end = runs.size();
     // the query's planes, rarest in this group first, so runs die early
-    uint16_t order[detail::kSignaturePlanes];
-    const size_t np = query.planes.size();
-    std::copy(query.planes.begin(), query.planes.end(), order);
+    t.order = query.planes;
     const uint32_t* ones = plane_ones_.data() + g * detail::kSignaturePlanes;
-    std::sort(order, order + np, [&](uint16_t a, uint16_t b) { return ones[a] < ones[b]; });
+    std::sort(t.order.begin(), t.order.end(), [&](uint16_t a, uint16_t b) { return ones[a] < ones[b]; });
+    t.low = std::min(query.ql, size_t(groups_[g].length)) + 1;
+    taken.push_back(std::move(t));
+  }
 
+  // Reads on in the runs of `t` until each either has every plane read or has only words with
+  // more than `allowed` misses. No plane of a run is read twice.
+  void read_runs(const Query& query, Taken& t, long allowed, std::vector<Run>& runs, SearchStats& st) const {
+    static_cast<void>(st);  // read only by the work counters
+    const Group& grp = groups_[t.group];
     const uint64_t* planes = planes_.data() + grp.planes;
     const size_t chunks = grp.chunks;
     const size_t tail = grp.count % 64;
-    for (size_t i = from; i < to; ++i) {
+    const uint32_t np = static_cast<uint32_t>(t.order.size());
+    const uint32_t limit = allowed >= 15 ? 15 : static_cast<uint32_t>(allowed);  // >= 15: none dies
+    for (size_t r = t.runs_begin; r < t.runs_end; ++r) {
+      Run& run = runs[r];
+      if (run.complete) continue;
+      const size_t i = run.chunk;
       const uint64_t valid = (i + 1 == chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
-      st.visited += static_cast<uint64_t>(detail::popcount64(valid));
-      detail::SlicedCounter cnt(start);
-      size_t p = 0;
-      for (; p < np; ++p) {
-        cnt.add(~planes[order[p] * chunks + i]);
-        if (can_die && (cnt.saturated() | ~valid) == ~uint64_t(0)) {
-          ++p;
-          break;
-        }
+      detail::SlicedCounter cnt(0);
+      std::copy(run.c, run.c + 4, cnt.c);
+      uint32_t p = run.read;
+      bool dead = allowed < 15 && ((detail::SlicedCounter::greater(cnt.c, limit) | ~valid) == ~uint64_t(0));
+      while (p < np && !dead) {
+        cnt.add(~planes[t.order[p] * chunks + i]);
+        ++p;
+        dead = allowed < 15 && ((detail::SlicedCounter::greater(cnt.c, limit) | ~valid) == ~uint64_t(0));
       }
 #ifdef STRDIST_SEARCH_COUNTERS
-      st.planes += p;
+      st.planes += p - run.read;
 #endif
-      const uint64_t live = valid & (can_die ? ~cnt.saturated() : ~uint64_t(0));
-      if (!live) continue;
-      Alive a;
-      a.chunk = static_cast<uint32_t>(i);
-      for (int k = 0; k < 4; ++k) a.c[k] = cnt.c[k];
-      a.alive = live;
-      a.sat = 0;
-      for (uint16_t ep : query.excess_planes) a.sat |= planes[ep * chunks + i];
-      a.sat &= live;
-      a.first = ~uint64_t(0);
+      std::copy(cnt.c, cnt.c + 4, run.c);
+      run.read = p;
+      if (p < np) continue;
+      run.complete = true;
+      for (uint16_t ep : query.excess_planes) run.sat |= planes[ep * chunks + i];
+      run.first = ~uint64_t(0);
       if (query.prefix_aware) {
         for (size_t b = 0; b < detail::kFirstPlanes; ++b) {
           const uint64_t plane = planes[(detail::kSignaturePlanes + b) * chunks + i];
-          a.first &= ((query.first >> b) & 1) ? plane : ~plane;
+          run.first &= ((query.first >> b) & 1) ? plane : ~plane;
         }
-#ifdef STRDIST_SEARCH_COUNTERS
-        st.planes += detail::kFirstPlanes;
-#endif
       }
-      alive.push_back(a);
+      t.complete.push_back(static_cast<uint32_t>(r));
     }
-    t.alive_end = alive.size();
-    if (t.alive_begin == t.alive_end) return true;
-    taken.push_back(t);
-    return true;
   }
 
-  // Pushes the buckets of the last taken group whose bound reaches `floor`.
-  void push_buckets(const Query& query, const SearchOptions& opt, double floor, const std::vector<Taken>& taken,
-                    std::vector<Bucket>& heap) const {
-    const uint32_t ti = static_cast<uint32_t>(taken.size() - 1);
-    const size_t w = groups_[taken.back().group].length;
-    const size_t top = std::min(query.ql, w);
-    for (size_t c = top + 1; c-- > 0;) {
+  // Reads taken group `ti` deep enough for every word whose bound reaches `target` (and at least
+  // `floor`), and pushes the buckets of the common counts that became known, plus a remainder
+  // when words below `target` may still reach the floor.
+  void deepen(const Query& query, const SearchOptions& opt, uint32_t ti, double target, double floor,
+              std::vector<Taken>& taken, std::vector<Run>& runs, std::vector<Bucket>& heap, SearchStats& st) const {
+    Taken& t = taken[ti];
+    const size_t w = groups_[t.group].length;
+    size_t need = detail::need_common(opt, query.ql, w, std::max(target, floor));
+    if (need == SIZE_MAX || need >= t.low) return;
+    const long allowed = allowed_misses(query, need);
+    if (allowed < 0) return;
+    read_runs(query, t, allowed, runs, st);
+    for (size_t c = t.low; c-- > need;) {
       for (int f = query.prefix_aware ? 0 : 1; f <= 1; ++f) {
         const double b = detail::key_bound(opt, query.ql, w, c, f ? 4 : 0);
         if (b < floor) continue;
-        heap.push_back(Bucket{b, ti, static_cast<uint32_t>(c), f == 1});
+        heap.push_back(Bucket{b, ti, static_cast<uint32_t>(c), f == 1, false});
+        std::push_heap(heap.begin(), heap.end(), bucket_less);
+      }
+    }
+    t.low = need;
+    if (need > 0) {
+      const double b = detail::key_bound(opt, query.ql, w, need - 1);
+      if (b >= floor) {
+        heap.push_back(Bucket{b, ti, static_cast<uint32_t>(need - 1), true, true});
         std::push_heap(heap.begin(), heap.end(), bucket_less);
       }
     }
   }
 
-  // The words of a run in bucket (common, first). A word's common bound is min(top, have -
-  // misses), floored at 0, where have = qbits, plus the query's excess where the word is
-  // saturated; so a bucket holds the words whose counter lies in one small range per `have`.
-  static uint64_t bucket_mask(const Query& query, const Taken& t, const Alive& a, size_t top, uint32_t common,
+  // The words of a complete run in bucket (common, first). A word's common bound is
+  // min(top, have - misses), floored at 0, where have = qbits, plus the query's excess where
+  // the word is saturated; so a bucket holds the words whose count lies in one small range.
+  static uint64_t bucket_mask(const Query& query, const Run& a, uint64_t valid, size_t top, uint32_t common,
                               bool first) {
     auto in_range = [&](size_t have) -> uint64_t {
       size_t lo, hi;  // misses giving this common bound
@@ -469,27 +488,28 @@ class CorpusIndex {
         lo = hi = have - common;
       }
       uint64_t m = 0;
-      const size_t span = t.top - t.start;  // counts stand for misses 0 .. span
-      for (size_t x = lo; x <= std::min(hi, span); ++x) m |= detail::SlicedCounter::equals(a.c, static_cast<uint32_t>(t.start + x));
+      for (size_t x = lo; x <= std::min<size_t>(hi, 15); ++x) m |= detail::SlicedCounter::equals(a.c, static_cast<uint32_t>(x));
       return m;
     };
     uint64_t m = in_range(query.qbits) & ~a.sat;
     if (a.sat) m |= in_range(size_t(query.qbits) + query.excess) & a.sat;
-    m &= a.alive;
+    m &= valid;
     return first ? m & a.first : m & ~a.first;
   }
 
   template <typename CharT>
-  void score_bucket(const Query& query, const Bucket& bucket, const Taken& t,
-                    const std::vector<Alive>& alive, const detail::QueryScorer& scorer, detail::TopK& top,
-                    std::atomic<double>& shared, double& floor, std::vector<uint32_t>& buf, SearchStats& st) const {
+  void score_bucket(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
+                    const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared, double& floor,
+                    std::vector<uint32_t>& buf, SearchStats& st) const {
     const Group& grp = groups_[t.group];
     const size_t w = grp.length;
     const size_t topc = std::min(query.ql, w);
+    const size_t tail = grp.count % 64;
     const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
-    for (size_t r = t.alive_begin; r < t.alive_end; ++r) {
-      const Alive& a = alive[r];
-      for (uint64_t m = bucket_mask(query, t, a, topc, bucket.common, bucket.first); m; m &= m - 1) {
+    for (const uint32_t r : t.complete) {
+      const Run& a = runs[r];
+      const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+      for (uint64_t m = bucket_mask(query, a, valid, topc, bucket.common, bucket.first); m; m &= m - 1) {
         if (bucket.bound < floor) return;
         const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
         const CharT* s = text + k * w;
@@ -507,51 +527,60 @@ class CorpusIndex {
     }
   }
 
-  // Search part `part` of `parts`: its share of the runs of every group, best-first.
+  // Search part `part` of `parts`: its share of the runs of every group, best-first. A group is
+  // read only as deep as the best competing bound (the next group's best, the best pending
+  // bucket) requires; its remainder bucket reads on from where it stopped when its turn comes.
   void best_first(const Query& query, const SearchOptions& opt, unsigned part, unsigned parts, detail::TopK& top,
                   std::atomic<double>& shared, SearchStats& st) const {
     if (opt.n == 0 || query.order.empty()) return;
     const detail::QueryScorer scorer(query.q, query.ql, opt);
     std::vector<uint32_t> buf(max_length_ + 1);
-    std::vector<Alive> alive;
+    std::vector<Run> runs;
     std::vector<Taken> taken;
     std::vector<Bucket> heap;  // a max-heap by bound
+    runs.reserve(count_ / 64 / parts + 2 * groups_.size() + 1);  // no reallocation as groups are taken
+    taken.reserve(query.order.size());
     const double base = detail::user_floor(opt);
+    constexpr double kNone = -std::numeric_limits<double>::infinity();
     auto floor_now = [&]() {
       double f = std::max(base, shared.load(std::memory_order_relaxed));
       if (top.full()) f = std::max(f, top.worst().key);
       return f;
     };
     size_t next = 0;  // the next group of query.order to take
+    auto next_bound = [&]() { return next < query.order.size() ? query.best[query.order[next]] : kNone; };
     for (;;) {
       if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) return;
       double floor = floor_now();
-      const double group_bound = next < query.order.size() ? query.best[query.order[next]]
-                                                           : -std::numeric_limits<double>::infinity();
       if (!heap.empty() && heap.front().bound < floor) heap.clear();  // every pending bound is below
-      if (!heap.empty() && heap.front().bound >= group_bound) {
+      if (!heap.empty() && heap.front().bound >= next_bound()) {
         std::pop_heap(heap.begin(), heap.end(), bucket_less);
         const Bucket b = heap.back();
         heap.pop_back();
 #ifdef STRDIST_SEARCH_COUNTERS
         ++st.buckets;
 #endif
+        if (b.remainder) {
+          const double target = std::max(next_bound(), heap.empty() ? kNone : heap.front().bound);
+          deepen(query, opt, b.taken, target, floor, taken, runs, heap, st);
+          continue;
+        }
         const Taken& t = taken[b.taken];
         switch (width_) {
-          case 1: score_bucket<uint8_t>(query, b, t, alive, scorer, top, shared, floor, buf, st); break;
-          case 2: score_bucket<uint16_t>(query, b, t, alive, scorer, top, shared, floor, buf, st); break;
-          default: score_bucket<uint32_t>(query, b, t, alive, scorer, top, shared, floor, buf, st);
+          case 1: score_bucket<uint8_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
+          case 2: score_bucket<uint16_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
+          default: score_bucket<uint32_t>(query, b, t, runs, scorer, top, shared, floor, buf, st);
         }
         continue;
       }
-      if (next >= query.order.size() || group_bound < floor) return;
+      if (next >= query.order.size() || next_bound() < floor) return;
       const size_t g = query.order[next++];
       const size_t chunks = groups_[g].chunks;
       const size_t from = chunks * part / parts, to = chunks * (part + 1) / parts;
-      const size_t before = taken.size();
-      if (from < to && take_group(query, opt, g, from, to, floor, alive, taken, st) && taken.size() > before) {
-        push_buckets(query, opt, floor, taken, heap);
-      }
+      if (from >= to) continue;
+      take_group(query, g, from, to, runs, taken, st);
+      const double target = std::max(next_bound(), heap.empty() ? kNone : heap.front().bound);
+      deepen(query, opt, static_cast<uint32_t>(taken.size() - 1), target, floor, taken, runs, heap, st);
     }
   }
 

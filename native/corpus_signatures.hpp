@@ -115,6 +115,19 @@ struct SlicedCounter {
     c[2] ^= k1;
     c[3] |= k2;
   }
+  // The words whose count (bit-sliced in c[0..3]) is above d (d < 15).
+  static uint64_t greater(const uint64_t* c, uint32_t d) {
+    uint64_t gt = 0, eq = ~uint64_t(0);
+    for (int k = 3; k >= 0; --k) {
+      if ((d >> k) & 1) {
+        eq &= c[k];
+      } else {
+        gt |= eq & c[k];
+        eq &= ~c[k];
+      }
+    }
+    return gt;
+  }
   // The words whose count (bit-sliced in c[0..3]) is v.
   static uint64_t equals(const uint64_t* c, uint32_t v) {
     uint64_t e = ~uint64_t(0);
