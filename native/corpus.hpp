@@ -512,10 +512,14 @@ class CorpusIndex {
       for (uint64_t m = bucket_mask(query, a, valid, topc, bucket.common, bucket.first); m; m &= m - 1) {
         if (bucket.bound < floor) return;
         const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
+        const uint32_t index = index_[grp.first + k];
+        // At a bound no better than the n-th best's key, a word can only tie it, and then
+        // enters only with a lower index (Levenshtein's whole-number bounds meet this often).
+        if (top.full() && bucket.bound <= top.worst().key && index > top.worst().index) continue;
         const CharT* s = text + k * w;
         for (size_t j = 0; j < w; ++j) buf[j] = s[j];
         ++st.scored;
-        const detail::Entry e{scorer.key(buf.data(), w, floor), index_[grp.first + k]};
+        const detail::Entry e{scorer.key(buf.data(), w, floor), index};
         // below the floor, a word cannot be in the result (and a kernel's 0 for "below the
         // cutoff" is no score)
         if (e.key < floor) continue;
