@@ -323,13 +323,15 @@ class CorpusIndex {
   };
 
   // A run of 64 words of a taken group: how many of the query's planes it has read (in the
-  // group's order), and each word's misses so far in a bit-sliced counter (15: 15 or more).
-  // Once every plane is read (complete) the counts are exact, and the masks are set.
+  // group's order), and each word's misses so far in a bit-sliced counter, counted from
+  // `start` (SlicedCounter). Once every plane is read (complete) the counts are exact (up to the
+  // counter's 31, a bound that only weakens), and the masks are set.
   struct Run {
     uint32_t chunk;
     uint32_t read;
+    uint32_t start;
     bool complete;
-    uint64_t c[4];
+    uint64_t c[5];
     uint64_t sat;    // words saturated (level 4) in a bucket where the query has excess
     uint64_t first;  // words whose first code point may equal the query's
   };
@@ -386,7 +388,7 @@ class CorpusIndex {
     Taken t;
     t.group = g;
     t.runs_begin = runs.size();
-    for (size_t i = from; i < to; ++i) runs.push_back(Run{static_cast<uint32_t>(i), 0, false, {0, 0, 0, 0}, 0, 0});
+    for (size_t i = from; i < to; ++i) runs.push_back(Run{static_cast<uint32_t>(i), 0, 0, false, {0, 0, 0, 0, 0}, 0, 0});
     const size_t count = groups_[g].count;
     st.visited += std::min(to * 64, count) - from * 64;
     t.runs_end = runs.size();
@@ -407,25 +409,33 @@ class CorpusIndex {
     const size_t chunks = grp.chunks;
     const size_t tail = grp.count % 64;
     const uint32_t np = static_cast<uint32_t>(t.order.size());
-    const uint32_t limit = allowed >= 15 ? 15 : static_cast<uint32_t>(allowed);  // >= 15: none dies
+    // up to 15 allowed misses, a word dies at 16 (SlicedCounter); beyond, none dies
+    const bool can_die = allowed <= 15;
+    const uint32_t start = can_die ? static_cast<uint32_t>(15 - allowed) : 0;
     for (size_t r = t.runs_begin; r < t.runs_end; ++r) {
       Run& run = runs[r];
       if (run.complete) continue;
       const size_t i = run.chunk;
       const uint64_t valid = (i + 1 == chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
-      detail::SlicedCounter cnt(0);
-      std::copy(run.c, run.c + 4, cnt.c);
+      detail::SlicedCounter cnt;
+      if (run.read == 0) {
+        cnt.set(start);
+      } else {
+        std::copy(run.c, run.c + 5, cnt.c);
+        cnt.subtract(run.start - start);  // a lower floor: more misses allowed, same counts
+      }
+      run.start = start;
       uint32_t p = run.read;
-      bool dead = allowed < 15 && ((detail::SlicedCounter::greater(cnt.c, limit) | ~valid) == ~uint64_t(0));
+      bool dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       while (p < np && !dead) {
         cnt.add(~planes[t.order[p] * chunks + i]);
         ++p;
-        dead = allowed < 15 && ((detail::SlicedCounter::greater(cnt.c, limit) | ~valid) == ~uint64_t(0));
+        dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       }
 #ifdef STRDIST_SEARCH_COUNTERS
       st.planes += p - run.read;
 #endif
-      std::copy(cnt.c, cnt.c + 4, run.c);
+      std::copy(cnt.c, cnt.c + 5, run.c);
       run.read = p;
       if (p < np) continue;
       run.complete = true;
@@ -488,7 +498,8 @@ class CorpusIndex {
         lo = hi = have - common;
       }
       uint64_t m = 0;
-      for (size_t x = lo; x <= std::min<size_t>(hi, 15); ++x) m |= detail::SlicedCounter::equals(a.c, static_cast<uint32_t>(x));
+      const size_t most = 31 - a.start;  // 31 stands for "this many or more"
+      for (size_t x = lo; x <= std::min(hi, most); ++x) m |= detail::SlicedCounter::equals(a.c, static_cast<uint32_t>(a.start + x));
       return m;
     };
     uint64_t m = in_range(query.qbits) & ~a.sat;

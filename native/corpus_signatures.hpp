@@ -96,42 +96,43 @@ struct QuerySignature {
   }
 };
 
-// A bit-sliced 4-bit counter over 64 words (c[k] holds bit k of each word's count), counting
-// up from `start` and sticking at 15.
+// A bit-sliced 5-bit counter over 64 words (c[k] holds bit k of each word's count), sticking at
+// 31. The search counts each word's misses from a start value S = 15 - allowed, so a word
+// with more than `allowed` misses reaches 16: bit 4 set is "dead", one AND per 64 words. When
+// a later, lower floor allows more misses, subtract() moves the start down and counting goes on
+// from where it stopped (a word stuck at 31 then undercounts its misses: a bound that only
+// weakens, still safe).
 struct SlicedCounter {
-  uint64_t c[4];
-  explicit SlicedCounter(uint32_t start) {
-    for (int k = 0; k < 4; ++k) c[k] = ((start >> k) & 1) ? ~uint64_t(0) : 0;
+  uint64_t c[5];
+  void set(uint32_t v) {
+    for (int k = 0; k < 5; ++k) c[k] = ((v >> k) & 1) ? ~uint64_t(0) : 0;
   }
-  uint64_t saturated() const { return c[0] & c[1] & c[2] & c[3]; }
-  // Adds one to the words in `m` (those at 15 stay there).
+  uint64_t saturated() const { return c[0] & c[1] & c[2] & c[3] & c[4]; }
+  uint64_t dead() const { return c[4]; }
+  // Adds one to the words in `m` (those at 31 stay there).
   void add(uint64_t m) {
     m &= ~saturated();
-    const uint64_t k0 = c[0] & m;
-    c[0] ^= m;
-    const uint64_t k1 = c[1] & k0;
-    c[1] ^= k0;
-    const uint64_t k2 = c[2] & k1;
-    c[2] ^= k1;
-    c[3] |= k2;
-  }
-  // The words whose count (bit-sliced in c[0..3]) is above d (d < 15).
-  static uint64_t greater(const uint64_t* c, uint32_t d) {
-    uint64_t gt = 0, eq = ~uint64_t(0);
-    for (int k = 3; k >= 0; --k) {
-      if ((d >> k) & 1) {
-        eq &= c[k];
-      } else {
-        gt |= eq & c[k];
-        eq &= ~c[k];
-      }
+    for (int k = 0; k < 4; ++k) {
+      const uint64_t carry = c[k] & m;
+      c[k] ^= m;
+      m = carry;
     }
-    return gt;
+    c[4] |= m;
   }
-  // The words whose count (bit-sliced in c[0..3]) is v.
+  // Subtracts v from every word (no word holds less than v).
+  void subtract(uint32_t v) {
+    uint64_t borrow = 0;
+    for (int k = 0; k < 5; ++k) {
+      const uint64_t b = ((v >> k) & 1) ? ~uint64_t(0) : 0;
+      const uint64_t a = c[k];
+      c[k] = a ^ b ^ borrow;
+      borrow = (~a & (b | borrow)) | (b & borrow);
+    }
+  }
+  // The words whose count (bit-sliced in c[0..4]) is v.
   static uint64_t equals(const uint64_t* c, uint32_t v) {
     uint64_t e = ~uint64_t(0);
-    for (int k = 0; k < 4; ++k) e &= ((v >> k) & 1) ? c[k] : ~c[k];
+    for (int k = 0; k < 5; ++k) e &= ((v >> k) & 1) ? c[k] : ~c[k];
     return e;
   }
 };
