@@ -412,6 +412,7 @@ class CorpusIndex {
     // up to 15 allowed misses, a word dies at 16 (SlicedCounter); beyond, none dies
     const bool can_die = allowed <= 15;
     const uint32_t start = can_die ? static_cast<uint32_t>(15 - allowed) : 0;
+    const bool guard = start + np > 31;  // else no count can pass 31: no need to stick there
     for (size_t r = t.runs_begin; r < t.runs_end; ++r) {
       Run& run = runs[r];
       if (run.complete) continue;
@@ -422,13 +423,14 @@ class CorpusIndex {
         cnt.set(start);
       } else {
         std::copy(run.c, run.c + 5, cnt.c);
-        cnt.subtract(run.start - start);  // a lower floor: more misses allowed, same counts
+        // a lower floor: more misses allowed, same counts
+        if (run.start != start) cnt.subtract(run.start - start);
       }
       run.start = start;
       uint32_t p = run.read;
       bool dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       while (p < np && !dead) {
-        cnt.add(~planes[t.order[p] * chunks + i]);
+        cnt.add(~planes[t.order[p] * chunks + i], guard);
         ++p;
         dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       }

@@ -109,9 +109,10 @@ struct SlicedCounter {
   }
   uint64_t saturated() const { return c[0] & c[1] & c[2] & c[3] & c[4]; }
   uint64_t dead() const { return c[4]; }
-  // Adds one to the words in `m` (those at 31 stay there).
-  void add(uint64_t m) {
-    m &= ~saturated();
+  // Adds one to the words in `m` (those at 31 stay there; `guard` false: the caller knows no
+  // word can pass 31).
+  void add(uint64_t m, bool guard = true) {
+    if (guard) m &= ~saturated();
     for (int k = 0; k < 4; ++k) {
       const uint64_t carry = c[k] & m;
       c[k] ^= m;
