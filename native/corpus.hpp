@@ -10,15 +10,21 @@
 //   corpus_scorer.hpp      the cached kernel of the query, one dispatch for every metric
 //
 // A query is answered best-first by bound. Each length group has a best possible score (a
-// perfect character overlap at its length); groups are taken in that order. Taking a group
-// reads its planes once and counts each word's misses against the floor of the moment (the
-// user's cutoff or the running n-th best), which drops most words after a few planes; the
-// survivors fall into buckets of equal bound (one per common count, and for Jaro-Winkler per
-// "first characters may match"). Buckets are scored in order of their bound, and a group is
-// taken only when its best possible score reaches the best pending bucket; the search ends
-// when the n-th best beats every pending bound. Nothing is read twice, and a word is scored
-// only when its bound reaches the n-th best of that moment. Ties resolve as a brute-force
-// scan does: by score, then by lower corpus index.
+// perfect character overlap at its length); groups are taken in that order, each split into
+// runs of 64 words among the threads. Taking a group reads its planes (the query's, rarest
+// first) only as deep as the best competing bound asks (the next group's best, the best
+// pending bucket, the floor: the user's cutoff or the running n-th best): a run stops as soon
+// as all its words miss too much, usually after a few planes. The words whose misses are known
+// fall into buckets of equal bound (one per common count, and for Jaro-Winkler per "first
+// characters may match"); a remainder bucket stands for the rest of the group and, when its
+// turn comes, reads on from where each run stopped. Buckets are scored in order of their
+// bound; the search ends when the n-th best beats every pending bound. No plane of a run is
+// read twice, no word is scored twice, and a word is scored only when its bound reaches the
+// n-th best of that moment. Ties resolve as a brute-force scan does: by score, then by lower
+// corpus index (at a bound equal to the n-th best's key, only a lower index can enter).
+//
+// join.hpp reads this index too (groups_, text_, index_, sigs_: a row form of the signatures
+// built on its first use, and the bounds); keep those.
 #pragma once
 
 #include <algorithm>
