@@ -1,18 +1,30 @@
 // Exact top-k closest-word search over a packed corpus.
 //
 // The corpus is packed once: words grouped by length (each group contiguous, in corpus order),
-// code points stored 1, 2 or 4 bytes wide (the narrowest that fits the whole corpus), and a
-// 128-bit character signature per word. A query visits the length groups outward from its own
-// length, so good matches are found early and the running k-th best score becomes a strong
-// cutoff. Every pruning step is an upper bound on the score, so nothing that belongs in the
-// result is ever skipped:
-//   - length: Jaro <= (min/q + min/w + 1)/3, Levenshtein >= |q - w|;
-//   - characters: the common characters of query and word (multiset intersection) are at most
-//     sum over 32 buckets of min(count_q, count_w); the signature stores each bucket's count as
-//     a thermometer code (levels 1..4), so that sum is popcount(q & w) over two words, plus the
-//     query's excess over level 4 wherever the word is saturated. Jaro's matches m are at most
-//     the common characters; Levenshtein's d >= max(q, w) - common.
-// Survivors are scored by the cached bit-parallel kernels with the running cutoff passed down.
+// code points stored 1, 2 or 4 bytes wide (the narrowest that fits the whole corpus), and each
+// word's character signature stored bit-sliced per group (corpus_signatures.hpp). The pieces:
+//   corpus_options.hpp     what a search is asked and answers
+//   corpus_signatures.hpp  signatures, bit planes, the bit-sliced miss counter
+//   corpus_bounds.hpp      upper bounds on a word's score (length, characters, prefix)
+//   corpus_topk.hpp        the running top n and the result order
+//   corpus_scorer.hpp      the cached kernel of the query, one dispatch for every metric
+//
+// A query is answered best-first by bound. Each length group has a best possible score (a
+// perfect character overlap at its length); groups are taken in that order, each split into
+// runs of 64 words among the threads. Taking a group reads its planes (the query's, rarest
+// first) only as deep as the best competing bound asks (the next group's best, the best
+// pending bucket, the floor: the user's cutoff or the running n-th best): a run stops as soon
+// as all its words miss too much, usually after a few planes. The words whose misses are known
+// fall into buckets of equal bound (one per common count, and for Jaro-Winkler per "first
+// characters may match"); a remainder bucket stands for the rest of the group and, when its
+// turn comes, reads on from where each run stopped. Buckets are scored in order of their
+// bound; the search ends when the n-th best beats every pending bound. No plane of a run is
+// read twice, no word is scored twice, and a word is scored only when its bound reaches the
+// n-th best of that moment. Ties resolve as a brute-force scan does: by score, then by lower
+// corpus index (at a bound equal to the n-th best's key, only a lower index can enter).
+//
+// join.hpp reads this index too (groups_, text_, index_, sigs_: a row form of the signatures
+// built on its first use, and the bounds); keep those.
 #pragma once
 
 #include <algorithm>
@@ -22,8 +34,14 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <vector>
 
+#include "corpus_bounds.hpp"
+#include "corpus_options.hpp"
+#include "corpus_scorer.hpp"
+#include "corpus_signatures.hpp"
+#include "corpus_topk.hpp"
 #include "filter.hpp"
 #include "jaro.hpp"
 #include "levenshtein.hpp"
@@ -31,153 +49,7 @@
 
 namespace strdist {
 
-enum class Metric : int { Levenshtein = 0, LevenshteinSimilarity = 1, Jaro = 2, JaroWinkler = 3 };
-
-inline bool lower_is_better(Metric m) { return m == Metric::Levenshtein; }
-
-// One result: `score` is the distance for Levenshtein, else the similarity.
-struct Match {
-  double score;
-  uint32_t index;
-};
-
-namespace detail {
-
-inline uint32_t bucket_of(uint32_t c) { return (c ^ (c >> 5) ^ (c >> 10) ^ (c >> 15)) & 31u; }
-
-template <typename CharT>
-inline Signature signature_of(const CharT* s, size_t n, uint16_t* counts /* [32], zeroed */) {
-  for (size_t i = 0; i < n; ++i) ++counts[bucket_of(static_cast<uint32_t>(s[i]))];
-  Signature sig;
-  for (uint32_t b = 0; b < 32; ++b) {
-    const uint32_t c = counts[b];
-    if (c >= 1) sig.lo |= uint64_t(1) << b;
-    if (c >= 2) sig.lo |= uint64_t(1) << (32 + b);
-    if (c >= 3) sig.hi |= uint64_t(1) << b;
-    if (c >= 4) sig.hi |= uint64_t(1) << (32 + b);
-  }
-  return sig;
-}
-
-
-// The query side of the character bound.
-struct QuerySignature {
-  Signature sig;
-  uint32_t excess_mask = 0;     // buckets where the query has more than 4
-  uint32_t excess[32] = {0};    // count - 4 there
-  FilterQuery filter;
-
-  explicit QuerySignature(const uint32_t* q, size_t n) {
-    uint16_t counts[32] = {0};
-    std::vector<uint32_t> full(32, 0);
-    for (size_t i = 0; i < n; ++i) ++full[bucket_of(q[i])];
-    for (uint32_t b = 0; b < 32; ++b) {
-      counts[b] = static_cast<uint16_t>(std::min<uint32_t>(full[b], 4));
-      if (full[b] > 4) {
-        excess_mask |= 1u << b;
-        excess[b] = full[b] - 4;
-      }
-    }
-    for (uint32_t b = 0; b < 32; ++b) {
-      const uint32_t c = counts[b];
-      if (c >= 1) sig.lo |= uint64_t(1) << b;
-      if (c >= 2) sig.lo |= uint64_t(1) << (32 + b);
-      if (c >= 3) sig.hi |= uint64_t(1) << b;
-      if (c >= 4) sig.hi |= uint64_t(1) << (32 + b);
-    }
-    filter.lo = sig.lo;
-    filter.hi = sig.hi;
-    filter.excess_mask = excess_mask;
-    for (uint32_t b = 0; b < 32; ++b) filter.excess_total += excess[b];
-  }
-
-  // An upper bound on the multiset intersection of the query's and the word's code points.
-  uint32_t common_bound(const Signature& w) const {
-    uint32_t c = static_cast<uint32_t>(popcount64(sig.lo & w.lo) + popcount64(sig.hi & w.hi));
-    uint32_t sat = excess_mask & static_cast<uint32_t>(w.hi >> 32);
-    while (sat) {
-      c += excess[ctz64(sat)];
-      sat &= sat - 1;
-    }
-    return c;
-  }
-};
-
-// Keys are "higher is better" for every metric: Levenshtein's key is -distance.
-struct Entry {
-  double key;
-  uint32_t index;
-};
-// a ranks before b: better key, then lower index.
-inline bool before(const Entry& a, const Entry& b) {
-  return a.key > b.key || (a.key == b.key && a.index < b.index);
-}
-
-// The n best entries seen so far, worst at the top of a heap.
-class TopK {
- public:
-  explicit TopK(size_t n) : n_(n) { heap_.reserve(std::min<size_t>(n, 1 << 16)); }
-  bool full() const { return heap_.size() >= n_; }
-  const Entry& worst() const { return heap_.front(); }
-  // Offer an entry; returns true when it entered.
-  bool offer(const Entry& e) {
-    if (n_ == 0) return false;
-    if (!full()) {
-      heap_.push_back(e);
-      std::push_heap(heap_.begin(), heap_.end(), before);
-      return true;
-    }
-    if (!before(e, heap_.front())) return false;
-    std::pop_heap(heap_.begin(), heap_.end(), before);
-    heap_.back() = e;
-    std::push_heap(heap_.begin(), heap_.end(), before);
-    return true;
-  }
-  std::vector<Entry>& entries() { return heap_; }
-
- private:
-  size_t n_;
-  std::vector<Entry> heap_;  // a max-heap under `before`: front() ranks last
-};
-
-// Bounds may be off by rounding in the last bits; a margin far above that keeps them safe.
-constexpr double kMargin = 1e-9;
-
-inline void atomic_raise(std::atomic<double>& a, double v) {
-  double cur = a.load(std::memory_order_relaxed);
-  while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
-  }
-}
-
-}  // namespace detail
-
 class CorpusJoin;  // join.hpp: every pair within a fixed cutoff, over this index
-
-struct SearchOptions {
-  Metric metric = Metric::Jaro;
-  size_t n = 10;
-  double prefix_weight = 0.1;
-  // Similarity metrics: results below this are left out. Levenshtein: distances above
-  // max_distance are left out.
-  double min_score = 0.0;
-  size_t max_distance = SIZE_MAX;
-  unsigned threads = 1;
-  const std::atomic<bool>* cancel = nullptr;
-  ThreadPool* pool = nullptr;  // where the threads come from; nullptr: shared_pool()
-};
-
-struct SearchStats {
-  uint64_t visited = 0;  // words whose signature was checked
-  uint64_t scored = 0;   // words given to the full scorer
-};
-
-inline void add_stats(SearchStats* total, const std::vector<SearchStats>& parts) {
-  if (!total) return;
-  for (const SearchStats& s : parts) {
-    total->visited += s.visited;
-    total->scored += s.scored;
-  }
-}
 
 class CorpusIndex {
   friend class CorpusJoin;
@@ -185,7 +57,7 @@ class CorpusIndex {
 
  public:
   // `points` holds every word's code points back to back; lengths[i] is word i's length.
-  CorpusIndex(const uint32_t* points, const uint32_t* lengths, size_t count) : count_(count) {
+  CorpusIndex(const uint32_t* points, const uint32_t* lengths, size_t count) : count_(count), sigs_(this) {
     uint32_t maxcp = 0;
     size_t total = 0;
     uint32_t maxlen = 0;
@@ -218,56 +90,77 @@ class CorpusIndex {
       g.count = per_length[l];
       groups_.push_back(g);
     }
-    // text offset of each group: slots before it times their lengths
+    // text offset of each group: slots before it times their lengths; plane offsets likewise
     {
-      size_t off = 0;
+      size_t off = 0, planes = 0;
       for (auto& g : groups_) {
         g.text = off;
         off += g.count * g.length;
+        g.chunks = (g.count + 63) / 64;
+        g.planes = planes;
+        planes += g.chunks * detail::kPlanes;
       }
       text_.resize(off * width_);
+      planes_.assign(planes, 0);
+      plane_ones_.assign(groups_.size() * detail::kSignaturePlanes, 0);
     }
     index_.resize(count);
-    sigs_.resize(count);
     std::vector<size_t> fill(size_t(maxlen) + 1, 0);
     std::vector<size_t> group_of_length(size_t(maxlen) + 1, 0);
     for (size_t gi = 0; gi < groups_.size(); ++gi) group_of_length[groups_[gi].length] = gi;
     for (size_t i = 0; i < count; ++i) {
       const uint32_t l = lengths[i];
-      const Group& g = groups_[group_of_length[l]];
+      const size_t gi = group_of_length[l];
+      const Group& g = groups_[gi];
       const size_t k = fill[l]++;
-      const size_t slot = g.first + k;
-      index_[slot] = static_cast<uint32_t>(i);
+      index_[g.first + k] = static_cast<uint32_t>(i);
       const uint32_t* src = points + word_start[i];
       const size_t at = (g.text + k * l) * width_;
-      uint16_t counts[32] = {0};
+      detail::Signature sig;
       switch (width_) {
         case 1: {
           uint8_t* dst = text_.data() + at;
           for (uint32_t j = 0; j < l; ++j) dst[j] = static_cast<uint8_t>(src[j]);
-          sigs_[slot] = detail::signature_of(dst, l, counts);
+          sig = detail::signature_of(dst, l);
           break;
         }
         case 2: {
           uint16_t* dst = reinterpret_cast<uint16_t*>(text_.data() + at);
           for (uint32_t j = 0; j < l; ++j) dst[j] = static_cast<uint16_t>(src[j]);
-          sigs_[slot] = detail::signature_of(dst, l, counts);
+          sig = detail::signature_of(dst, l);
           break;
         }
         default: {
           uint32_t* dst = reinterpret_cast<uint32_t*>(text_.data() + at);
           std::memcpy(dst, src, l * sizeof(uint32_t));
-          sigs_[slot] = detail::signature_of(dst, l, counts);
+          sig = detail::signature_of(dst, l);
         }
+      }
+      // bit-slice: plane p of chunk k / 64, bit k % 64
+      const uint64_t bit = uint64_t(1) << (k % 64);
+      uint64_t* planes = planes_.data() + g.planes + k / 64;
+      uint32_t* ones = plane_ones_.data() + gi * detail::kSignaturePlanes;
+      for (size_t p = 0; p < detail::kSignaturePlanes; ++p) {
+        if (detail::signature_bit(sig, p)) {
+          planes[p * g.chunks] |= bit;
+          ++ones[p];
+        }
+      }
+      const uint32_t first = l > 0 ? detail::first_hash(src[0]) : 0;
+      for (size_t b = 0; b < detail::kFirstPlanes; ++b) {
+        if ((first >> b) & 1) planes[(detail::kSignaturePlanes + b) * g.chunks] |= bit;
       }
     }
   }
 
+  CorpusIndex(const CorpusIndex&) = delete;
+  CorpusIndex& operator=(const CorpusIndex&) = delete;
+
   size_t size() const { return count_; }
   int width() const { return width_; }
   size_t memory_bytes() const {
-    return text_.capacity() + sigs_.capacity() * sizeof(detail::Signature) +
-           index_.capacity() * sizeof(uint32_t) + groups_.capacity() * sizeof(Group);
+    return text_.capacity() + planes_.capacity() * sizeof(uint64_t) + plane_ones_.capacity() * sizeof(uint32_t) +
+           index_.capacity() * sizeof(uint32_t) + groups_.capacity() * sizeof(Group) + sigs_.bytes();
   }
 
   // Copies word i (by corpus index) out as code points. Slow; for tests and tools.
@@ -285,43 +178,23 @@ class CorpusIndex {
   }
 
   // The exact top n for one query, best first (ties: lower corpus index first).
-  //
-  // Levenshtein first searches with small distance limits (2, 4, 8, 16: an exponential
-  // search on the cutoff): a limit lets the length and character bounds discard nearly every
-  // word before any scoring, and once a limited search finds n words, those are the answer
-  // (every word within the limit was seen, and n of them beat anything beyond it).
   std::vector<Match> search(const uint32_t* q, size_t ql, const SearchOptions& options,
                             SearchStats* stats = nullptr) const {
     // No more results than words: n may be anything up to SIZE_MAX, and nothing below may
     // allocate by it.
     SearchOptions opt = options;
     opt.n = std::min(opt.n, count_);
-    if (opt.metric == Metric::Levenshtein && opt.n > 0) {
-      for (size_t limit = 2; limit < opt.max_distance && limit <= 16; limit *= 2) {
-        SearchOptions o = opt;
-        o.max_distance = limit;
-        std::vector<Match> r = search_once(q, ql, o, stats);
-        if (r.size() >= opt.n) return r;
-        if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) return r;
-      }
-    }
-    return search_once(q, ql, opt, stats);
-  }
-
- private:
-  std::vector<Match> search_once(const uint32_t* q, size_t ql, const SearchOptions& opt,
-                                 SearchStats* stats) const {
     const unsigned threads = std::max(1u, opt.threads);
-    Query query(q, ql, opt);
+    const Query query(q, ql, opt, *this);
     std::vector<detail::TopK> tops;
     std::vector<SearchStats> st(threads);
     tops.reserve(threads);
     for (unsigned t = 0; t < threads; ++t) tops.emplace_back(opt.n);
     std::atomic<double> shared(-std::numeric_limits<double>::infinity());
     if (threads == 1 || count_ < 4096) {
-      scan(query, opt, 0, 1, tops[0], shared, st[0]);
+      best_first(query, opt, 0, 1, tops[0], shared, st[0]);
     } else {
-      pool_of(opt).run(threads, [&](unsigned t) { scan(query, opt, t, threads, tops[t], shared, st[t]); });
+      pool_of(opt).run(threads, [&](unsigned t) { best_first(query, opt, t, threads, tops[t], shared, st[t]); });
     }
     std::vector<detail::Entry> all;
     for (auto& t : tops) all.insert(all.end(), t.entries().begin(), t.entries().end());
@@ -335,8 +208,6 @@ class CorpusIndex {
     return out;
   }
 
-
- public:
   // Many queries: with at least as many queries as threads, each thread takes whole queries;
   // otherwise each query is split across the threads. Results align with the queries.
   std::vector<std::vector<Match>> search_many(const std::vector<std::vector<uint32_t>>& queries,
@@ -373,18 +244,126 @@ class CorpusIndex {
 
   struct Group {
     uint32_t length = 0;
-    size_t first = 0;  // first slot
+    size_t first = 0;   // first slot
     size_t count = 0;
-    size_t text = 0;   // first code point (in units of width_)
+    size_t text = 0;    // first code point (in units of width_)
+    size_t chunks = 0;  // runs of 64 words
+    size_t planes = 0;  // offset of its planes in planes_: plane p of chunk i at planes + p * chunks + i
   };
 
-  // Everything derived from the query once per search.
+  // The row form of the signatures (one 128-bit signature per slot), for the joins (join.hpp
+  // filters rows). Built from the planes on first use, so a corpus that is only searched never
+  // holds both forms.
+  class RowSignatures {
+   public:
+    explicit RowSignatures(const CorpusIndex* owner) : owner_(owner) {}
+    const detail::Signature* data() const {
+      std::call_once(once_, [this] { build(); });
+      return rows_.data();
+    }
+    size_t bytes() const { return built_.load(std::memory_order_acquire) ? rows_.capacity() * sizeof(detail::Signature) : 0; }
+
+   private:
+    void build() const {
+      const CorpusIndex& ix = *owner_;
+      rows_.assign(ix.count_, detail::Signature());
+      for (const Group& g : ix.groups_) {
+        for (size_t p = 0; p < detail::kSignaturePlanes; ++p) {
+          const uint64_t* plane = ix.planes_.data() + g.planes + p * g.chunks;
+          for (size_t i = 0; i < g.chunks; ++i) {
+            for (uint64_t bits = plane[i]; bits; bits &= bits - 1) {
+              detail::Signature& s = rows_[g.first + i * 64 + detail::ctz64(bits)];
+              if (p < 64) s.lo |= uint64_t(1) << p;
+              else s.hi |= uint64_t(1) << (p - 64);
+            }
+          }
+        }
+      }
+      built_.store(true, std::memory_order_release);
+    }
+    const CorpusIndex* owner_;
+    mutable std::once_flag once_;
+    mutable std::vector<detail::Signature> rows_;
+    mutable std::atomic<bool> built_{false};
+  };
+
+  // Everything derived from the query once per search, shared by its threads.
   struct Query {
     const uint32_t* q;
     size_t ql;
     detail::QuerySignature sig;
-    Query(const uint32_t* q_, size_t ql_, const SearchOptions&) : q(q_), ql(ql_), sig(q_, ql_) {}
+    std::vector<uint16_t> planes;  // the signature planes where the query has bits
+    uint32_t qbits = 0;            // their number: common = qbits - misses (+ excess)
+    uint32_t excess = 0;           // the query's counts beyond level 4, in total
+    std::vector<uint16_t> excess_planes;  // level-4 planes of the buckets holding that excess
+    bool prefix_aware = false;     // Jaro-Winkler: tell words by their first code point
+    uint32_t first = 0;            // first_hash of the query's first code point
+    std::vector<size_t> order;     // groups by their best possible key, best first
+    std::vector<double> best;      // that key, per group (index into groups_)
+    Query(const uint32_t* q_, size_t ql_, const SearchOptions& opt, const CorpusIndex& ix)
+        : q(q_), ql(ql_), sig(q_, ql_) {
+      for (uint16_t p = 0; p < detail::kSignaturePlanes; ++p) {
+        if (detail::signature_bit(sig.sig, p)) planes.push_back(p);
+      }
+      qbits = static_cast<uint32_t>(planes.size());
+      excess = sig.filter.excess_total;
+      for (uint32_t b = 0; b < 32; ++b) {
+        if ((sig.excess_mask >> b) & 1) excess_planes.push_back(static_cast<uint16_t>(96 + b));
+      }
+      prefix_aware = opt.metric == Metric::JaroWinkler && ql > 0;
+      if (prefix_aware) first = detail::first_hash(q[0]);
+      best.resize(ix.groups_.size());
+      const double base = detail::user_floor(opt);
+      for (size_t g = 0; g < ix.groups_.size(); ++g) {
+        const size_t w = ix.groups_[g].length;
+        best[g] = detail::key_bound(opt, ql, w, std::min(ql, w));
+        if (best[g] >= base) order.push_back(g);
+      }
+      // best first; at equal bounds the nearer length first
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        if (best[a] != best[b]) return best[a] > best[b];
+        const size_t da = std::max<size_t>(ix.groups_[a].length, ql) - std::min<size_t>(ix.groups_[a].length, ql);
+        const size_t db = std::max<size_t>(ix.groups_[b].length, ql) - std::min<size_t>(ix.groups_[b].length, ql);
+        return da < db;
+      });
+    }
   };
+
+  // A run of 64 words of a taken group: how many of the query's planes it has read (in the
+  // group's order), and each word's misses so far in a bit-sliced counter, counted from
+  // `start` (SlicedCounter). Once every plane is read (complete) the counts are exact (up to the
+  // counter's 31, a bound that only weakens), and the masks are set.
+  struct Run {
+    uint32_t chunk;
+    uint32_t read;
+    uint32_t start;
+    bool complete;
+    uint64_t c[5];
+    uint64_t sat;    // words saturated (level 4) in a bucket where the query has excess
+    uint64_t first;  // words whose first code point may equal the query's
+  };
+
+  // A group taken by one search part: its runs (its share of the group), the query's planes in
+  // the order they are read, and the lowest common count bucketed so far.
+  struct Taken {
+    size_t group;
+    size_t runs_begin, runs_end;
+    std::vector<uint16_t> order;
+    std::vector<uint32_t> complete;  // runs (indices into the part's runs) with every plane read
+    size_t low;                      // buckets exist for common counts >= low
+  };
+
+  // Words of one taken group sharing a bound: common count c, and (Jaro-Winkler) whether the
+  // first code points may match. A remainder stands for the words of the group with common
+  // counts below `common`, not read that far yet.
+  struct Bucket {
+    double bound;
+    uint32_t taken;
+    uint32_t common;
+    bool first;
+    bool remainder;
+  };
+  static bool bucket_less(const Bucket& a, const Bucket& b) { return a.bound < b.bound; }
 
   uint32_t at(const Group& g, size_t k, uint32_t j) const {
     const size_t i = g.text + k * g.length + j;
@@ -395,198 +374,248 @@ class CorpusIndex {
     }
   }
 
-  // Upper bound on the key for a word of length w with at most `common` common code points.
+  // Kept for join.hpp: the bounds live in corpus_bounds.hpp.
   static double key_bound(const SearchOptions& opt, size_t q, size_t w, size_t common) {
-    const size_t mx = std::max(q, w);
-    switch (opt.metric) {
-      case Metric::Levenshtein:
-        return -static_cast<double>(mx - std::min(common, std::min(q, w)));
-      case Metric::LevenshteinSimilarity: {
-        if (mx == 0) return 1.0;
-        const size_t d = mx - std::min(common, std::min(q, w));
-        return 1.0 - static_cast<double>(d) / static_cast<double>(mx) + detail::kMargin;
-      }
-      case Metric::Jaro:
-      case Metric::JaroWinkler: {
-        if (q == 0 && w == 0) return 1.0;
-        const size_t m = std::min(common, std::min(q, w));
-        if (m == 0) return 0.0;
-        const double md = static_cast<double>(m);
-        double j = (md / static_cast<double>(q) + md / static_cast<double>(w) + 1.0) / 3.0;
-        if (opt.metric == Metric::JaroWinkler && j > 0.7) j = j + 4.0 * opt.prefix_weight * (1.0 - j);
-        return std::min(1.0, j) + detail::kMargin;
-      }
-    }
-    return 1.0;
+    return detail::key_bound(opt, q, w, common);
   }
-
-  // The smallest common count a word of length w needs to possibly reach `floor` (a key);
-  // SIZE_MAX when even a perfect overlap cannot.
   static size_t need_common(const SearchOptions& opt, size_t q, size_t w, double floor) {
-    const size_t top = std::min(q, w);
-    if (key_bound(opt, q, w, top) < floor) return SIZE_MAX;
-    size_t lo = 0, hi = top;  // key_bound is non-decreasing in common: find the first passing
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (key_bound(opt, q, w, mid) >= floor) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return detail::need_common(opt, q, w, floor);
+  }
+  static double user_floor(const SearchOptions& opt) { return detail::user_floor(opt); }
+
+  // The most misses a word may have and still reach `common` common code points (the query's
+  // excess counted in its favour); -1 when none can.
+  static long allowed_misses(const Query& query, size_t common) {
+    return static_cast<long>(query.qbits) + static_cast<long>(query.excess) - static_cast<long>(common);
   }
 
-  // The key a result must reach to be kept at all (from the user's cutoff).
-  static double user_floor(const SearchOptions& opt) {
-    if (opt.metric == Metric::Levenshtein) {
-      return opt.max_distance == SIZE_MAX ? -std::numeric_limits<double>::infinity()
-                                          : -static_cast<double>(opt.max_distance);
+  // Starts taking group g with its runs [from, to) (nothing read yet).
+  void take_group(const Query& query, size_t g, size_t from, size_t to, std::vector<Run>& runs,
+                  std::vector<Taken>& taken, SearchStats& st) const {
+    Taken t;
+    t.group = g;
+    t.runs_begin = runs.size();
+    for (size_t i = from; i < to; ++i) runs.push_back(Run{static_cast<uint32_t>(i), 0, 0, false, {0, 0, 0, 0, 0}, 0, 0});
+    const size_t count = groups_[g].count;
+    st.visited += std::min(to * 64, count) - from * 64;
+    t.runs_end = runs.size();
+    // the query's planes, rarest in this group first, so runs die early
+    t.order = query.planes;
+    const uint32_t* ones = plane_ones_.data() + g * detail::kSignaturePlanes;
+    std::sort(t.order.begin(), t.order.end(), [&](uint16_t a, uint16_t b) { return ones[a] < ones[b]; });
+    t.low = std::min(query.ql, size_t(groups_[g].length)) + 1;
+    taken.push_back(std::move(t));
+  }
+
+  // Reads on in the runs of `t` until each either has every plane read or has only words with
+  // more than `allowed` misses. No plane of a run is read twice.
+  void read_runs(const Query& query, Taken& t, long allowed, std::vector<Run>& runs, SearchStats& st) const {
+    static_cast<void>(st);  // read only by the work counters
+    const Group& grp = groups_[t.group];
+    const uint64_t* planes = planes_.data() + grp.planes;
+    const size_t chunks = grp.chunks;
+    const size_t tail = grp.count % 64;
+    const uint32_t np = static_cast<uint32_t>(t.order.size());
+    // up to 15 allowed misses, a word dies at 16 (SlicedCounter); beyond, none dies
+    const bool can_die = allowed <= 15;
+    const uint32_t start = can_die ? static_cast<uint32_t>(15 - allowed) : 0;
+    const bool guard = start + np > 31;  // else no count can pass 31: no need to stick there
+    for (size_t r = t.runs_begin; r < t.runs_end; ++r) {
+      Run& run = runs[r];
+      if (run.complete) continue;
+      const size_t i = run.chunk;
+      const uint64_t valid = (i + 1 == chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+      detail::SlicedCounter cnt;
+      if (run.read == 0) {
+        cnt.set(start);
+      } else {
+        std::copy(run.c, run.c + 5, cnt.c);
+        // a lower floor: more misses allowed, same counts
+        if (run.start != start) cnt.subtract(run.start - start);
+      }
+      run.start = start;
+      uint32_t p = run.read;
+      bool dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
+      while (p < np && !dead) {
+        cnt.add(~planes[t.order[p] * chunks + i], guard);
+        ++p;
+        dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
+      }
+#ifdef STRDIST_SEARCH_COUNTERS
+      st.planes += p - run.read;
+#endif
+      std::copy(cnt.c, cnt.c + 5, run.c);
+      run.read = p;
+      if (p < np) continue;
+      run.complete = true;
+      for (uint16_t ep : query.excess_planes) run.sat |= planes[ep * chunks + i];
+      run.first = ~uint64_t(0);
+      if (query.prefix_aware) {
+        for (size_t b = 0; b < detail::kFirstPlanes; ++b) {
+          const uint64_t plane = planes[(detail::kSignaturePlanes + b) * chunks + i];
+          run.first &= ((query.first >> b) & 1) ? plane : ~plane;
+        }
+      }
+      t.complete.push_back(static_cast<uint32_t>(r));
     }
-    return opt.min_score;
+  }
+
+  // Reads taken group `ti` deep enough for every word whose bound reaches `target` (and at least
+  // `floor`), and pushes the buckets of the common counts that became known, plus a remainder
+  // when words below `target` may still reach the floor.
+  void deepen(const Query& query, const SearchOptions& opt, uint32_t ti, double target, double floor,
+              std::vector<Taken>& taken, std::vector<Run>& runs, std::vector<Bucket>& heap, SearchStats& st) const {
+    Taken& t = taken[ti];
+    const size_t w = groups_[t.group].length;
+    size_t need = detail::need_common(opt, query.ql, w, std::max(target, floor));
+    if (need == SIZE_MAX || need >= t.low) return;
+    const long allowed = allowed_misses(query, need);
+    if (allowed < 0) return;
+    read_runs(query, t, allowed, runs, st);
+    for (size_t c = t.low; c-- > need;) {
+      for (int f = query.prefix_aware ? 0 : 1; f <= 1; ++f) {
+        const double b = detail::key_bound(opt, query.ql, w, c, f ? 4 : 0);
+        if (b < floor) continue;
+        heap.push_back(Bucket{b, ti, static_cast<uint32_t>(c), f == 1, false});
+        std::push_heap(heap.begin(), heap.end(), bucket_less);
+      }
+    }
+    t.low = need;
+    if (need > 0) {
+      const double b = detail::key_bound(opt, query.ql, w, need - 1);
+      if (b >= floor) {
+        heap.push_back(Bucket{b, ti, static_cast<uint32_t>(need - 1), true, true});
+        std::push_heap(heap.begin(), heap.end(), bucket_less);
+      }
+    }
+  }
+
+  // The words of a complete run in bucket (common, first). A word's common bound is
+  // min(top, have - misses), floored at 0, where have = qbits, plus the query's excess where
+  // the word is saturated; so a bucket holds the words whose count lies in one small range.
+  static uint64_t bucket_mask(const Query& query, const Run& a, uint64_t valid, size_t top, uint32_t common,
+                              bool first) {
+    auto in_range = [&](size_t have) -> uint64_t {
+      size_t lo, hi;  // misses giving this common bound
+      if (common == top && common == 0) lo = 0, hi = SIZE_MAX;
+      else if (common == 0) lo = have, hi = SIZE_MAX;
+      else if (common == top) {
+        if (have < top) return 0;
+        lo = 0, hi = have - top;
+      } else {
+        if (have < common) return 0;
+        lo = hi = have - common;
+      }
+      uint64_t m = 0;
+      const size_t most = 31 - a.start;  // 31 stands for "this many or more"
+      for (size_t x = lo; x <= std::min(hi, most); ++x) m |= detail::SlicedCounter::equals(a.c, static_cast<uint32_t>(a.start + x));
+      return m;
+    };
+    uint64_t m = in_range(query.qbits) & ~a.sat;
+    if (a.sat) m |= in_range(size_t(query.qbits) + query.excess) & a.sat;
+    m &= valid;
+    return first ? m & a.first : m & ~a.first;
   }
 
   template <typename CharT>
-  void scan_group(const Query& query, const SearchOptions& opt, const Group& g, size_t from,
-                  size_t to, detail::TopK& top, std::atomic<double>& shared, SearchStats& st,
-                  std::vector<uint32_t>& buf, const CachedLevenshtein* lev, const CachedJaro* jaro,
-                  const CachedJaroWinkler* jw) const {
-    const double base = user_floor(opt);
-    const size_t w = g.length;
-    const size_t ql = query.ql;
-    const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + g.text;
+  void score_bucket(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
+                    const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared, double& floor,
+                    std::vector<uint32_t>& buf, SearchStats& st) const {
+    const Group& grp = groups_[t.group];
+    const size_t w = grp.length;
+    const size_t topc = std::min(query.ql, w);
+    const size_t tail = grp.count % 64;
+    const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
+    for (const uint32_t r : t.complete) {
+      const Run& a = runs[r];
+      const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+      for (uint64_t m = bucket_mask(query, a, valid, topc, bucket.common, bucket.first); m; m &= m - 1) {
+        if (bucket.bound < floor) return;
+        const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
+        const uint32_t index = index_[grp.first + k];
+        // At a bound no better than the n-th best's key, a word can only tie it, and then
+        // enters only with a lower index (Levenshtein's whole-number bounds meet this often).
+        if (top.full() && bucket.bound <= top.worst().key && index > top.worst().index) continue;
+        const CharT* s = text + k * w;
+        for (size_t j = 0; j < w; ++j) buf[j] = s[j];
+        ++st.scored;
+        const detail::Entry e{scorer.key(buf.data(), w, floor), index};
+        // below the floor, a word cannot be in the result (and a kernel's 0 for "below the
+        // cutoff" is no score)
+        if (e.key < floor) continue;
+        if (top.offer(e) && top.full()) {
+          detail::atomic_raise(shared, top.worst().key);
+          floor = std::max(floor, top.worst().key);
+        }
+      }
+    }
+  }
+
+  // Search part `part` of `parts`: its share of the runs of every group, best-first. A group is
+  // read only as deep as the best competing bound (the next group's best, the best pending
+  // bucket) requires; its remainder bucket reads on from where it stopped when its turn comes.
+  void best_first(const Query& query, const SearchOptions& opt, unsigned part, unsigned parts, detail::TopK& top,
+                  std::atomic<double>& shared, SearchStats& st) const {
+    if (opt.n == 0 || query.order.empty()) return;
+    const detail::QueryScorer scorer(query.q, query.ql, opt);
+    std::vector<uint32_t> buf(max_length_ + 1);
+    std::vector<Run> runs;
+    std::vector<Taken> taken;
+    std::vector<Bucket> heap;  // a max-heap by bound
+    runs.reserve(count_ / 64 / parts + 2 * groups_.size() + 1);  // no reallocation as groups are taken
+    taken.reserve(query.order.size());
+    const double base = detail::user_floor(opt);
+    constexpr double kNone = -std::numeric_limits<double>::infinity();
     auto floor_now = [&]() {
       double f = std::max(base, shared.load(std::memory_order_relaxed));
       if (top.full()) f = std::max(f, top.worst().key);
       return f;
     };
-    double floor = floor_now();
-    size_t need = need_common(opt, ql, w, floor);
-    if (need == SIZE_MAX) return;
-    if (buf.size() < w) buf.resize(w);
-
-    // Scores one word; returns its key, or -infinity when it cannot reach `floor`.
-    auto score = [&](size_t k) -> double {
-      const CharT* s = text + k * w;
-      for (size_t j = 0; j < w; ++j) buf[j] = s[j];
-      switch (opt.metric) {
-        case Metric::Levenshtein: {
-          const size_t cutoff = std::isinf(floor) ? SIZE_MAX : static_cast<size_t>(-floor);
-          const size_t d = lev->distance(buf.data(), w, cutoff);
-          if (cutoff != SIZE_MAX && d > cutoff) return -kInf;
-          return -static_cast<double>(d);
-        }
-        case Metric::LevenshteinSimilarity: {
-          const size_t mx = std::max(ql, w);
-          size_t cutoff = SIZE_MAX;
-          if (mx > 0 && floor > 0) {
-            // d <= (1 - floor) * mx, with one unit of slack against rounding
-            const double c = std::ceil((1.0 - floor) * static_cast<double>(mx)) + 1.0;
-            if (c < static_cast<double>(mx)) cutoff = static_cast<size_t>(c);
-          }
-          const size_t d = lev->distance(buf.data(), w, cutoff);
-          if (cutoff != SIZE_MAX && d > cutoff) return -kInf;
-          return mx == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(mx);
-        }
-        case Metric::Jaro:
-          return jaro->similarity(buf.data(), w, std::max(0.0, floor));
-        case Metric::JaroWinkler:
-          return jw->similarity(buf.data(), w, std::max(0.0, floor));
-      }
-      return -kInf;
-    };
-
-    const detail::FilterFn filter = detail::pick_filter();
-    constexpr size_t kChunk = 512;
-    uint32_t hits[kChunk];
-    for (size_t chunk = from; chunk < to; chunk += kChunk) {
-      // other threads may have raised the shared floor
-      const double f = floor_now();
-      if (f != floor) {
-        floor = f;
-        need = need_common(opt, ql, w, floor);
-        if (need == SIZE_MAX) return;
-      }
-      const size_t len = std::min(kChunk, to - chunk);
-      st.visited += len;
-      const size_t filtered_at = need;
-      const size_t found = filter(sigs_.data() + g.first + chunk, len, query.sig.filter,
-                                  static_cast<uint32_t>(need), hits);
-      for (size_t h = 0; h < found; ++h) {
-        const size_t k = chunk + hits[h];
-        const size_t slot = g.first + k;
-        // `need` may have risen since this chunk was filtered
-        if (need != filtered_at && query.sig.common_bound(sigs_[slot]) < need) continue;
-        ++st.scored;
-        const detail::Entry e{score(k), index_[slot]};
-        // `floor` is the user's cutoff or a score that n results already reach: below it, a
-        // word cannot be in the result (and a kernel's 0 for "below the cutoff" is no score).
-        if (e.key < floor) continue;
-        if (top.offer(e) && top.full()) {
-          detail::atomic_raise(shared, top.worst().key);
-          const double f2 = floor_now();
-          if (f2 != floor) {
-            floor = f2;
-            need = need_common(opt, ql, w, floor);
-            if (need == SIZE_MAX) return;
-          }
-        }
-      }
-    }
-  }
-
-  // Thread `part` of `parts` scans its share of every length group, outward from the query's
-  // length, stopping in each direction once the length bound alone rules a group out.
-  void scan(const Query& query, const SearchOptions& opt, unsigned part, unsigned parts,
-            detail::TopK& top, std::atomic<double>& shared, SearchStats& st) const {
-    if (opt.n == 0 || groups_.empty()) return;
-    std::unique_ptr<CachedLevenshtein> lev;
-    std::unique_ptr<CachedJaro> jaro;
-    std::unique_ptr<CachedJaroWinkler> jw;
-    switch (opt.metric) {
-      case Metric::Levenshtein:
-      case Metric::LevenshteinSimilarity: lev.reset(new CachedLevenshtein(query.q, query.ql)); break;
-      case Metric::Jaro: jaro.reset(new CachedJaro(query.q, query.ql)); break;
-      case Metric::JaroWinkler: jw.reset(new CachedJaroWinkler(query.q, query.ql, opt.prefix_weight)); break;
-    }
-    std::vector<uint32_t> buf(max_length_ + 1);
-    // first group with length >= ql
-    size_t mid = 0;
-    while (mid < groups_.size() && groups_[mid].length < query.ql) ++mid;
-    ptrdiff_t up = static_cast<ptrdiff_t>(mid), down = static_cast<ptrdiff_t>(mid) - 1;
-    bool up_open = true, down_open = true;
-    const double base = user_floor(opt);
-    while ((up_open && up < static_cast<ptrdiff_t>(groups_.size())) || (down_open && down >= 0)) {
+    size_t next = 0;  // the next group of query.order to take
+    auto next_bound = [&]() { return next < query.order.size() ? query.best[query.order[next]] : kNone; };
+    for (;;) {
       if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) return;
-      // take the nearer length first
-      bool take_up;
-      if (!(up_open && up < static_cast<ptrdiff_t>(groups_.size()))) take_up = false;
-      else if (!(down_open && down >= 0)) take_up = true;
-      else take_up = (groups_[up].length - query.ql) <= (query.ql - groups_[down].length);
-      const Group& g = groups_[take_up ? up : down];
-      double floor = std::max(base, shared.load(std::memory_order_relaxed));
-      if (top.full()) floor = std::max(floor, top.worst().key);
-      if (key_bound(opt, query.ql, g.length, std::min<size_t>(query.ql, g.length)) < floor) {
-        // the length bound only weakens further out: close this direction
-        if (take_up) up_open = false;
-        else down_open = false;
+      double floor = floor_now();
+      if (!heap.empty() && heap.front().bound < floor) heap.clear();  // every pending bound is below
+      if (!heap.empty() && heap.front().bound >= next_bound()) {
+        std::pop_heap(heap.begin(), heap.end(), bucket_less);
+        const Bucket b = heap.back();
+        heap.pop_back();
+#ifdef STRDIST_SEARCH_COUNTERS
+        ++st.buckets;
+#endif
+        if (b.remainder) {
+          const double target = std::max(next_bound(), heap.empty() ? kNone : heap.front().bound);
+          deepen(query, opt, b.taken, target, floor, taken, runs, heap, st);
+          continue;
+        }
+        const Taken& t = taken[b.taken];
+        switch (width_) {
+          case 1: score_bucket<uint8_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
+          case 2: score_bucket<uint16_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
+          default: score_bucket<uint32_t>(query, b, t, runs, scorer, top, shared, floor, buf, st);
+        }
         continue;
       }
-      const size_t from = g.count * part / parts, to = g.count * (part + 1) / parts;
-      switch (width_) {
-        case 1: scan_group<uint8_t>(query, opt, g, from, to, top, shared, st, buf, lev.get(), jaro.get(), jw.get()); break;
-        case 2: scan_group<uint16_t>(query, opt, g, from, to, top, shared, st, buf, lev.get(), jaro.get(), jw.get()); break;
-        default: scan_group<uint32_t>(query, opt, g, from, to, top, shared, st, buf, lev.get(), jaro.get(), jw.get());
-      }
-      if (take_up) ++up;
-      else --down;
+      if (next >= query.order.size() || next_bound() < floor) return;
+      const size_t g = query.order[next++];
+      const size_t chunks = groups_[g].chunks;
+      const size_t from = chunks * part / parts, to = chunks * (part + 1) / parts;
+      if (from >= to) continue;
+      take_group(query, g, from, to, runs, taken, st);
+      const double target = std::max(next_bound(), heap.empty() ? kNone : heap.front().bound);
+      deepen(query, opt, static_cast<uint32_t>(taken.size() - 1), target, floor, taken, runs, heap, st);
     }
   }
 
-  static constexpr double kInf = std::numeric_limits<double>::infinity();
   size_t count_ = 0;
   int width_ = 1;
   uint32_t max_length_ = 0;
   std::vector<uint8_t> text_;
   std::vector<Group> groups_;
-  std::vector<detail::Signature> sigs_;
+  std::vector<uint64_t> planes_;      // every group's bit-sliced signatures (Group::planes)
+  std::vector<uint32_t> plane_ones_;  // per group, how many words have each signature bit
+  RowSignatures sigs_;
   std::vector<uint32_t> index_;
 };
 

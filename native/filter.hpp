@@ -1,4 +1,5 @@
-// The character-count filter of the corpus search: for a run of word signatures, the offsets
+// The row-wise character-count filter, used by the joins (join.hpp; the closest-word search
+// reads bit planes instead, corpus_signatures.hpp): for a run of word signatures, the offsets
 // of the words whose common-character bound reaches `need`. Branch-free (a compaction store),
 // and compiled twice: with the popcnt instruction, picked at run time when the CPU has it, and
 // without it for baseline x86-64 (where popcount is a library call).
@@ -12,7 +13,7 @@
 namespace strdist {
 namespace detail {
 
-// Thermometer-coded bucket counts (see corpus.hpp): bit b of `lo` = count_b >= 1, bit 32+b =
+// Thermometer-coded bucket counts (see corpus_signatures.hpp): bit b of `lo` = count_b >= 1, bit 32+b =
 // count_b >= 2; bit b of `hi` = count_b >= 3, bit 32+b = count_b >= 4.
 struct Signature {
   uint64_t lo = 0, hi = 0;

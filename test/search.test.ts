@@ -105,3 +105,55 @@ describe(`closest: exact on a real word list (${big.size} words)`, () => {
     }
   });
 });
+
+// Where the native search's bounds are tight (issue 11: best-first by bound, the
+// first-character-aware Jaro-Winkler bound): ties across the n-th place, first code points that
+// are equal, different, or different but alike under the index's 8-bit first-character hash
+// (U+0061, U+0161, U+10061), astral ones, long queries, and n past the corpus size.
+describe('closest: exact where the bounds are tight', () => {
+  const rand = (() => {
+    let a = SEED >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })();
+  const pick = (n: number) => Math.floor(rand() * n);
+  const rotations: string[] = [];
+  while (rotations.length < 5000) {
+    const base = [...'stranger'];
+    const r = pick(base.length);
+    const w = [...base.slice(r), ...base.slice(0, r)];
+    if (pick(2)) w[pick(w.length)] = String.fromCharCode(97 + pick(26));
+    rotations.push(w.join(''));
+  }
+  const firsts = ['a', '\u0161', '\u{10061}', 'b', '😀', '😁'];
+  const prefixed: string[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const rest = [...'pple'];
+    if (pick(3) === 0) {
+      const [x, y] = [pick(4), pick(4)];
+      [rest[x], rest[y]] = [rest[y], rest[x]];
+    }
+    prefixed.push(firsts[pick(firsts.length)] + rest.join('') + (pick(4) === 0 ? 's' : ''));
+  }
+  const cases: [string, string[], string[]][] = [
+    ['ties across the n-th place', rotations, ['stranger', 'strange']],
+    ['first characters: equal, different, hash-alike, astral', prefixed, ['apple', '😀plpe', '\u0161pple']],
+    ['n past a tiny corpus', ['', 'a', 'ba'], ['', 'ab']],
+  ];
+  it.each(cases)('%s', async (_label, words, qs) => {
+    const corpus = Corpus.from(words);
+    for (const metric of METRICS) {
+      for (const n of [1, 3, 10, words.length + 5]) {
+        const o: ClosestOptions = { n, metric, ...(metric === 'jaroWinkler' ? { prefixWeight: 0.25 } : {}) };
+        const expected = qs.map((q) => bruteClosest(words, q, o));
+        for (const v of variants) {
+          expect(await corpus.closestMany(qs, { ...o, ...v.options }), `${v.label} ${metric} n=${n}`).toEqual(expected);
+        }
+      }
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // libFuzzer target: the corpus top-n search (every metric, n up to SIZE_MAX, cutoffs, 1 to 4
 // threads, a pool that can start no thread) against scoring every word with the naive
-// references and sorting.
+// references and sorting. Queries run up to 40 code points, so a word can miss more query
+// signature bits than the search's 4-bit counter holds.
 #include <vector>
 
 #include "../corpus.hpp"
@@ -22,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.threads = 1 + threads % 4;
   if (threads & 0x80) o.pool = &no_threads;
 
-  const strdist_fuzz::Seq query = in.seq(20);
+  const strdist_fuzz::Seq query = in.seq(40);
   std::vector<strdist_fuzz::Seq> words;
   std::vector<uint32_t> points, lengths;
   while (!in.empty() && words.size() < 5000) {

@@ -1,9 +1,12 @@
 // Standalone differential test of the corpus search (native/corpus.hpp): on random corpora
 // (repeated letters, empty words, long words, astral code points), every metric, n, cutoff and
 // thread count must give exactly the brute-force answer, also with a pool that could start no
-// thread and with n far beyond the corpus size. Then the ThreadPool on its own: every part runs
-// once, from many callers at once, and an exception in a part comes back to the caller.
-// Built by run.sh, also under ASan/UBSan.
+// thread and with n far beyond the corpus size. The search's bounds on their own: never below
+// the true score (the first-character-aware Jaro-Winkler bound included), and exact results
+// where they are tight (ties at the n-th place, first characters that differ or only hash
+// alike, long queries whose misses pass the counter's 15). Then the ThreadPool on its own:
+// every part runs once, from many callers at once, and an exception in a part comes back to
+// the caller. Built by run.sh, also under ASan/UBSan.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -31,7 +34,7 @@ void check(bool ok, const char* what) {
   if (ok) {
     ++g_passed;
   } else if (++g_failed <= 20) {
-    std::fprintf(stderr, "pool: FAIL %s\n", what);
+    std::fprintf(stderr, "check: FAIL %s\n", what);
   }
 }
 
@@ -123,6 +126,139 @@ void check_pool() {
   check(together.load() == 3, what.c_str());
 }
 
+// The multiset intersection of two code-point sequences.
+size_t common_count(const Word& a, const Word& b) {
+  Word x = a, y = b;
+  std::sort(x.begin(), x.end());
+  std::sort(y.begin(), y.end());
+  size_t i = 0, j = 0, c = 0;
+  while (i < x.size() && j < y.size()) {
+    if (x[i] == y[j]) ++c, ++i, ++j;
+    else if (x[i] < y[j]) ++i;
+    else ++j;
+  }
+  return c;
+}
+
+// The bounds the search prunes by, against the naive scores: the common-character bound of the
+// signatures is at least the true intersection, and the key bound built from it (for
+// Jaro-Winkler with the prefix allowance the first-character hash gives) at least the true key.
+void check_bounds(std::mt19937_64& rng) {
+  auto pick = [&](uint64_t n) { return static_cast<uint32_t>(rng() % n); };
+  // small alphabets force repeats (counts past level 4, the query's excess); first_hash
+  // collisions: 0x61 and 0x161 and 0x10061 differ but hash alike.
+  const std::vector<std::vector<uint32_t>> alphabets = {
+      {'a', 'b'}, {'a', 'b', 'c', 'd', 'e', 'f', 'g'}, {'a', 0x161, 0x10061, 0x1f600, 'b'}, {0xd800, 0xdfff, 'z', 0x10ffff}};
+  long bad = 0, checked = 0;
+  for (int r = 0; r < 200000; ++r) {
+    const auto& al = alphabets[pick(alphabets.size())];
+    auto word = [&](size_t maxlen) {
+      Word w(pick(maxlen + 1));
+      for (auto& c : w) c = al[pick(al.size())];
+      return w;
+    };
+    const Word q = word(pick(8) == 0 ? 70 : 12), w = word(pick(8) == 0 ? 70 : 12);
+    const strdist::detail::QuerySignature qs(q.data(), q.size());
+    const size_t common = qs.common_bound(strdist::detail::signature_of(w.data(), w.size()));
+    const size_t truth = common_count(q, w);
+    const bool first_may_match =
+        q.empty() || w.empty() || strdist::detail::first_hash(q[0]) == strdist::detail::first_hash(w[0]);
+    strdist::SearchOptions o;
+    o.prefix_weight = pick(2) ? 0.1 : 0.25;
+    bool ok = common >= truth;
+    for (int m = 0; m < 4 && ok; ++m) {
+      o.metric = static_cast<Metric>(m);
+      const double score = strdist_test::naive_score(o.metric, q, w, o.prefix_weight);
+      const double key = o.metric == Metric::Levenshtein ? -score : score;
+      const double bound = strdist::detail::key_bound(o, q.size(), w.size(), common, first_may_match ? 4 : 0);
+      ok = bound >= key;
+    }
+    ++checked;
+    if (!ok && ++bad <= 5) {
+      std::fprintf(stderr, "bounds: FAIL q %zu w %zu common %zu truth %zu\n", q.size(), w.size(), common, truth);
+    }
+  }
+  check(bad == 0, "every bound is at least the true score");
+  std::printf("bounds: %ld pairs, %ld below the true score\n", checked, bad);
+}
+
+// Exact answers where the bounds are tight, on 1 and 2 threads and n past the corpus size.
+void check_edges(std::mt19937_64& rng) {
+  auto pick = [&](uint64_t n) { return static_cast<uint32_t>(rng() % n); };
+  auto run = [&](const std::vector<Word>& words, const Word& q, const char* what) {
+    std::vector<uint32_t> points, lengths;
+    for (const auto& w : words) {
+      points.insert(points.end(), w.begin(), w.end());
+      lengths.push_back(static_cast<uint32_t>(w.size()));
+    }
+    points.push_back(0);
+    const strdist::CorpusIndex index(points.data(), lengths.data(), words.size());
+    bool all = true;
+    for (int m = 0; m < 4; ++m) {
+      for (size_t n : {size_t(1), size_t(3), size_t(10), words.size(), words.size() + 5, SIZE_MAX}) {
+        for (unsigned threads : {1u, 2u}) {
+          strdist::SearchOptions o;
+          o.metric = static_cast<Metric>(m);
+          o.n = n;
+          o.threads = threads;
+          o.prefix_weight = 0.25;
+          const std::vector<Match> want = brute(words, q, o);
+          const std::vector<Match> got = index.search(q.data(), q.size(), o);
+          bool same = got.size() == want.size();
+          for (size_t i = 0; same && i < got.size(); ++i) same = got[i].score == want[i].score && got[i].index == want[i].index;
+          all = all && same;
+        }
+      }
+    }
+    check(all, what);
+  };
+  // Ties at the cutoff: every rotation and every one-letter change of one word, many times
+  // over, so the n-th place falls inside a run of equal scores (and across the 64-word runs
+  // and the two threads' shares: 5,000 words).
+  {
+    const Word base = {'s', 't', 'r', 'a', 'n', 'g', 'e', 'r'};
+    std::vector<Word> words;
+    while (words.size() < 5000) {
+      Word w = base;
+      std::rotate(w.begin(), w.begin() + pick(w.size()), w.end());
+      if (pick(2)) w[pick(w.size())] = 'a' + pick(26);
+      words.push_back(w);
+    }
+    run(words, base, "ties at the n-th place resolve by lower index");
+  }
+  // Jaro-Winkler's first characters: the same letters behind first code points that are equal,
+  // different, or different but alike under first_hash (0x61, 0x161, 0x10061), astral ones too.
+  {
+    const uint32_t firsts[] = {'a', 0x161, 0x10061, 'b', 0x1f600, 0x1f601};
+    std::vector<Word> words;
+    for (int i = 0; i < 6000; ++i) {
+      Word w = {firsts[pick(6)], 'p', 'p', 'l', 'e'};
+      if (pick(3) == 0) std::swap(w[1 + pick(4)], w[1 + pick(4)]);
+      if (pick(4) == 0) w.push_back('s');
+      words.push_back(w);
+    }
+    run(words, Word{'a', 'p', 'p', 'l', 'e'}, "first-character-aware bound, hash-alike first characters");
+    run(words, Word{0x1f600, 'p', 'l', 'p', 'e'}, "first-character-aware bound, astral first character");
+  }
+  // Long queries and words: more than 15 misses, which the 4-bit counter only knows as "15 or
+  // more", and query buckets past level 4.
+  {
+    std::vector<Word> words;
+    for (int i = 0; i < 5000; ++i) {
+      Word w(20 + pick(60));
+      for (auto& c : w) c = 'a' + pick(pick(2) ? 4 : 26);
+      words.push_back(w);
+    }
+    Word q(50);
+    for (auto& c : q) c = 'a' + pick(26);
+    run(words, q, "long queries, counts past 15 misses");
+    run(words, Word(40, 'a'), "a query of one repeated letter");
+  }
+  // A corpus smaller than n, with an empty word and an empty query.
+  run({{}, {'a'}, {'b', 'a'}}, Word{}, "n past a tiny corpus, empty query");
+  run({{}, {'a'}, {'b', 'a'}}, Word{'a', 'b'}, "n past a tiny corpus");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -149,7 +285,7 @@ int main(int argc, char** argv) {
     points.push_back(0);
     strdist::CorpusIndex index(points.data(), lengths.data(), words.size());
     for (int k = 0; k < 4; ++k) {
-      const Word q = pick(3) == 0 && !words.empty() ? words[pick(words.size())] : word(14);
+      const Word q = pick(3) == 0 && !words.empty() ? words[pick(words.size())] : word(pick(8) == 0 ? 40 : 14);
       strdist::SearchOptions o;
       o.metric = static_cast<Metric>(pick(4));
       o.n = 1 + pick(20);
@@ -177,7 +313,9 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("corpus: %ld passed, %ld failed\n", passed, failed);
+  check_bounds(rng);
+  check_edges(rng);
   check_pool();
-  std::printf("pool: %ld passed, %ld failed\n", g_passed, g_failed);
+  std::printf("bounds, edges, pool: %ld passed, %ld failed\n", g_passed, g_failed);
   return failed == 0 && g_failed == 0 ? 0 : 1;
 }
