@@ -69,8 +69,10 @@ class CorpusWords {
     size_t text = 0, signatures = 0, index = 0, groups = 0;
   };
   static Bytes bytes(const CorpusIndex& c) {
-    return {c.text_.capacity(), c.sigs_.capacity() * sizeof(detail::Signature), c.index_.capacity() * sizeof(uint32_t),
-            c.groups_.capacity() * sizeof(CorpusIndex::Group)};
+    // signatures: the bit-sliced planes and their counts, and the row form once a join built it
+    return {c.text_.capacity(),
+            c.planes_.capacity() * sizeof(uint64_t) + c.plane_ones_.capacity() * sizeof(uint32_t) + c.sigs_.bytes(),
+            c.index_.capacity() * sizeof(uint32_t), c.groups_.capacity() * sizeof(CorpusIndex::Group)};
   }
 };
 
