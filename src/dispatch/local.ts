@@ -31,6 +31,7 @@ import {
   type ResultOptions,
   type Settled,
   type ClientTask,
+  type MatchTask,
   type PutCorpusOptions,
   type TaskArgs,
   type TaskResults,
@@ -133,7 +134,7 @@ export class LocalDispatcher implements Dispatcher {
     });
   }
 
-  async result<T extends ClientTask = ClientTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+  async result<T extends ClientTask = MatchTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
     const job = this.#job(id);
     const timeoutMs = options.timeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
@@ -159,13 +160,13 @@ export class LocalDispatcher implements Dispatcher {
     return job.progress ? { status: job.status, progress: { ...job.progress } } : { status: job.status };
   }
 
-  each<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): AsyncIterable<Finished<TaskResults[T]>> {
+  each<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions = {}): AsyncIterable<Finished<TaskResults[T]>> {
     return inCompletionOrder<TaskResults[T]>(ids, options, (id, o) => this.result(id, o), (id) => this.#jobs.get(id)?.total);
   }
 
-  async join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
-  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
-  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
+  async join<T extends ClientTask = MatchTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
+  async join<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
+  async join<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
     const all = await settleAll(ids, options, (id, o) => this.result<T>(id, o), (id) => this.#jobs.get(id)?.total);
     if (options.settled) return all.map((s) => (s.status === 'fulfilled' ? { status: 'fulfilled', value: s.value } : { status: 'rejected', reason: s.reason }));
     const failed = all.find((s) => s.status === 'rejected');

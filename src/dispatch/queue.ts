@@ -51,6 +51,7 @@ import {
   type Requirement,
   type ResultOptions,
   type ClientTask,
+  type MatchTask,
   type PutCorpusOptions,
   type Settled,
   type TaskArgs,
@@ -809,7 +810,7 @@ export class QueueDispatcher implements Dispatcher {
     );
   }
 
-  result<T extends ClientTask = ClientTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+  result<T extends ClientTask = MatchTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
       return Promise.reject(new RangeError(`result: timeoutMs must be a positive number, got ${String(timeoutMs)}`));
@@ -868,9 +869,9 @@ export class QueueDispatcher implements Dispatcher {
     });
   }
 
-  async join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
-  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
-  async join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
+  async join<T extends ClientTask = MatchTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
+  async join<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
+  async join<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
     if (!Array.isArray(ids)) throw new TypeError('join: ids must be an array of job ids');
     // Every job is waited for to the end, even when one fails: no result is left pending.
     const all = await settleAll(ids, options, (id, o) => this.result<T>(id, o), (id) => this.#sizes.get(id)?.queries);
@@ -880,7 +881,7 @@ export class QueueDispatcher implements Dispatcher {
     return all.map((s) => (s as PromiseFulfilledResult<unknown>).value);
   }
 
-  each<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions = {}): AsyncIterable<Finished<TaskResults[T]>> {
+  each<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions = {}): AsyncIterable<Finished<TaskResults[T]>> {
     return inCompletionOrder<TaskResults[T]>(ids, options, (id, o) => this.result(id, o), (id) => this.#sizes.get(id)?.queries);
   }
 

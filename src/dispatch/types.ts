@@ -147,6 +147,8 @@ export interface TaskResults {
   selfJoin: SelfJoinResult;
 }
 export type ClientTask = keyof TaskArgs;
+/** The tasks whose results are matches per query: what `result()` and `join()` give unless told. */
+export type MatchTask = 'closest' | 'join';
 
 /** The client API, the same with Redis (BullMQ) and without (in-process). */
 export interface Dispatcher {
@@ -155,7 +157,7 @@ export interface Dispatcher {
   deleteCorpus(ref: CorpusRef | string): Promise<void>;
   call<T extends ClientTask>(task: T, args: TaskArgs[T], options?: CallOptions): Promise<string>;
   map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options?: CallOptions): Promise<string[]>;
-  result<T extends ClientTask = ClientTask>(id: string, options?: ResultOptions): Promise<TaskResults[T]>;
+  result<T extends ClientTask = MatchTask>(id: string, options?: ResultOptions): Promise<TaskResults[T]>;
   status(id: string): Promise<JobStatus>;
   /** With `{ progress: true }`: the status and the job's last reported progress. */
   status(id: string, options: { progress: true }): Promise<JobState>;
@@ -164,9 +166,9 @@ export interface Dispatcher {
    * results; every job is waited for to its end, a failure is yielded, not thrown. Takes
    * `join`'s options (`timeoutMs` per job, `onProgress` over the batch).
    */
-  each<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions): AsyncIterable<Finished<TaskResults[T]>>;
-  join<T extends ClientTask = ClientTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
-  join<T extends ClientTask = ClientTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
+  each<T extends ClientTask = MatchTask>(ids: string[], options?: JoinOptions): AsyncIterable<Finished<TaskResults[T]>>;
+  join<T extends ClientTask = MatchTask>(ids: string[], options?: JoinOptions & { settled?: false }): Promise<TaskResults[T][]>;
+  join<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions & { settled: true }): Promise<Settled<TaskResults[T]>[]>;
   /**
    * Cancels a waiting or running job (a flow with its shard jobs); false when it had already
    * finished. A running job is aborted by its worker, or fails as cancelled when its run ends.
