@@ -22,10 +22,12 @@ export type { Capability } from './capability.js';
 /**
  * Below these combined UTF-16 lengths a pairwise call is answered by the TypeScript kernel
  * even when the native one is loaded: the same result, without the ~50-70 ns boundary
- * crossing. Measured by `npm run bench` (the "crossover" table): on this machine the native
- * kernel wins from a combined length of 9 for both metric families.
+ * crossing. Measured by `npm run bench` (the "crossover" table): on this machine the
+ * TypeScript kernels win up to a combined length of 24 and the native ones from 25, for both
+ * metric families. (It was 9 while loading ioredis slowed every string method call in the
+ * process; see src/dispatch/deps.ts.)
  */
-export const PAIRWISE_JS_BELOW = Object.freeze({ levenshtein: 9, jaro: 9 });
+export const PAIRWISE_JS_BELOW = Object.freeze({ levenshtein: 25, jaro: 25 });
 
 const state = backendState();
 const api = createMetrics(state.kernel, { pairwiseJsBelow: PAIRWISE_JS_BELOW });
