@@ -440,7 +440,10 @@ export async function run(ctx) {
     else rows.push([`${metric} vs RapidFuzz`, `${rfName} / native 1 thread (${peerQueries.length} queries)`, times(c.ratio.median), `≥ ${RAPIDFUZZ_TARGET[metric]}x`, c.verdict]);
   }
   const rssRatio = (memIndex.rss - memBefore.rss) / fileBytes;
-  rows.push(['memory', 'RSS growth after GC, corpus + native index (JS side included) / word-list file', `${mib(memIndex.rss - memBefore.rss)} / ${mib(fileBytes)} = ${times(rssRatio)}`, `≤ ${RSS_TARGET}x`, atMost(rssRatio, RSS_TARGET)]);
+  // In this process RSS also moves with what earlier workloads freed (a full run once measured a
+  // negative growth): information only. The figure against RSS_TARGET comes from a fresh process
+  // per measurement: node bench/corpus-memory.mjs.
+  rows.push(['memory', 'RSS growth after GC in this process, corpus + native index / word-list file (see bench/corpus-memory.mjs)', `${mib(memIndex.rss - memBefore.rss)} / ${mib(fileBytes)} = ${times(rssRatio)}`, `≤ ${RSS_TARGET}x in a fresh process`, 'info']);
   rows.push(['memory', 'native index / word-list file', `${mib(indexBytes)} / ${mib(fileBytes)} = ${times(indexRatio)}`, `≤ ${INDEX_BYTES_TARGET}x`, atMost(indexRatio, INDEX_BYTES_TARGET)]);
   rows.push(['memory', 'RSS: before load → corpus → native index → js index', [memBefore, memCorpus, memIndex, memJsIndex].map((m) => mib(m.rss)).join(' → '), '—', 'info']);
   rows.push(['memory', 'heapUsed: before load → corpus → native index → js index', [memBefore, memCorpus, memIndex, memJsIndex].map((m) => mib(m.heapUsed)).join(' → '), '—', 'info']);
