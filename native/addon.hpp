@@ -474,6 +474,10 @@ constexpr size_t kMaxResultLength = 0xFFFFFFFFu;
                 std::string(fn) + ": " + what + " must have at most 2^32 - 1 elements, got " + n);
 }
 
+// Results up to this size are copied into a buffer V8 allocates (TypedArrayOf): a few KiB
+// cannot be what exhausts memory, and handing over costs more than the copy.
+constexpr size_t kCopyResultBytes = 4096;
+
 // A typed array over memory allocated here (where a failed allocation is a std::bad_alloc):
 // V8 ends the process when it cannot allocate an ArrayBuffer itself.
 template <class T, class A>
@@ -482,9 +486,12 @@ napi_value TypedArrayOf(napi_env env, std::vector<T, A>&& values, napi_typedarra
   const size_t n = values.size();
   if (n > kMaxResultLength) ThrowResultTooLarge("strdist", "a result", static_cast<double>(n));
   napi_value buffer, array;
-  if (n == 0) {
+  if (n * sizeof(T) <= kCopyResultBytes) {
+    // an external buffer costs a finalizer, a weak handle and a deferred free per array:
+    // several microseconds, against a search's few bytes
     void* data;
-    Check(napi_create_arraybuffer(env, 0, &data, &buffer));
+    Check(napi_create_arraybuffer(env, n * sizeof(T), &data, &buffer));
+    if (n) std::memcpy(data, values.data(), n * sizeof(T));
   } else {
     auto* owned = new Values(std::move(values));
     const napi_status s = napi_create_external_arraybuffer(

@@ -158,6 +158,9 @@ interface NativeResult {
   indices: Uint32Array;
 }
 
+/** Matches of many queries, flattened: `counts[q]` per query, then scores and positions in order. */
+export type RawMatchLists = NativeResult;
+
 interface NativeCorpusAddon {
   corpusCreate(joined: string, lengths: Uint32Array): unknown;
   corpusInfo(handle: unknown): { size: number; width: number; bytes: number };
@@ -194,6 +197,12 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 let makeCorpus: (words: string[], positions: Uint32Array | undefined, keepList?: boolean) => Corpus;
 // issue 12: closestSync under another function's name (extract, extractOne).
 export let closestSyncAs: (fn: string, corpus: Corpus, query: string, options: unknown) => Match[];
+/**
+ * Internal (the dispatch's worker): `closestMany` as scores and positions only, flattened
+ * (`counts[q]` matches per query). The worker sends positions, not words, so it never makes the
+ * words' strings.
+ */
+export let closestRaw: (corpus: Corpus, queries: readonly string[], options: ClosestOptions) => Promise<RawMatchLists>;
 let positionsOf: (corpus: Corpus) => Uint32Array | undefined;
 let internalsOf: (corpus: Corpus) => CorpusInternals;
 
@@ -441,6 +450,7 @@ export class Corpus implements Iterable<string> {
     makeCorpus = (words, positions, keepList) => Corpus.#make(words, positions, undefined, keepList);
     positionsOf = (corpus) => corpus.#positions;
     closestSyncAs = (fn, corpus, query, options) => corpus.#closestSyncAs(fn, query, options);
+    closestRaw = (corpus, queries, options) => corpus.#closestRaw(queries, options);
     internalsOf = (corpus) => ({
       get words() {
         return corpus.#given();
@@ -698,21 +708,51 @@ export class Corpus implements Iterable<string> {
       if (r.signal?.aborted) throw abortError(r.signal);
       return out;
     }
+    return this.#fromNative(await this.#manyNative(r, queries));
+  }
+
+  /** The native search of #many (the core metrics, n > 0): indices into this corpus's index. */
+  #manyNative(r: Resolved, queries: readonly string[]): NativeResult | Promise<NativeResult> {
+    const p = r.params;
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const handle = this.#nativeHandle();
     if (this.size * queries.length <= SYNC_BELOW && !r.signal?.aborted) {
       // A search this small takes well under a millisecond: the hop to the thread pool and
       // back would cost more than the search itself.
       const ids = [METRIC_IDS[p.metric as Metric], p.n, p.prefixWeight, p.minScore, p.maxDistance, r.threads] as const;
-      return this.#fromNative(addon.corpusSearchSync(handle, queries.join(''), utf16Lengths(queries), ...ids));
+      return addon.corpusSearchSync(handle, queries.join(''), utf16Lengths(queries), ...ids);
     }
-    const raw = await withCancel(r.signal, (token) =>
+    return withCancel(r.signal, (token) =>
       addon.corpusSearch(
         handle, queries.join(''), utf16Lengths(queries), METRIC_IDS[p.metric as Metric], p.n, p.prefixWeight, p.minScore,
         p.maxDistance, r.threads, token,
       ),
     );
-    return this.#fromNative(raw);
+  }
+
+  async #closestRaw(queries: readonly string[], options: ClosestOptions): Promise<NativeResult> {
+    const r = this.#resolve('closestMany', options);
+    const { corpus, process } = this.#withProcessor('closestMany', r.processor);
+    const qs = process ? queries.map(process) : queries;
+    if (r.params.n > 0 && r.backend === 'native' && !isExtraMetric(r.params.metric)) {
+      const raw = await corpus.#manyNative(r, qs);
+      const p = corpus.#positions;
+      if (p) raw.indices = raw.indices.map((at) => p[at]);
+      return raw;
+    }
+    const lists = await corpus.#many(r, qs);
+    let total = 0;
+    for (const ms of lists) total += ms.length;
+    const out = { counts: new Uint32Array(lists.length), scores: new Float64Array(total), indices: new Uint32Array(total) };
+    let at = 0;
+    lists.forEach((ms, q) => {
+      out.counts[q] = ms.length;
+      for (const m of ms) {
+        out.scores[at] = m.score;
+        out.indices[at++] = m.index;
+      }
+    });
+    return out;
   }
 }
 

@@ -1,7 +1,7 @@
 // The registry of tasks that can run remotely. A job is data only: a task name from here and
 // arguments checked by the task's schema, on the client before sending and on the worker again.
 import { z } from 'zod';
-import type { Corpus, Match } from './corpus.js';
+import { closestRaw, type Corpus, type Match, type RawMatchLists } from './corpus.js';
 import { ALL_METRICS, METRICS, isDistanceMetric, type AnyMetric } from './kernel.js';
 import { CORPUS_ID_PATTERN } from './corpus.js';
 import { closestTaskSchema, metricConflict, OPTION_RULES } from './options.js';
@@ -116,22 +116,45 @@ export interface ClosestWire {
 /** Raw matches of each query: scores and corpus positions. */
 export type RawResult = { score: number; index: number }[][];
 
-export function encodeResult(corpus: string, result: RawResult): ClosestWire {
+export function encodeResult(corpus: string, result: RawResult | RawMatchLists): ClosestWire {
+  const lists = Array.isArray(result) ? flatten(result) : result;
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('encodeResult: a big-endian machine');
+  const base64 = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  return { v: PROTOCOL_VERSION, corpus, counts: base64(lists.counts), indices: base64(lists.indices), scores: base64(lists.scores) };
+}
+
+/** Per-query match lists, flattened. */
+function flatten(result: RawResult): RawMatchLists {
   let total = 0;
   for (const ms of result) total += ms.length;
-  const counts = Buffer.allocUnsafe(4 * result.length);
-  const indices = Buffer.allocUnsafe(4 * total);
-  const scores = Buffer.allocUnsafe(8 * total);
+  const out = { counts: new Uint32Array(result.length), indices: new Uint32Array(total), scores: new Float64Array(total) };
   let at = 0;
   for (let q = 0; q < result.length; q++) {
-    counts.writeUInt32LE(result[q].length, 4 * q);
+    out.counts[q] = result[q].length;
     for (const m of result[q]) {
-      indices.writeUInt32LE(m.index, 4 * at);
-      scores.writeDoubleLE(m.score, 8 * at);
-      at++;
+      out.indices[at] = m.index;
+      out.scores[at++] = m.score;
     }
   }
-  return { v: PROTOCOL_VERSION, corpus, counts: counts.toString('base64'), indices: indices.toString('base64'), scores: scores.toString('base64') };
+  return out;
+}
+
+/** Flattened lists one after the other (the chunks of one job). */
+function concatLists(parts: RawMatchLists[]): RawMatchLists {
+  const join = <T extends Uint32Array | Float64Array>(arrays: T[], make: (n: number) => T): T => {
+    const out = make(arrays.reduce((n, a) => n + a.length, 0));
+    let at = 0;
+    for (const a of arrays) {
+      out.set(a, at);
+      at += a.length;
+    }
+    return out;
+  };
+  return {
+    counts: join(parts.map((p) => p.counts), (n) => new Uint32Array(n)),
+    indices: join(parts.map((p) => p.indices), (n) => new Uint32Array(n)),
+    scores: join(parts.map((p) => p.scores), (n) => new Float64Array(n)),
+  };
 }
 
 function isWire(value: unknown): value is ClosestWire {
@@ -203,17 +226,17 @@ function defineTask<S extends z.ZodType, R>(def: TaskDef<S, R>): TaskDef<S, R> {
 }
 
 /** Matches as scores and positions in the caller's list (a shard's words carry theirs). */
-async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: TaskContext): Promise<RawResult> {
+async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: TaskContext): Promise<RawMatchLists> {
   const total = args.queries.length;
   if (ctx.progress && total > PROGRESS_CHUNK) {
-    const out: RawResult = [];
+    const out: RawMatchLists[] = [];
     for (let at = 0; at < total; at += PROGRESS_CHUNK) {
-      out.push(...(await search(corpus, { ...args, queries: args.queries.slice(at, at + PROGRESS_CHUNK) }, { ...ctx, progress: undefined })));
+      out.push(await search(corpus, { ...args, queries: args.queries.slice(at, at + PROGRESS_CHUNK) }, { ...ctx, progress: undefined }));
       ctx.progress(Math.min(total, at + PROGRESS_CHUNK), total);
     }
-    return out;
+    return concatLists(out);
   }
-  const matches = await corpus.closestMany(args.queries, {
+  return closestRaw(corpus, args.queries, {
     n: args.n,
     metric: args.metric,
     minScore: args.minScore,
@@ -225,7 +248,6 @@ async function search(corpus: Corpus, args: z.output<typeof closestArgs>, ctx: T
     backend: ctx.backend,
     threads: ctx.threads,
   });
-  return matches.map((ms) => ms.map(({ score, index }) => ({ score, index })));
 }
 
 // ---- join (issue 15): every corpus word within a threshold of each query -------------------
@@ -509,11 +531,47 @@ export const TASK_NAMES = Object.keys(TASKS) as TaskName[];
  * Checks a task name and its arguments; returns the task and the parsed arguments. Clients
  * may not name internal tasks; workers may (`internal: true`).
  */
+const PLAIN_CLOSEST_KEYS = new Set(['corpus', 'queries', 'n', 'metric']);
+
+/**
+ * The closest task's schema on its commonest arguments, `{ corpus, queries, n?, metric? }`, as
+ * plain data: the parsed arguments when they certainly pass it (the same output), otherwise
+ * undefined and the schema decides. Every job is checked on the client and again on the worker,
+ * and zod's generic walk costs tens of microseconds a time on code the caches no longer hold;
+ * this is a few comparisons. test/tasks-parse.test.ts holds it to the schema.
+ */
+export function plainClosestArgs(args: unknown): z.output<typeof closestArgs> | undefined {
+  try {
+    if (typeof args !== 'object' || args === null || Object.getPrototypeOf(args) !== Object.prototype) return undefined;
+    for (const key of Object.keys(args)) if (!PLAIN_CLOSEST_KEYS.has(key)) return undefined;
+    if (Object.getOwnPropertySymbols(args).length) return undefined;
+    const { corpus, queries, n = 10, metric = 'jaro' } = args as Record<string, unknown>;
+    if (typeof corpus !== 'string' || !CORPUS_ID_PATTERN.test(corpus)) return undefined;
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > LIMITS.n) return undefined;
+    if (typeof metric !== 'string' || !(ALL_METRICS as readonly string[]).includes(metric)) return undefined;
+    if (!Array.isArray(queries) || queries.length < 1 || queries.length > LIMITS.queriesPerJob) return undefined;
+    if (queries.length * (n as number) > LIMITS.matchesPerJob) return undefined;
+    const copy: string[] = new Array(queries.length);
+    for (let i = 0; i < queries.length; i++) {
+      const q: unknown = queries[i];
+      if (typeof q !== 'string' || q.length > LIMITS.queryLength) return undefined;
+      copy[i] = q;
+    }
+    return { corpus, queries: copy, n: n as number, metric: metric as AnyMetric } as z.output<typeof closestArgs>;
+  } catch {
+    return undefined; // a proxy or a getter that throws: the schema reports it
+  }
+}
+
 export function parseTask(task: unknown, args: unknown, internal = false): { def: TaskDef; args: unknown } {
   const def = typeof task === 'string' && Object.hasOwn(TASKS, task) ? (TASKS[task as TaskName] as unknown as TaskDef) : undefined;
   if (!def || (def.internal && !internal)) {
     const known = TASK_NAMES.filter((t) => !(TASKS[t] as TaskDef).internal);
     throw new TaskArgumentError(`unknown task ${JSON.stringify(task)}; known tasks: ${known.join(', ')}`);
+  }
+  if (def === TASKS.closest) {
+    const quick = plainClosestArgs(args);
+    if (quick) return { def, args: quick };
   }
   let parsed: ReturnType<typeof def.schema.safeParse>;
   try {
