@@ -77,7 +77,7 @@ export function alternate(entries, { rounds, warmup = 1, ops }) {
         throw new Error(`${entries[i].name}: checksum changed between runs (${checksums[i]} then ${sum})`);
       }
       checksums[i] = sum;
-      samples[i][r] = Number(t1 - t0) / ops;
+      samples[i][r] = Number(t1 - t0) / (entries[i].ops ?? ops); // an entry may run more operations than the group's
     }
   }
   return entries.map((e, i) => ({
@@ -142,7 +142,7 @@ export async function alternateAsync(entries, { rounds, warmup = 1, ops }) {
         throw new Error(`${entries[i].name}: checksum changed between runs (${checksums[i]} then ${sum})`);
       }
       checksums[i] = sum;
-      samples[i][r] = Number(t1 - t0) / ops;
+      samples[i][r] = Number(t1 - t0) / (entries[i].ops ?? ops); // an entry may run more operations than the group's
     }
   }
   return entries.map((e, i) => ({
