@@ -1,14 +1,14 @@
 // Memory for a corpus build's large temporaries (issue 11, item 4: corpus memory).
 //
 // Building an index from a list of words needs several times the index's size in scratch (the
-// words as UTF-16, then as code points, the offsets of each word). Through malloc, glibc keeps
-// some of that after it is freed: freeing a block it had mapped raises its mmap threshold (up
-// to 32 MiB) and its trim threshold to twice that, for the rest of the process, so blocks of
-// up to that size come from the heap afterwards, and up to twice that of freed heap stays
-// resident. Measured: Corpus.from over a 663k-word list left 4-7 MiB of freed heap resident
-// that way once the caller's array was dropped. Large scratch is mapped and unmapped here
-// instead, out of malloc's sight: freeing it gives the pages back at once and changes nothing
-// in malloc. Small blocks (and other systems) go through the usual allocator.
+// words as UTF-16, then as code points, the offsets of each word: about 45 MiB for the 663k-word
+// list, whose index is 19 MiB). Through malloc, freeing a block glibc had mapped raises its mmap
+// threshold to that block's size (up to 32 MiB) and its trim threshold to twice that, for the
+// rest of the process: blocks up to that size then come from the heaps, and each thread's heap
+// keeps up to twice that of freed memory resident (malloc_trim does not reach the top of a
+// thread's heap). Large scratch is mapped and unmapped here instead, out of malloc's sight:
+// freeing it gives the pages back at once and leaves malloc's thresholds as they were. Small
+// blocks (and other systems) go through the usual allocator.
 #pragma once
 
 #include <cstddef>

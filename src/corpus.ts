@@ -198,9 +198,9 @@ const RELEASE_FROM = 1 << 20;
 /**
  * Issue 11, item 4: what a packed corpus was built from (the caller's strings, the lengths sent
  * to the addon) is freed by later GCs, after the build's own trim, and glibc keeps freed heap
- * resident (up to twice its mmap threshold, which large blocks raise to 32 MiB): measured on the
- * 663k-word list, 3-7 MiB stayed once the caller dropped its array. When those inputs are
- * collected, the free pages are handed back.
+ * resident (up to twice its mmap threshold, which freeing a large block raises, to 32 MiB at
+ * most): on the 663k-word list a malloc_trim after the caller dropped its array gave back 3-4
+ * MiB. When those inputs are collected, the free pages are handed back.
  */
 const releaseWhenCollected = new FinalizationRegistry<NativeCorpusAddon>((addon) => addon.releaseFreeMemory());
 
