@@ -233,7 +233,8 @@ inline bool IsUndefined(napi_env env, napi_value v) {
 }
 
 // A JS string's UTF-16 units into `units`; returns their count. False when v is not a string.
-inline bool ReadUtf16(napi_env env, napi_value v, std::vector<char16_t>& units, size_t* length) {
+template <class A>
+bool ReadUtf16(napi_env env, napi_value v, std::vector<char16_t, A>& units, size_t* length) {
   size_t len = 0;
   const napi_status s = napi_get_value_string_utf16(env, v, nullptr, 0, &len);
   if (s == napi_string_expected) return false;
@@ -243,7 +244,8 @@ inline bool ReadUtf16(napi_env env, napi_value v, std::vector<char16_t>& units, 
   return true;
 }
 
-inline size_t StringArg(const Args& a, size_t i, const char* name, std::vector<char16_t>& units) {
+template <class A>
+size_t StringArg(const Args& a, size_t i, const char* name, std::vector<char16_t, A>& units) {
   size_t length = 0;
   if (!ReadUtf16(a.env, a[i], units, &length)) a.ArgumentError(i, name, "a string");
   return length;
@@ -358,8 +360,9 @@ Span<T> TypedArrayArg(const Args& a, size_t i, const char* name) {
 // call runs (a length checked, then read again, could have changed in between). The lengths
 // must add up to `total`, checked at every step so that no sum wraps and no length reaches
 // past the units. Returns the longest.
-inline uint32_t CopyLengths(const Args& a, size_t i, const Span<uint32_t>& lengths, size_t total, const char* must,
-                            std::vector<uint32_t>& into) {
+template <class A>
+uint32_t CopyLengths(const Args& a, size_t i, const Span<uint32_t>& lengths, size_t total, const char* must,
+                     std::vector<uint32_t, A>& into) {
   into.resize(lengths.length);
   size_t left = total;
   uint32_t longest = 0;

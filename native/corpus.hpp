@@ -46,6 +46,7 @@
 #include "jaro.hpp"
 #include "levenshtein.hpp"
 #include "pool.hpp"
+#include "scratch.hpp"
 
 namespace strdist {
 
@@ -74,7 +75,7 @@ class CorpusIndex {
     for (size_t i = 0; i < count; ++i) ++per_length[lengths[i]];
     std::vector<size_t> start(size_t(maxlen) + 2, 0);
     for (size_t l = 0; l <= maxlen; ++l) start[l + 1] = start[l] + per_length[l];
-    std::vector<size_t> word_start(count);
+    ScratchVector<size_t> word_start(count);
     {
       size_t off = 0;
       for (size_t i = 0; i < count; ++i) {

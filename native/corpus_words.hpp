@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "corpus.hpp"
+#include "scratch.hpp"
 
 namespace strdist {
 
@@ -103,7 +104,7 @@ inline bool js_space(uint32_t c) {
 
 // Decodes one line of strict UTF-8 (as TextDecoder's fatal mode: no overlong forms, no
 // surrogates, nothing past U+10FFFF) onto `out`; false when the bytes are not valid UTF-8.
-inline bool decode_utf8_line(const uint8_t* s, size_t n, std::vector<uint32_t>& out) {
+inline bool decode_utf8_line(const uint8_t* s, size_t n, ScratchVector<uint32_t>& out) {
   // ASCII first, widened in one go (most word lists are nearly all ASCII)
   size_t i = 0;
   while (i < n && s[i] < 0x80) ++i;
@@ -167,9 +168,9 @@ inline uint64_t hash_points(const uint32_t* p, size_t n) {
 // A word list's words from its UTF-8 bytes: lines split at '\n', each trimmed as
 // String.prototype.trim does, empty ones skipped (a leading BOM is whitespace to trim too).
 struct ParsedWords {
-  std::vector<uint32_t> points;     // every kept word's code points back to back
-  std::vector<uint32_t> lengths;    // in code points
-  std::vector<uint32_t> positions;  // each kept word's place among the non-empty lines
+  ScratchVector<uint32_t> points;   // every kept word's code points back to back
+  ScratchVector<uint32_t> lengths;  // in code points
+  ScratchVector<uint32_t> positions;  // each kept word's place among the non-empty lines
   bool dropped = false;             // a duplicate was left out (positions are not 0, 1, 2, …)
 };
 
@@ -177,8 +178,8 @@ struct ParsedWords {
 // takes the slow path, which reports either).
 inline bool parse_word_lines(const uint8_t* bytes, size_t n, bool dedupe, ParsedWords& out) {
   out.points.reserve(n);
-  std::vector<uint64_t> starts;  // each kept word's first code point (for the duplicate table)
-  std::vector<uint32_t> table;   // open addressing: kept word + 1, 0 for empty
+  ScratchVector<uint64_t> starts;  // each kept word's first code point (for the duplicate table)
+  ScratchVector<uint32_t> table;   // open addressing: kept word + 1, 0 for empty
   size_t mask = 0;
   if (dedupe) {
     table.assign(1024, 0);
@@ -227,7 +228,7 @@ inline bool parse_word_lines(const uint8_t* bytes, size_t n, bool dedupe, Parsed
     out.positions.push_back(pos);
     if (dedupe && out.lengths.size() * 2 > table.size()) {
       // grow the table to keep it at most half full
-      std::vector<uint32_t> bigger(table.size() * 2, 0);
+      ScratchVector<uint32_t> bigger(table.size() * 2, 0);
       const size_t m = bigger.size() - 1;
       for (size_t k = 0; k < out.lengths.size(); ++k) {
         size_t h = static_cast<size_t>(detail::hash_points(out.points.data() + starts[k], out.lengths[k])) & m;

@@ -43,17 +43,18 @@ Token TokenArg(const Args& a, size_t i) {
 
 // corpusCreate(joined, lengths: Uint32Array) -> handle
 napi_value CorpusCreate(const Args& a) {
-  std::vector<char16_t> units;
+  // the build's temporaries are scratch (scratch.hpp): gone from memory when it returns
+  strdist::ScratchVector<char16_t> units;
   const size_t total = StringArg(a, 0, "words", units);
   const Span<uint32_t> span = TypedArrayArg<uint32_t>(a, 1, "lengths");
   if (span.length > UINT32_MAX) {
     throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": a corpus holds at most 2^32 - 1 words");
   }
-  std::vector<uint32_t> lengths;  // a copy: see CopyLengths
+  strdist::ScratchVector<uint32_t> lengths;  // a copy: see CopyLengths
   CopyLengths(a, 1, span, total, "UTF-16 lengths adding up to the joined string's length", lengths);
   const size_t count = lengths.size();
-  std::vector<uint32_t> points(total + 1);
-  std::vector<uint32_t> cp_lengths(count);
+  strdist::ScratchVector<uint32_t> points(total + 1);
+  strdist::ScratchVector<uint32_t> cp_lengths(count);
   size_t off = 0, at = 0;
   for (size_t i = 0; i < count; ++i) {
     const size_t len = lengths[i];
@@ -425,7 +426,7 @@ BuiltFromUtf8 BuildFromUtf8(const uint8_t* bytes, size_t n, bool dedupe) {
     if (!strdist::parse_word_lines(bytes, n, dedupe, parsed)) return b;
     b.index = std::make_shared<const CorpusIndex>(parsed.points.data(), parsed.lengths.data(), parsed.lengths.size());
     b.dropped = parsed.dropped;
-    if (b.dropped) b.positions = std::move(parsed.positions);
+    if (b.dropped) b.positions.assign(parsed.positions.begin(), parsed.positions.end());  // kept: exact size
   }
   ReleaseScratch();
   b.ok = true;
@@ -459,18 +460,18 @@ napi_value CorpusFromUtf8(const Args& a) {
 // corpusFromUtf8 on the task threads (a list of millions of words takes seconds to index).
 class FromUtf8Job : public AsyncJob {
  public:
-  FromUtf8Job(std::vector<uint8_t> bytes, bool dedupe)
+  FromUtf8Job(strdist::ScratchVector<uint8_t> bytes, bool dedupe)
       : AsyncJob(std::make_shared<std::atomic<bool>>(false)), bytes_(std::move(bytes)), dedupe_(dedupe) {}
 
  protected:
   void Run() override {
     built_ = BuildFromUtf8(bytes_.data(), bytes_.size(), dedupe_);
-    std::vector<uint8_t>().swap(bytes_);
+    strdist::ScratchVector<uint8_t>().swap(bytes_);
   }
   napi_value Result(napi_env env) override { return BuiltObject(env, std::move(built_)); }
 
  private:
-  std::vector<uint8_t> bytes_;
+  strdist::ScratchVector<uint8_t> bytes_;
   bool dedupe_;
   BuiltFromUtf8 built_;
 };
@@ -480,7 +481,7 @@ class FromUtf8Job : public AsyncJob {
 napi_value CorpusFromUtf8Async(const Args& a) {
   const Span<uint8_t> bytes = TypedArrayArg<uint8_t>(a, 0, "bytes");
   const bool dedupe = DedupeArg(a, 1);
-  std::vector<uint8_t> copy(bytes.data, bytes.data + bytes.length);
+  strdist::ScratchVector<uint8_t> copy(bytes.data, bytes.data + bytes.length);
   return AsyncJob::Start(a.env, std::make_unique<FromUtf8Job>(std::move(copy), dedupe), "strdist:corpusFromUtf8");
 }
 
@@ -514,6 +515,14 @@ napi_value WordString(napi_env env, int width, const strdist::CorpusWords::Word&
 uint32_t IndexArg(const Args& a, size_t i, const char* name) {
   const size_t v = SizeArg(a, i, name, Negative::Refused, 0);
   return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v);
+}
+
+// releaseFreeMemory() -> undefined: ReleaseScratch, for the JavaScript side to call once what a
+// corpus was built from has been collected (the caller's strings, the lengths it sent): freed
+// by the GC after the build, that memory would otherwise stay resident in malloc's heap.
+napi_value ReleaseFreeMemory(const Args& a) {
+  ReleaseScratch();
+  return Undefined(a.env);
 }
 
 // corpusWord(handle, i) -> the word at corpus index i, or undefined past the end
@@ -579,6 +588,7 @@ void InitCorpusWords(napi_env env, napi_value exports) {
   SetFunction(env, exports, "corpusFromUtf8", Export<CorpusFromUtf8>);
   SetFunction(env, exports, "corpusFromUtf8Async", Export<CorpusFromUtf8Async>);
   SetFunction(env, exports, "corpusCreatePacked", Export<CorpusCreatePacked>);
+  SetFunction(env, exports, "releaseFreeMemory", Export<ReleaseFreeMemory>);
   SetFunction(env, exports, "corpusWord", Export<CorpusWord>);
   SetFunction(env, exports, "corpusWordsAt", Export<CorpusWordsAt>);
   SetFunction(env, exports, "corpusWords", Export<CorpusWords>);

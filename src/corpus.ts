@@ -180,6 +180,8 @@ interface NativeCorpusAddon {
   corpusWordsAt(handle: unknown, indices: Uint32Array): (string | undefined)[];
   corpusWords(handle: unknown, from: number, to: number): string[];
   corpusBytes(handle: unknown): { text: number; signatures: number; index: number; groups: number };
+  /** Hands the free pages malloc keeps back to the system (malloc_trim). */
+  releaseFreeMemory(): void;
 }
 
 /** The longest joined string a corpus is packed from (V8's longest string is 2^29 - 24 units). */
@@ -192,6 +194,18 @@ const WALK_CHUNK = 4096;
 const SYNC_BELOW = 20_000;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** UTF-16 units from which a packed corpus's build hands freed memory back once its inputs go. */
+const RELEASE_FROM = 1 << 20;
+
+/**
+ * Issue 11, item 4: what a packed corpus was built from (the caller's strings, the lengths sent
+ * to the addon) is freed by later GCs, after the build's own trim, and glibc keeps freed heap
+ * resident (up to twice its mmap threshold, which freeing a large block raises, to 32 MiB at
+ * most): on the 663k-word list a malloc_trim after the caller dropped its array gave back 3-4
+ * MiB. When those inputs are collected, the free pages are handed back.
+ */
+const releaseWhenCollected = new FinalizationRegistry<NativeCorpusAddon>((addon) => addon.releaseFreeMemory());
 
 // Set by the class's static block: internal construction without exposing it publicly.
 let makeCorpus: (words: string[], positions: Uint32Array | undefined, keepList?: boolean) => Corpus;
@@ -293,9 +307,11 @@ export class Corpus implements Iterable<string> {
    * A corpus of these words (already deduplicated): packed into the native index when the
    * process runs the native backend and there is no processor (issue 11: the strings are not
    * kept), else kept as they are. `keepList` keeps them anyway (a one-shot corpus whose caller
-   * holds the array).
+   * holds the array). `source` is the caller's iterable the words came from, if any.
    */
-  static #make(words: string[], positions: Uint32Array | undefined, processor?: Processor, keepList = false): Corpus {
+  static #make(
+    words: string[], positions: Uint32Array | undefined, processor?: Processor, keepList = false, source?: object,
+  ): Corpus {
     const addon = keepList || processorFunction('Corpus.from', processor) ? undefined : packingAddon();
     if (!addon) return new Corpus(words, positions, processor);
     const lengths = utf16Lengths(words);
@@ -305,6 +321,10 @@ export class Corpus implements Iterable<string> {
     // keeps its strings (and fails at its first native search, as before).
     if (total > MAX_JOINED) return new Corpus(words, positions, processor);
     const handle = addon.corpusCreatePacked(words.join(''), lengths);
+    if (total >= RELEASE_FROM) {
+      releaseWhenCollected.register(lengths, addon);
+      if (source) releaseWhenCollected.register(source, addon);
+    }
     return new Corpus(undefined, positions, undefined, { packed: addon, handle, size: words.length });
   }
 
@@ -365,7 +385,7 @@ export class Corpus implements Iterable<string> {
     // Positions are stored only where they differ from 0, 1, 2, … (kept positions increase,
     // so that is when the last one is past its own place).
     const identity = kept.length === 0 || kept[kept.length - 1] === kept.length - 1;
-    return Corpus.#make(list, identity ? undefined : Uint32Array.from(kept), processor);
+    return Corpus.#make(list, identity ? undefined : Uint32Array.from(kept), processor, false, words);
   }
 
   /**

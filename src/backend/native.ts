@@ -93,6 +93,8 @@ export interface Addon {
   corpusWords(handle: NativeHandle<'corpus'>, from: number, to: number): string[];
   /** Where the index's bytes go. */
   corpusBytes(handle: NativeHandle<'corpus'>): { text: number; signatures: number; index: number; groups: number };
+  /** Hands the free pages malloc keeps back to the system (malloc_trim; nothing elsewhere). */
+  releaseFreeMemory(): void;
   cancelToken(): NativeHandle<'token'>;
   cancel(token: NativeHandle<'token'>): void;
   readonly kernelVersion: number;

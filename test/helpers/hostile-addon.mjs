@@ -52,6 +52,7 @@ export const calls = {
   corpusWordsAt: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), Uint32Array.of(1, 0, 7)],
   corpusWords: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 0, 2],
   corpusBytes: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5))],
+  releaseFreeMemory: () => [],
 };
 
 // Values no argument expects. Functions of the addon, so handles can be among them.
