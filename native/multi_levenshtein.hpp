@@ -356,14 +356,14 @@ class PackedChoices {
   // units[i]: its UTF-16 length (kept for the size limit of the callers).
   PackedChoices(const uint32_t* points, const uint32_t* lengths, const uint32_t* units, size_t count)
       : offsets_(count + 1), units_(units, units + count) {
-    size_t total = 0;
-    for (size_t i = 0; i < count; ++i) {
-      offsets_[i] = total;
-      total += lengths[i];
-      if (units[i] > max_units_) max_units_ = units[i];
-    }
-    offsets_[count] = total;
-    points_.assign(points, points + total);
+    points_.assign(points, points + index(lengths));
+    pack();
+  }
+  // The same, taking the code points over (no copy: each copy of a large array is fresh memory,
+  // and on the VMs measured here its page faults cost more than the copy).
+  PackedChoices(std::vector<uint32_t>&& points, const uint32_t* lengths, const uint32_t* units, size_t count)
+      : points_(std::move(points)), offsets_(count + 1), units_(units, units + count) {
+    points_.resize(index(lengths));
     pack();
   }
 
@@ -461,6 +461,19 @@ class PackedChoices {
   // Match vectors live in chunks of kChunk that never move (a batch points into one).
   static constexpr size_t kChunk = 8192;
 
+  // Fills offsets_ and max_units_ from the lengths; returns the total code points.
+  size_t index(const uint32_t* lengths) {
+    const size_t count = units_.size();
+    size_t total = 0;
+    for (size_t i = 0; i < count; ++i) {
+      offsets_[i] = total;
+      total += lengths[i];
+      if (units_[i] > max_units_) max_units_ = units_[i];
+    }
+    offsets_[count] = total;
+    return total;
+  }
+
   void pack() {
     std::vector<uint32_t> members[4];
     for (size_t i = 0; i < size(); ++i) {
@@ -468,6 +481,8 @@ class PackedChoices {
       if (c < 0) others_.push_back(static_cast<uint32_t>(i));
       else members[c].push_back(static_cast<uint32_t>(i));
     }
+    lane_index_.reserve(size() - others_.size());
+    lane_len_.reserve(size() - others_.size());
     detail::BatchBuilder builder;
     size_t chunk_used = kChunk;
     for (int c = 0; c < 4; ++c) {

@@ -31,6 +31,13 @@ strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t length
 // choice over the pair-size limit that is not the query itself.
 void CheckPreparedSizes(const Args& a, const strdist::PackedChoices& c, size_t q_units, const uint32_t* q, size_t ql);
 
+// Faults in the whole pages of [data, data + bytes) for writing, in one system call (Linux; a
+// no-op elsewhere or on an older kernel). For a result array the caller is about to fill: a
+// fresh Float64Array of 100,000 cells is ~160 untouched pages, and on the VMs measured here
+// one fault each cost ~15 us (~2.4 ms a call, four times the scoring itself); populated at
+// once they cost about half of that. Contents are left as they are.
+void PopulateForWrite(void* data, size_t bytes);
+
 void InitPrepared(napi_env env, napi_value exports);
 
 }  // namespace strdist_addon
