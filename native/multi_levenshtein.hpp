@@ -426,8 +426,11 @@ class PackedChoices {
     const uint32_t* d = dist.data() - lane0;
     if (similarity) {
       for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = detail::levenshtein_result(d[l], lane_len_[l], n, max, true);
+    } else if (max >= UINT32_MAX) {  // no distance is above max: a plain conversion
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(d[l]);
     } else {  // the distance needs no length: a loop of its own
-      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(d[l] <= max ? d[l] : max + 1);
+      const uint32_t cap = static_cast<uint32_t>(max + 1);
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(std::min(d[l], cap));
     }
   }
 
