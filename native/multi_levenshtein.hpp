@@ -367,6 +367,25 @@ class PackedChoices {
     pack();
   }
 
+  // Packs other choices into this object's memory, as the constructor taking points over would:
+  // the memory of the last packing is reused (its pages are already faulted in).
+  void repack(std::vector<uint32_t>&& points, const uint32_t* lengths, const uint32_t* units, size_t count) {
+    points_ = std::move(points);
+    offsets_.resize(count + 1);
+    units_.assign(units, units + count);
+    max_units_ = 0;
+    points_.resize(index(lengths));
+    for (auto& b : batches_) b.clear();
+    large_.clear();
+    large_count_ = 0;
+    lane_index_.clear();
+    lane_len_.clear();
+    others_.clear();
+    pack();
+  }
+  // The code points' memory, for the decoding of the next repack (this object is repacked next).
+  std::vector<uint32_t> take_points() { return std::move(points_); }
+
   size_t size() const { return units_.size(); }
   const uint32_t* data(size_t i) const { return points_.data() + offsets_[i]; }
   size_t length(size_t i) const { return offsets_[i + 1] - offsets_[i]; }
@@ -487,7 +506,7 @@ class PackedChoices {
     lane_index_.reserve(size() - others_.size());
     lane_len_.reserve(size() - others_.size());
     detail::BatchBuilder builder;
-    size_t chunk_used = kChunk;
+    size_t chunks_in_use = 0, chunk_used = kChunk;  // chunks_ from an earlier packing are reused
     for (int c = 0; c < 4; ++c) {
       const unsigned W = detail::kLaneBits[c];
       const size_t per = 512 / W;
@@ -504,10 +523,11 @@ class PackedChoices {
           lane_len_.push_back(static_cast<uint8_t>(length(members[c][at + l])));
         }
         if (chunk_used + builder.count() > kChunk) {
-          chunks_.emplace_back(new detail::LaneVector[kChunk]);
+          if (chunks_in_use == chunks_.size()) chunks_.emplace_back(new detail::LaneVector[kChunk]);
+          ++chunks_in_use;
           chunk_used = 0;
         }
-        detail::LaneVector* to = chunks_.back().get() + chunk_used;
+        detail::LaneVector* to = chunks_[chunks_in_use - 1].get() + chunk_used;
         std::memcpy(to, b.vectors, builder.count() * sizeof(detail::LaneVector));
         chunk_used += builder.count();
         b.vectors = to;
@@ -522,6 +542,7 @@ class PackedChoices {
         batches_[c].push_back(b);
       }
     }
+    chunks_.resize(chunks_in_use);
   }
 
   std::vector<uint32_t> points_;

@@ -5,6 +5,7 @@
 #include "prepared.hpp"
 
 #include <cstring>
+#include <mutex>
 #include <string>
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -68,7 +69,12 @@ struct ChoiceScratch {
 };
 thread_local ChoiceScratch g_choices;
 
-strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t lengths_at, const char* what) {
+namespace {
+
+// Reads and decodes the choices, then packs them: into `into` (repacked in its own memory) or,
+// when it is null, into a new PackedChoices.
+std::unique_ptr<strdist::PackedChoices> ReadAndPack(const Args& a, size_t units_at, size_t lengths_at, const char* what,
+                                                    std::unique_ptr<strdist::PackedChoices> into) {
   bool is_array = false;
   Check(napi_is_array(a.env, a[units_at], &is_array));
   const bool reuse = is_array && !g_choices.busy;
@@ -109,7 +115,9 @@ strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t length
   if (lengths.size() > UINT32_MAX) {
     throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": at most 2^32 - 1 choices");
   }
-  std::vector<uint32_t> points(total + 1), cp_lengths(lengths.size());
+  std::vector<uint32_t> points = into ? into->take_points() : std::vector<uint32_t>();
+  points.resize(total + 1);
+  std::vector<uint32_t> cp_lengths(lengths.size());
   size_t off = 0, at = 0;
   for (size_t i = 0; i < lengths.size(); ++i) {
     const size_t len = lengths[i];
@@ -119,7 +127,36 @@ strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t length
     off += len;
     at += n;
   }
-  return strdist::PackedChoices(std::move(points), cp_lengths.data(), lengths.data(), lengths.size());
+  if (!into) return std::make_unique<strdist::PackedChoices>(std::move(points), cp_lengths.data(), lengths.data(), lengths.size());
+  into->repack(std::move(points), cp_lengths.data(), lengths.data(), lengths.size());
+  return into;
+}
+
+// The memory of the last one-shot packing whose call is done (see PackChoicesOnce), at most
+// kSpareBytes of it.
+std::mutex g_spare_mutex;
+std::unique_ptr<strdist::PackedChoices> g_spare;
+constexpr size_t kSpareBytes = size_t(64) << 20;
+
+}  // namespace
+
+strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t lengths_at, const char* what) {
+  return std::move(*ReadAndPack(a, units_at, lengths_at, what, nullptr));
+}
+
+Prepared PackChoicesOnce(const Args& a, size_t units_at, size_t lengths_at, const char* what) {
+  std::unique_ptr<strdist::PackedChoices> spare;
+  {
+    std::lock_guard<std::mutex> lock(g_spare_mutex);
+    spare = std::move(g_spare);
+  }
+  std::unique_ptr<strdist::PackedChoices> packed = ReadAndPack(a, units_at, lengths_at, what, std::move(spare));
+  return Prepared(packed.release(), [](const strdist::PackedChoices* p) {
+    std::unique_ptr<strdist::PackedChoices> done(const_cast<strdist::PackedChoices*>(p));
+    if (done->memory_bytes() > kSpareBytes) return;
+    std::lock_guard<std::mutex> lock(g_spare_mutex);
+    if (!g_spare) g_spare = std::move(done);
+  });
 }
 
 void CheckPreparedSizes(const Args& a, const strdist::PackedChoices& c, size_t q_units, const uint32_t* q, size_t ql) {
