@@ -356,16 +356,35 @@ class PackedChoices {
   // units[i]: its UTF-16 length (kept for the size limit of the callers).
   PackedChoices(const uint32_t* points, const uint32_t* lengths, const uint32_t* units, size_t count)
       : offsets_(count + 1), units_(units, units + count) {
-    size_t total = 0;
-    for (size_t i = 0; i < count; ++i) {
-      offsets_[i] = total;
-      total += lengths[i];
-      if (units[i] > max_units_) max_units_ = units[i];
-    }
-    offsets_[count] = total;
-    points_.assign(points, points + total);
+    points_.assign(points, points + index(lengths));
     pack();
   }
+  // The same, taking the code points over (no copy: each copy of a large array is fresh memory,
+  // and on the VMs measured here its page faults cost more than the copy).
+  PackedChoices(std::vector<uint32_t>&& points, const uint32_t* lengths, const uint32_t* units, size_t count)
+      : points_(std::move(points)), offsets_(count + 1), units_(units, units + count) {
+    points_.resize(index(lengths));
+    pack();
+  }
+
+  // Packs other choices into this object's memory, as the constructor taking points over would:
+  // the memory of the last packing is reused (its pages are already faulted in).
+  void repack(std::vector<uint32_t>&& points, const uint32_t* lengths, const uint32_t* units, size_t count) {
+    points_ = std::move(points);
+    offsets_.resize(count + 1);
+    units_.assign(units, units + count);
+    max_units_ = 0;
+    points_.resize(index(lengths));
+    for (auto& b : batches_) b.clear();
+    large_.clear();
+    large_count_ = 0;
+    lane_index_.clear();
+    lane_len_.clear();
+    others_.clear();
+    pack();
+  }
+  // The code points' memory, for the decoding of the next repack (this object is repacked next).
+  std::vector<uint32_t> take_points() { return std::move(points_); }
 
   size_t size() const { return units_.size(); }
   const uint32_t* data(size_t i) const { return points_.data() + offsets_[i]; }
@@ -426,8 +445,11 @@ class PackedChoices {
     const uint32_t* d = dist.data() - lane0;
     if (similarity) {
       for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = detail::levenshtein_result(d[l], lane_len_[l], n, max, true);
+    } else if (max >= UINT32_MAX) {  // no distance is above max: a plain conversion
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(d[l]);
     } else {  // the distance needs no length: a loop of its own
-      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(d[l] <= max ? d[l] : max + 1);
+      const uint32_t cap = static_cast<uint32_t>(max + 1);
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(std::min(d[l], cap));
     }
   }
 
@@ -461,6 +483,19 @@ class PackedChoices {
   // Match vectors live in chunks of kChunk that never move (a batch points into one).
   static constexpr size_t kChunk = 8192;
 
+  // Fills offsets_ and max_units_ from the lengths; returns the total code points.
+  size_t index(const uint32_t* lengths) {
+    const size_t count = units_.size();
+    size_t total = 0;
+    for (size_t i = 0; i < count; ++i) {
+      offsets_[i] = total;
+      total += lengths[i];
+      if (units_[i] > max_units_) max_units_ = units_[i];
+    }
+    offsets_[count] = total;
+    return total;
+  }
+
   void pack() {
     std::vector<uint32_t> members[4];
     for (size_t i = 0; i < size(); ++i) {
@@ -468,8 +503,10 @@ class PackedChoices {
       if (c < 0) others_.push_back(static_cast<uint32_t>(i));
       else members[c].push_back(static_cast<uint32_t>(i));
     }
+    lane_index_.reserve(size() - others_.size());
+    lane_len_.reserve(size() - others_.size());
     detail::BatchBuilder builder;
-    size_t chunk_used = kChunk;
+    size_t chunks_in_use = 0, chunk_used = kChunk;  // chunks_ from an earlier packing are reused
     for (int c = 0; c < 4; ++c) {
       const unsigned W = detail::kLaneBits[c];
       const size_t per = 512 / W;
@@ -486,10 +523,11 @@ class PackedChoices {
           lane_len_.push_back(static_cast<uint8_t>(length(members[c][at + l])));
         }
         if (chunk_used + builder.count() > kChunk) {
-          chunks_.emplace_back(new detail::LaneVector[kChunk]);
+          if (chunks_in_use == chunks_.size()) chunks_.emplace_back(new detail::LaneVector[kChunk]);
+          ++chunks_in_use;
           chunk_used = 0;
         }
-        detail::LaneVector* to = chunks_.back().get() + chunk_used;
+        detail::LaneVector* to = chunks_[chunks_in_use - 1].get() + chunk_used;
         std::memcpy(to, b.vectors, builder.count() * sizeof(detail::LaneVector));
         chunk_used += builder.count();
         b.vectors = to;
@@ -504,6 +542,7 @@ class PackedChoices {
         batches_[c].push_back(b);
       }
     }
+    chunks_.resize(chunks_in_use);
   }
 
   std::vector<uint32_t> points_;

@@ -42,6 +42,28 @@ struct Ops {
     else return _mm256_add_epi64(a, b);
   }
   template <unsigned W>
+  static R sub(R a, R b) {
+    if constexpr (W == 8) return _mm256_sub_epi8(a, b);
+    else if constexpr (W == 16) return _mm256_sub_epi16(a, b);
+    else if constexpr (W == 32) return _mm256_sub_epi32(a, b);
+    else return _mm256_sub_epi64(a, b);
+  }
+  // The bit count of every W-bit lane: per byte from a nibble table, then summed per lane.
+  template <unsigned W>
+  static R lane_popcount(R x) {
+    const R table = _mm256_broadcastsi128_si256(_mm_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+    const R low4 = _mm256_set1_epi8(0x0f);
+    const R bytes = _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(x, low4)),
+                                   _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), low4)));
+    if constexpr (W == 8) return bytes;
+    else if constexpr (W == 64) return _mm256_sad_epu8(bytes, _mm256_setzero_si256());
+    else {
+      const R words = _mm256_add_epi16(_mm256_and_si256(bytes, _mm256_set1_epi16(0xff)), _mm256_srli_epi16(bytes, 8));
+      if constexpr (W == 16) return words;
+      else return _mm256_madd_epi16(words, _mm256_set1_epi16(1));
+    }
+  }
+  template <unsigned W>
   static R one() {
     if constexpr (W == 8) return _mm256_set1_epi8(1);
     else if constexpr (W == 16) return _mm256_set1_epi16(1);

@@ -42,6 +42,28 @@ struct Ops {
     else return _mm512_add_epi64(a, b);
   }
   template <unsigned W>
+  static R sub(R a, R b) {
+    if constexpr (W == 8) return _mm512_sub_epi8(a, b);
+    else if constexpr (W == 16) return _mm512_sub_epi16(a, b);
+    else if constexpr (W == 32) return _mm512_sub_epi32(a, b);
+    else return _mm512_sub_epi64(a, b);
+  }
+  // The bit count of every W-bit lane: per byte from a nibble table, then summed per lane.
+  template <unsigned W>
+  static R lane_popcount(R x) {
+    const R table = _mm512_set4_epi32(0x04030302, 0x03020201, 0x03020201, 0x02010100);  // bytes 0 1 1 2 1 2 2 3 ...
+    const R low4 = _mm512_set1_epi8(0x0f);
+    const R bytes = _mm512_add_epi8(_mm512_shuffle_epi8(table, _mm512_and_si512(x, low4)),
+                                   _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(x, 4), low4)));
+    if constexpr (W == 8) return bytes;
+    else if constexpr (W == 64) return _mm512_sad_epu8(bytes, _mm512_setzero_si512());
+    else {
+      const R words = _mm512_add_epi16(_mm512_and_si512(bytes, _mm512_set1_epi16(0xff)), _mm512_srli_epi16(bytes, 8));
+      if constexpr (W == 16) return words;
+      else return _mm512_madd_epi16(words, _mm512_set1_epi16(1));
+    }
+  }
+  template <unsigned W>
   static R one() {
     if constexpr (W == 8) return _mm512_set1_epi8(1);
     else if constexpr (W == 16) return _mm512_set1_epi16(1);

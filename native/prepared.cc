@@ -5,7 +5,11 @@
 #include "prepared.hpp"
 
 #include <cstring>
+#include <mutex>
 #include <string>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include <vector>
 
 namespace strdist_addon {
@@ -54,13 +58,43 @@ size_t ReadStringArray(const Args& a, size_t i, const char* name, std::vector<ch
   return at;
 }
 
-strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t lengths_at, const char* what) {
-  std::vector<char16_t> joined;
-  const char16_t* units;
-  size_t total;
+// The strings of an array argument, read on the JS thread into memory kept from call to call:
+// on the VMs measured here a fresh page costs ~15 us to fault in, and the UTF-16 copy of 20,000
+// words grown from scratch was ~180 of them. `busy`: a getter of the array may call back in
+// while it is read; that inner call then reads into vectors of its own.
+struct ChoiceScratch {
+  std::vector<char16_t> units;
+  std::vector<uint32_t> lengths;
+  bool busy = false;
+};
+thread_local ChoiceScratch g_choices;
+
+namespace {
+
+// Reads and decodes the choices, then packs them: into `into` (repacked in its own memory) or,
+// when it is null, into a new PackedChoices.
+std::unique_ptr<strdist::PackedChoices> ReadAndPack(const Args& a, size_t units_at, size_t lengths_at, const char* what,
+                                                    std::unique_ptr<strdist::PackedChoices> into) {
   bool is_array = false;
   Check(napi_is_array(a.env, a[units_at], &is_array));
-  std::vector<uint32_t> lengths;
+  const bool reuse = is_array && !g_choices.busy;
+  std::vector<char16_t> own_units;
+  std::vector<uint32_t> own_lengths;
+  std::vector<char16_t>& joined = reuse ? g_choices.units : own_units;
+  std::vector<uint32_t>& lengths = reuse ? g_choices.lengths : own_lengths;
+  struct Release {
+    bool on;
+    ~Release() {
+      if (!on) return;
+      g_choices.busy = false;
+      // Kept for the next call unless one call made them large.
+      if (g_choices.units.size() > (size_t(8) << 20)) std::vector<char16_t>().swap(g_choices.units);
+      if (g_choices.lengths.size() > (size_t(1) << 20)) std::vector<uint32_t>().swap(g_choices.lengths);
+    }
+  } release{reuse};
+  if (reuse) g_choices.busy = true;
+  const char16_t* units;
+  size_t total;
   if (is_array) {
     total = ReadStringArray(a, units_at, "choices", joined, lengths, nullptr);
     units = joined.data();
@@ -81,7 +115,9 @@ strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t length
   if (lengths.size() > UINT32_MAX) {
     throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": at most 2^32 - 1 choices");
   }
-  std::vector<uint32_t> points(total + 1), cp_lengths(lengths.size());
+  std::vector<uint32_t> points = into ? into->take_points() : std::vector<uint32_t>();
+  points.resize(total + 1);
+  std::vector<uint32_t> cp_lengths(lengths.size());
   size_t off = 0, at = 0;
   for (size_t i = 0; i < lengths.size(); ++i) {
     const size_t len = lengths[i];
@@ -91,7 +127,36 @@ strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t length
     off += len;
     at += n;
   }
-  return strdist::PackedChoices(points.data(), cp_lengths.data(), lengths.data(), lengths.size());
+  if (!into) return std::make_unique<strdist::PackedChoices>(std::move(points), cp_lengths.data(), lengths.data(), lengths.size());
+  into->repack(std::move(points), cp_lengths.data(), lengths.data(), lengths.size());
+  return into;
+}
+
+// The memory of the last one-shot packing whose call is done (see PackChoicesOnce), at most
+// kSpareBytes of it.
+std::mutex g_spare_mutex;
+std::unique_ptr<strdist::PackedChoices> g_spare;
+constexpr size_t kSpareBytes = size_t(64) << 20;
+
+}  // namespace
+
+strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t lengths_at, const char* what) {
+  return std::move(*ReadAndPack(a, units_at, lengths_at, what, nullptr));
+}
+
+Prepared PackChoicesOnce(const Args& a, size_t units_at, size_t lengths_at, const char* what) {
+  std::unique_ptr<strdist::PackedChoices> spare;
+  {
+    std::lock_guard<std::mutex> lock(g_spare_mutex);
+    spare = std::move(g_spare);
+  }
+  std::unique_ptr<strdist::PackedChoices> packed = ReadAndPack(a, units_at, lengths_at, what, std::move(spare));
+  return Prepared(packed.release(), [](const strdist::PackedChoices* p) {
+    std::unique_ptr<strdist::PackedChoices> done(const_cast<strdist::PackedChoices*>(p));
+    if (done->memory_bytes() > kSpareBytes) return;
+    std::lock_guard<std::mutex> lock(g_spare_mutex);
+    if (!g_spare) g_spare = std::move(done);
+  });
 }
 
 void CheckPreparedSizes(const Args& a, const strdist::PackedChoices& c, size_t q_units, const uint32_t* q, size_t ql) {
@@ -102,6 +167,20 @@ void CheckPreparedSizes(const Args& a, const strdist::PackedChoices& c, size_t q
       ThrowTooLarge(a.fn, q_units, c.units(i));
     }
   }
+}
+
+void PopulateForWrite(void* data, size_t bytes) {
+#if defined(__linux__)
+  constexpr uintptr_t kPage = 4096;
+  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE (Linux 5.14), absent from older headers
+  if (bytes < 16 * kPage) return;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kPage - 1);
+  madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);  // an older kernel: EINVAL, no harm
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 namespace {
@@ -151,6 +230,7 @@ napi_value ScoreManyPrepared(const Args& a) {
   if (g_prepared_query.size() > (size_t(1) << 20)) std::vector<char16_t>().swap(g_prepared_query);
   CheckPreparedSizes(a, *c, q_units, q.data(), ql);
   // `out` is written directly: nothing still to be read lives in JS memory.
+  PopulateForWrite(out.data, c->size() * sizeof(double));
   strdist::QueryScorer(metric, q.data(), ql, param, max, min).run_all(*c, strdist::simd_path(), out.data);
   napi_value undefined;
   Check(napi_get_undefined(a.env, &undefined));

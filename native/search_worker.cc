@@ -310,7 +310,7 @@ napi_value ScoreMatrix(const Args& a) {
   bool is_array = false;
   Check(napi_is_array(a.env, a[3], &is_array));
   if (IsPrepared(a, 3)) prepared = PreparedArg(a, 3);
-  else if (is_array) prepared = std::make_shared<const strdist::PackedChoices>(PackChoices(a, 3, 4, "choices"));
+  else if (is_array) prepared = PackChoicesOnce(a, 3, 4, "choices");
   else choices = SplitCodePoints(a, 3, 4, "choices", &clen);
   const double param = metric == kJaroWinkler ? WeightArg(a, 5, "prefixWeight") : NumberArg(a, 5, "param", 0);
   size_t max = SIZE_MAX;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../src/kernel.js';
 import { scoreMatrix } from '../src/matrix.js';
+import { addon } from './helpers/backends.js';
 import { refScore } from './helpers/brute.js';
 
 const queries = ['bagel', '', 'chëese', '😀x', 'kitten', 'a'.repeat(70)];
@@ -41,5 +42,36 @@ describe('scoreMatrix', () => {
     const p = scoreMatrix('levenshtein', many, Array.from({ length: 5000 }, (_, i) => `choice${i}`.repeat(20)), { signal: ac.signal, threads: 1 });
     setTimeout(() => ac.abort(new Error('enough')), 20);
     await expect(p).rejects.toThrow('enough');
+  });
+});
+
+// The native side reads an array of choices into memory it keeps from call to call; a getter of
+// that array may call back in while it is read, and both calls must still see their own strings.
+describe.skipIf(!addon)('choices read by the addon while a getter calls back in', () => {
+  it('packs the outer and the inner array each whole (prepareChoices, scoreMatrix)', async () => {
+    const a = addon!.addon;
+    const inner = Array.from({ length: 300 }, (_, i) => `inner${i}`);
+    const outer = Array.from({ length: 300 }, (_, i) => `outer-choice-${i}`);
+    let innerHandle: unknown;
+    const hostile = [...outer];
+    Object.defineProperty(hostile, 150, {
+      get() {
+        innerHandle = a.prepareChoices(inner); // re-enters the addon's reading of `hostile`
+        return outer[150];
+      },
+    });
+    const outerHandle = a.prepareChoices(hostile);
+    expect(innerHandle).toBeDefined();
+    const scores = (handle: unknown, n: number) => {
+      const out = new Float64Array(n);
+      a.scoreManyPrepared(0, 'outer-choice-7', handle as never, 0, -1, out);
+      return Array.from(out);
+    };
+    expect(scores(outerHandle, outer.length)).toEqual(outer.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
+    expect(scores(innerHandle, inner.length)).toEqual(inner.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
+    // and the same through scoreMatrix's own read of an array
+    const m = await scoreMatrix('levenshtein', ['outer-choice-7'], hostile);
+    expect(Array.from(m)).toEqual(outer.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
+    expect(scores(innerHandle, inner.length)).toEqual(inner.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
   });
 });
