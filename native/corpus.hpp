@@ -45,6 +45,7 @@
 #include "filter.hpp"
 #include "jaro.hpp"
 #include "levenshtein.hpp"
+#include "multi_levenshtein.hpp"
 #include "pool.hpp"
 
 namespace strdist {
@@ -551,6 +552,68 @@ class CorpusIndex {
     }
   }
 
+  // score_bucket for the Levenshtein metrics: the words of a bucket all have the group's length,
+  // so they fill the SIMD lanes of one class (multi_levenshtein.hpp, the query as the text),
+  // packed straight from the index's text, and are scored a batch at a time, up to 512 / lane
+  // width words, where the one-by-one kernel costs several times more per word. The floor is
+  // checked as each word is taken: a batch may score a few words that the floor risen within
+  // it would have skipped (work, not results).
+  template <typename CharT>
+  void score_bucket_lanes(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
+                          const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared,
+                          double& floor, SearchStats& st) const {
+    static thread_local detail::BatchBuilder builder;
+    const Group& grp = groups_[t.group];
+    const size_t w = grp.length;
+    const size_t topc = std::min(query.ql, w);
+    const size_t tail = grp.count % 64;
+    const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
+    const int cls = detail::lane_class(w);
+    const unsigned W = detail::kLaneBits[cls];
+    const size_t per = 512 / W;
+    uint8_t lane_len[64];
+    std::fill(lane_len, lane_len + per, static_cast<uint8_t>(w));
+    detail::LaneBatch batch;
+    PackedChoicesView view{{nullptr, nullptr, nullptr, nullptr}, lane_len};
+    view.batches[cls] = &batch;
+    const CachedLevenshtein& lev = scorer.levenshtein();
+    const SimdPath path = simd_path();
+    size_t slot[64];  // the pending words' slots in the group
+    uint32_t index[64], dist[64];
+    size_t pending = 0;
+    auto flush = [&]() {
+      builder.build(batch, W, static_cast<uint32_t>(pending), 0,
+                    [&](uint32_t l) { return std::make_pair(text + slot[l] * w, w); });
+      detail::run_lanes(path, view, cls, 0, 1, lev.data(), lev.size(), dist);
+      st.scored += pending;
+      for (size_t i = 0; i < pending; ++i) {
+        const detail::Entry e{scorer.levenshtein_key(dist[i], w), index[i]};
+        if (e.key < floor) continue;
+        if (top.offer(e) && top.full()) {
+          detail::atomic_raise(shared, top.worst().key);
+          floor = std::max(floor, top.worst().key);
+        }
+      }
+      pending = 0;
+    };
+    for (const uint32_t r : t.complete) {
+      const Run& a = runs[r];
+      const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+      for (uint64_t m = bucket_mask(query, a, valid, topc, bucket.common, bucket.first); m; m &= m - 1) {
+        if (bucket.bound < floor) break;
+        const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
+        const uint32_t at = index_[grp.first + k];
+        // as in score_bucket: at a bound no better than the n-th best's key, only a lower index enters
+        if (top.full() && bucket.bound <= top.worst().key && at > top.worst().index) continue;
+        slot[pending] = k;
+        index[pending++] = at;
+        if (pending == per) flush();
+      }
+      if (bucket.bound < floor) break;
+    }
+    if (pending) flush();
+  }
+
   // Search part `part` of `parts`: its share of the runs of every group, best-first. A group is
   // read only as deep as the best competing bound (the next group's best, the best pending
   // bucket) requires; its remainder bucket reads on from where it stopped when its turn comes.
@@ -565,6 +628,7 @@ class CorpusIndex {
     runs.reserve(count_ / 64 / parts + 2 * groups_.size() + 1);  // no reallocation as groups are taken
     taken.reserve(query.order.size());
     const double base = detail::user_floor(opt);
+    const bool lanes = opt.metric == Metric::Levenshtein || opt.metric == Metric::LevenshteinSimilarity;
     constexpr double kNone = -std::numeric_limits<double>::infinity();
     auto floor_now = [&]() {
       double f = std::max(base, shared.load(std::memory_order_relaxed));
@@ -590,6 +654,14 @@ class CorpusIndex {
           continue;
         }
         const Taken& t = taken[b.taken];
+        if (lanes && detail::lane_class(groups_[t.group].length) >= 0) {
+          switch (width_) {
+            case 1: score_bucket_lanes<uint8_t>(query, b, t, runs, scorer, top, shared, floor, st); break;
+            case 2: score_bucket_lanes<uint16_t>(query, b, t, runs, scorer, top, shared, floor, st); break;
+            default: score_bucket_lanes<uint32_t>(query, b, t, runs, scorer, top, shared, floor, st);
+          }
+          continue;
+        }
         switch (width_) {
           case 1: score_bucket<uint8_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
           case 2: score_bucket<uint16_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
