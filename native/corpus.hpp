@@ -48,6 +48,14 @@
 #include "multi_levenshtein.hpp"
 #include "pool.hpp"
 
+// read_runs reads two runs at once in SSE2 registers where the target has them (every x86-64).
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define STRDIST_CORPUS_SSE2 1
+#else
+#define STRDIST_CORPUS_SSE2 0
+#endif
+
 namespace strdist {
 
 class CorpusJoin;  // join.hpp: every pair within a fixed cutoff, over this index
@@ -400,6 +408,7 @@ class CorpusIndex {
     const size_t count = groups_[g].count;
     st.visited += std::min(to * 64, count) - from * 64;
     t.runs_end = runs.size();
+    t.complete.reserve(t.runs_end - t.runs_begin);
     // the query's planes, rarest in this group first, so runs die early
     t.order = query.planes;
     const uint32_t* ones = plane_ones_.data() + g * detail::kSignaturePlanes;
@@ -421,11 +430,9 @@ class CorpusIndex {
     const bool can_die = allowed <= 15;
     const uint32_t start = can_die ? static_cast<uint32_t>(15 - allowed) : 0;
     const bool guard = start + np > 31;  // else no count can pass 31: no need to stick there
-    for (size_t r = t.runs_begin; r < t.runs_end; ++r) {
-      Run& run = runs[r];
-      if (run.complete) continue;
-      const size_t i = run.chunk;
-      const uint64_t valid = (i + 1 == chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+    auto valid_of = [&](size_t i) { return (i + 1 == chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0); };
+    // the run's counter, counted from `start`
+    auto counter_of = [&](const Run& run) {
       detail::SlicedCounter cnt;
       if (run.read == 0) {
         cnt.set(start);
@@ -434,7 +441,81 @@ class CorpusIndex {
         // a lower floor: more misses allowed, same counts
         if (run.start != start) cnt.subtract(run.start - start);
       }
+      return cnt;
+    };
+    auto done = [&](size_t r, const detail::SlicedCounter& cnt, uint32_t p) {
+      Run& run = runs[r];
+#ifdef STRDIST_SEARCH_COUNTERS
+      st.planes += p - run.read;
+#endif
+      std::copy(cnt.c, cnt.c + 5, run.c);
       run.start = start;
+      run.read = p;
+      if (p < np) return;
+      run.complete = true;
+      for (uint16_t ep : query.excess_planes) run.sat |= planes[ep * chunks + run.chunk];
+      run.first = ~uint64_t(0);
+      if (query.prefix_aware) {
+        for (size_t b = 0; b < detail::kFirstPlanes; ++b) {
+          const uint64_t plane = planes[(detail::kSignaturePlanes + b) * chunks + run.chunk];
+          run.first &= ((query.first >> b) & 1) ? plane : ~plane;
+        }
+      }
+      t.complete.push_back(static_cast<uint32_t>(r));
+    };
+    for (size_t r = t.runs_begin; r < t.runs_end;) {
+#if STRDIST_CORPUS_SSE2
+      if (r + 2 <= t.runs_end && in_step(runs[r], runs[r + 1])) {
+        // Two runs of consecutive chunks with the same planes read: in lockstep, one 128-bit
+        // load per plane, until both are dead. A run dead before the other reads on with it: its
+        // counts stay exact, only work is spent.
+        const size_t i0 = runs[r].chunk;
+        const detail::SlicedCounter a = counter_of(runs[r]), b = counter_of(runs[r + 1]);
+        __m128i c[5];
+        for (int k = 0; k < 5; ++k) c[k] = _mm_set_epi64x(static_cast<long long>(b.c[k]), static_cast<long long>(a.c[k]));
+        const __m128i ones = _mm_set1_epi32(-1);
+        const __m128i invalid = _mm_set_epi64x(static_cast<long long>(~valid_of(i0 + 1)), static_cast<long long>(~valid_of(i0)));
+        auto both_dead = [&]() {
+          return can_die && _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_or_si128(c[4], invalid), ones)) == 0xffff;
+        };
+        uint32_t p = runs[r].read;
+        bool dead = both_dead();
+        while (p < np && !dead) {
+          __m128i m = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(planes + t.order[p] * chunks + i0)), ones);
+          if (guard) {
+            const __m128i sat = _mm_and_si128(_mm_and_si128(_mm_and_si128(c[0], c[1]), _mm_and_si128(c[2], c[3])), c[4]);
+            m = _mm_andnot_si128(sat, m);
+          }
+          for (int k = 0; k < 4; ++k) {
+            const __m128i carry = _mm_and_si128(c[k], m);
+            c[k] = _mm_xor_si128(c[k], m);
+            m = carry;
+          }
+          c[4] = _mm_or_si128(c[4], m);
+          ++p;
+          dead = both_dead();
+        }
+        detail::SlicedCounter out[2];
+        for (int k = 0; k < 5; ++k) {
+          uint64_t lanes[2];
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), c[k]);
+          out[0].c[k] = lanes[0];
+          out[1].c[k] = lanes[1];
+        }
+        done(r, out[0], p);
+        done(r + 1, out[1], p);
+        r += 2;
+        continue;
+      }
+#endif
+      const Run& run = runs[r];
+      if (run.complete) {
+        ++r;
+        continue;
+      }
+      const size_t i = run.chunk;
+      const uint64_t valid = valid_of(i);
+      detail::SlicedCounter cnt = counter_of(run);
       uint32_t p = run.read;
       bool dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       while (p < np && !dead) {
@@ -442,23 +523,15 @@ class CorpusIndex {
         ++p;
         dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       }
-#ifdef STRDIST_SEARCH_COUNTERS
-      st.planes += p - run.read;
-#endif
-      std::copy(cnt.c, cnt.c + 5, run.c);
-      run.read = p;
-      if (p < np) continue;
-      run.complete = true;
-      for (uint16_t ep : query.excess_planes) run.sat |= planes[ep * chunks + i];
-      run.first = ~uint64_t(0);
-      if (query.prefix_aware) {
-        for (size_t b = 0; b < detail::kFirstPlanes; ++b) {
-          const uint64_t plane = planes[(detail::kSignaturePlanes + b) * chunks + i];
-          run.first &= ((query.first >> b) & 1) ? plane : ~plane;
-        }
-      }
-      t.complete.push_back(static_cast<uint32_t>(r));
+      done(r, cnt, p);
+      ++r;
     }
+  }
+
+  // Whether two runs can be read in lockstep: consecutive chunks, neither complete, the same
+  // planes read.
+  static bool in_step(const Run& a, const Run& b) {
+    return !a.complete && !b.complete && a.read == b.read && b.chunk == a.chunk + 1;
   }
 
   // Reads taken group `ti` deep enough for every word whose bound reaches `target` (and at least
