@@ -20,8 +20,11 @@
 // turn comes, reads on from where each run stopped. Buckets are scored in order of their
 // bound; the search ends when the n-th best beats every pending bound. No plane of a run is
 // read twice, no word is scored twice, and a word is scored only when its bound reaches the
-// n-th best of that moment. Ties resolve as a brute-force scan does: by score, then by lower
-// corpus index (at a bound equal to the n-th best's key, only a lower index can enter).
+// n-th best of that moment (for the Levenshtein metrics, of the moment its lane batch of up
+// to 64 words is taken: the words of a bucket share the group's length, so they are scored
+// together in SIMD lanes, multi_levenshtein.hpp). Ties resolve as a brute-force scan does: by
+// score, then by lower corpus index (at a bound equal to the n-th best's key, only a lower
+// index can enter).
 //
 // join.hpp reads this index too (groups_, text_, index_, sigs_: a row form of the signatures
 // built on its first use, and the bounds); keep those.
