@@ -20,8 +20,11 @@
 // turn comes, reads on from where each run stopped. Buckets are scored in order of their
 // bound; the search ends when the n-th best beats every pending bound. No plane of a run is
 // read twice, no word is scored twice, and a word is scored only when its bound reaches the
-// n-th best of that moment. Ties resolve as a brute-force scan does: by score, then by lower
-// corpus index (at a bound equal to the n-th best's key, only a lower index can enter).
+// n-th best of that moment (for the Levenshtein metrics, of the moment its lane batch of up
+// to 64 words is taken: the words of a bucket share the group's length, so they are scored
+// together in SIMD lanes, multi_levenshtein.hpp). Ties resolve as a brute-force scan does: by
+// score, then by lower corpus index (at a bound equal to the n-th best's key, only a lower
+// index can enter).
 //
 // join.hpp reads this index too (groups_, text_, index_, sigs_: a row form of the signatures
 // built on its first use, and the bounds); keep those.
@@ -45,8 +48,17 @@
 #include "filter.hpp"
 #include "jaro.hpp"
 #include "levenshtein.hpp"
+#include "multi_levenshtein.hpp"
 #include "pool.hpp"
 #include "scratch.hpp"
+
+// read_runs reads two runs at once in SSE2 registers where the target has them (every x86-64).
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define STRDIST_CORPUS_SSE2 1
+#else
+#define STRDIST_CORPUS_SSE2 0
+#endif
 
 namespace strdist {
 
@@ -400,6 +412,7 @@ class CorpusIndex {
     const size_t count = groups_[g].count;
     st.visited += std::min(to * 64, count) - from * 64;
     t.runs_end = runs.size();
+    t.complete.reserve(t.runs_end - t.runs_begin);
     // the query's planes, rarest in this group first, so runs die early
     t.order = query.planes;
     const uint32_t* ones = plane_ones_.data() + g * detail::kSignaturePlanes;
@@ -421,11 +434,9 @@ class CorpusIndex {
     const bool can_die = allowed <= 15;
     const uint32_t start = can_die ? static_cast<uint32_t>(15 - allowed) : 0;
     const bool guard = start + np > 31;  // else no count can pass 31: no need to stick there
-    for (size_t r = t.runs_begin; r < t.runs_end; ++r) {
-      Run& run = runs[r];
-      if (run.complete) continue;
-      const size_t i = run.chunk;
-      const uint64_t valid = (i + 1 == chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+    auto valid_of = [&](size_t i) { return (i + 1 == chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0); };
+    // the run's counter, counted from `start`
+    auto counter_of = [&](const Run& run) {
       detail::SlicedCounter cnt;
       if (run.read == 0) {
         cnt.set(start);
@@ -434,7 +445,81 @@ class CorpusIndex {
         // a lower floor: more misses allowed, same counts
         if (run.start != start) cnt.subtract(run.start - start);
       }
+      return cnt;
+    };
+    auto done = [&](size_t r, const detail::SlicedCounter& cnt, uint32_t p) {
+      Run& run = runs[r];
+#ifdef STRDIST_SEARCH_COUNTERS
+      st.planes += p - run.read;
+#endif
+      std::copy(cnt.c, cnt.c + 5, run.c);
       run.start = start;
+      run.read = p;
+      if (p < np) return;
+      run.complete = true;
+      for (uint16_t ep : query.excess_planes) run.sat |= planes[ep * chunks + run.chunk];
+      run.first = ~uint64_t(0);
+      if (query.prefix_aware) {
+        for (size_t b = 0; b < detail::kFirstPlanes; ++b) {
+          const uint64_t plane = planes[(detail::kSignaturePlanes + b) * chunks + run.chunk];
+          run.first &= ((query.first >> b) & 1) ? plane : ~plane;
+        }
+      }
+      t.complete.push_back(static_cast<uint32_t>(r));
+    };
+    for (size_t r = t.runs_begin; r < t.runs_end;) {
+#if STRDIST_CORPUS_SSE2
+      if (r + 2 <= t.runs_end && in_step(runs[r], runs[r + 1])) {
+        // Two runs of consecutive chunks with the same planes read: in lockstep, one 128-bit
+        // load per plane, until both are dead. A run dead before the other reads on with it: its
+        // counts stay exact, only work is spent.
+        const size_t i0 = runs[r].chunk;
+        const detail::SlicedCounter a = counter_of(runs[r]), b = counter_of(runs[r + 1]);
+        __m128i c[5];
+        for (int k = 0; k < 5; ++k) c[k] = _mm_set_epi64x(static_cast<long long>(b.c[k]), static_cast<long long>(a.c[k]));
+        const __m128i ones = _mm_set1_epi32(-1);
+        const __m128i invalid = _mm_set_epi64x(static_cast<long long>(~valid_of(i0 + 1)), static_cast<long long>(~valid_of(i0)));
+        auto both_dead = [&]() {
+          return can_die && _mm_movemask_epi8(_mm_cmpeq_epi32(_mm_or_si128(c[4], invalid), ones)) == 0xffff;
+        };
+        uint32_t p = runs[r].read;
+        bool dead = both_dead();
+        while (p < np && !dead) {
+          __m128i m = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(planes + t.order[p] * chunks + i0)), ones);
+          if (guard) {
+            const __m128i sat = _mm_and_si128(_mm_and_si128(_mm_and_si128(c[0], c[1]), _mm_and_si128(c[2], c[3])), c[4]);
+            m = _mm_andnot_si128(sat, m);
+          }
+          for (int k = 0; k < 4; ++k) {
+            const __m128i carry = _mm_and_si128(c[k], m);
+            c[k] = _mm_xor_si128(c[k], m);
+            m = carry;
+          }
+          c[4] = _mm_or_si128(c[4], m);
+          ++p;
+          dead = both_dead();
+        }
+        detail::SlicedCounter out[2];
+        for (int k = 0; k < 5; ++k) {
+          uint64_t lanes[2];
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), c[k]);
+          out[0].c[k] = lanes[0];
+          out[1].c[k] = lanes[1];
+        }
+        done(r, out[0], p);
+        done(r + 1, out[1], p);
+        r += 2;
+        continue;
+      }
+#endif
+      const Run& run = runs[r];
+      if (run.complete) {
+        ++r;
+        continue;
+      }
+      const size_t i = run.chunk;
+      const uint64_t valid = valid_of(i);
+      detail::SlicedCounter cnt = counter_of(run);
       uint32_t p = run.read;
       bool dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       while (p < np && !dead) {
@@ -442,23 +527,15 @@ class CorpusIndex {
         ++p;
         dead = can_die && ((cnt.dead() | ~valid) == ~uint64_t(0));
       }
-#ifdef STRDIST_SEARCH_COUNTERS
-      st.planes += p - run.read;
-#endif
-      std::copy(cnt.c, cnt.c + 5, run.c);
-      run.read = p;
-      if (p < np) continue;
-      run.complete = true;
-      for (uint16_t ep : query.excess_planes) run.sat |= planes[ep * chunks + i];
-      run.first = ~uint64_t(0);
-      if (query.prefix_aware) {
-        for (size_t b = 0; b < detail::kFirstPlanes; ++b) {
-          const uint64_t plane = planes[(detail::kSignaturePlanes + b) * chunks + i];
-          run.first &= ((query.first >> b) & 1) ? plane : ~plane;
-        }
-      }
-      t.complete.push_back(static_cast<uint32_t>(r));
+      done(r, cnt, p);
+      ++r;
     }
+  }
+
+  // Whether two runs can be read in lockstep: consecutive chunks, neither complete, the same
+  // planes read.
+  static bool in_step(const Run& a, const Run& b) {
+    return !a.complete && !b.complete && a.read == b.read && b.chunk == a.chunk + 1;
   }
 
   // Reads taken group `ti` deep enough for every word whose bound reaches `target` (and at least
@@ -552,6 +629,68 @@ class CorpusIndex {
     }
   }
 
+  // score_bucket for the Levenshtein metrics: the words of a bucket all have the group's length,
+  // so they fill the SIMD lanes of one class (multi_levenshtein.hpp, the query as the text),
+  // packed straight from the index's text, and are scored a batch at a time, up to 512 / lane
+  // width words, where the one-by-one kernel costs several times more per word. The floor is
+  // checked as each word is taken: a batch may score a few words that the floor risen within
+  // it would have skipped (work, not results).
+  template <typename CharT>
+  void score_bucket_lanes(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
+                          const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared,
+                          double& floor, SearchStats& st) const {
+    static thread_local detail::BatchBuilder builder;
+    const Group& grp = groups_[t.group];
+    const size_t w = grp.length;
+    const size_t topc = std::min(query.ql, w);
+    const size_t tail = grp.count % 64;
+    const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
+    const int cls = detail::lane_class(w);
+    const unsigned W = detail::kLaneBits[cls];
+    const size_t per = 512 / W;
+    uint8_t lane_len[64];
+    std::fill(lane_len, lane_len + per, static_cast<uint8_t>(w));
+    detail::LaneBatch batch;
+    PackedChoicesView view{{nullptr, nullptr, nullptr, nullptr}, lane_len};
+    view.batches[cls] = &batch;
+    const CachedLevenshtein& lev = scorer.levenshtein();
+    const SimdPath path = simd_path();
+    size_t slot[64];  // the pending words' slots in the group
+    uint32_t index[64], dist[64];
+    size_t pending = 0;
+    auto flush = [&]() {
+      builder.build(batch, W, static_cast<uint32_t>(pending), 0,
+                    [&](uint32_t l) { return std::make_pair(text + slot[l] * w, w); });
+      detail::run_lanes(path, view, cls, 0, 1, lev.data(), lev.size(), dist);
+      st.scored += pending;
+      for (size_t i = 0; i < pending; ++i) {
+        const detail::Entry e{scorer.levenshtein_key(dist[i], w), index[i]};
+        if (e.key < floor) continue;
+        if (top.offer(e) && top.full()) {
+          detail::atomic_raise(shared, top.worst().key);
+          floor = std::max(floor, top.worst().key);
+        }
+      }
+      pending = 0;
+    };
+    for (const uint32_t r : t.complete) {
+      const Run& a = runs[r];
+      const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+      for (uint64_t m = bucket_mask(query, a, valid, topc, bucket.common, bucket.first); m; m &= m - 1) {
+        if (bucket.bound < floor) break;
+        const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
+        const uint32_t at = index_[grp.first + k];
+        // as in score_bucket: at a bound no better than the n-th best's key, only a lower index enters
+        if (top.full() && bucket.bound <= top.worst().key && at > top.worst().index) continue;
+        slot[pending] = k;
+        index[pending++] = at;
+        if (pending == per) flush();
+      }
+      if (bucket.bound < floor) break;
+    }
+    if (pending) flush();
+  }
+
   // Search part `part` of `parts`: its share of the runs of every group, best-first. A group is
   // read only as deep as the best competing bound (the next group's best, the best pending
   // bucket) requires; its remainder bucket reads on from where it stopped when its turn comes.
@@ -566,6 +705,7 @@ class CorpusIndex {
     runs.reserve(count_ / 64 / parts + 2 * groups_.size() + 1);  // no reallocation as groups are taken
     taken.reserve(query.order.size());
     const double base = detail::user_floor(opt);
+    const bool lanes = opt.metric == Metric::Levenshtein || opt.metric == Metric::LevenshteinSimilarity;
     constexpr double kNone = -std::numeric_limits<double>::infinity();
     auto floor_now = [&]() {
       double f = std::max(base, shared.load(std::memory_order_relaxed));
@@ -591,6 +731,14 @@ class CorpusIndex {
           continue;
         }
         const Taken& t = taken[b.taken];
+        if (lanes && detail::lane_class(groups_[t.group].length) >= 0) {
+          switch (width_) {
+            case 1: score_bucket_lanes<uint8_t>(query, b, t, runs, scorer, top, shared, floor, st); break;
+            case 2: score_bucket_lanes<uint16_t>(query, b, t, runs, scorer, top, shared, floor, st); break;
+            default: score_bucket_lanes<uint32_t>(query, b, t, runs, scorer, top, shared, floor, st);
+          }
+          continue;
+        }
         switch (width_) {
           case 1: score_bucket<uint8_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
           case 2: score_bucket<uint16_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;

@@ -3,6 +3,7 @@
 // the floor turned into each kernel's cutoff.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -36,7 +37,7 @@ class QueryScorer {
         const size_t cutoff = std::isinf(floor) ? SIZE_MAX : static_cast<size_t>(-floor);
         const size_t d = lev_->distance(b, lb, cutoff);
         if (cutoff != SIZE_MAX && d > cutoff) return -kInf;
-        return -static_cast<double>(d);
+        return levenshtein_key(d, lb);
       }
       case Metric::LevenshteinSimilarity: {
         const size_t mx = std::max(ql_, lb);
@@ -48,13 +49,24 @@ class QueryScorer {
         }
         const size_t d = lev_->distance(b, lb, cutoff);
         if (cutoff != SIZE_MAX && d > cutoff) return -kInf;
-        return mx == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(mx);
+        return levenshtein_key(d, lb);
       }
       case Metric::Jaro: return jaro_->similarity(b, lb, std::max(0.0, floor));
       case Metric::JaroWinkler: return jw_->similarity(b, lb, std::max(0.0, floor));
     }
     return -kInf;
   }
+
+  // The Levenshtein metrics' key of a word of lb code points at exact distance d (what the
+  // lane kernels give).
+  double levenshtein_key(size_t d, size_t lb) const {
+    if (metric_ == Metric::Levenshtein) return -static_cast<double>(d);
+    const size_t mx = std::max(ql_, lb);
+    return mx == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(mx);
+  }
+
+  // The query's Levenshtein kernel (the Levenshtein metrics only).
+  const CachedLevenshtein& levenshtein() const { return *lev_; }
 
  private:
   Metric metric_;

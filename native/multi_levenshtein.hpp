@@ -228,8 +228,9 @@ class BatchBuilder {
  public:
   BatchBuilder() : vectors_(514) {}  // at most 512 code points per batch, the zero vector, the row masks
 
-  // Lanes 0 .. lanes-1 of class width W hold the choices get(l) -> {code points, length};
-  // b.vectors and b.large point into this builder until the next build.
+  // Lanes 0 .. lanes-1 of class width W hold the choices get(l) -> {code points, length} (the
+  // code points of any unsigned width, read as they are stored); b.vectors and b.large point
+  // into this builder until the next build.
   template <class Get>
   void build(LaneBatch& b, unsigned W, uint32_t lanes, uint32_t lane_at, Get get) {
     std::memset(b.ascii, 0, sizeof b.ascii);
@@ -240,7 +241,7 @@ class BatchBuilder {
     std::memset(vectors_[0].bytes, 0, 64);
     for (uint32_t l = 0; l < lanes; ++l) {
       const auto choice = get(l);
-      const uint32_t* s = choice.first;
+      const auto* s = choice.first;
       for (size_t k = 0; k < choice.second; ++k) {
         const uint32_t cp = s[k];
         uint32_t rel;
@@ -262,12 +263,13 @@ class BatchBuilder {
     }
     // The lanes' row masks, one more vector of the batch (copied with the others).
     b.len_mask = fresh();
+    // a lane starts on a byte (W is 8, 16, 32 or 64): its whole bytes, then the partial one
+    uint8_t* mask = vectors_[b.len_mask].bytes;
     for (uint32_t l = 0; l < lanes; ++l) {
       const size_t len = get(l).second;
-      for (size_t k = 0; k < len; ++k) {
-        const size_t bit = size_t(l) * W + k;
-        vectors_[b.len_mask].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
-      }
+      uint8_t* lane = mask + size_t(l) * W / 8;
+      std::memset(lane, 0xff, len / 8);
+      if (len % 8) lane[len / 8] = static_cast<uint8_t>((1u << (len % 8)) - 1);
     }
     std::sort(large_.begin(), large_.end(),
               [](const LargeEntry& x, const LargeEntry& y) { return x.code_point < y.code_point; });

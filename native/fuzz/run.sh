@@ -26,7 +26,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 status=0
 for t in "${targets[@]}"; do
   echo "fuzz: building $t ($cxx ${flags[*]})"
-  "$cxx" "${flags[@]}" "$here/fuzz_$t.cc" -o "$out/fuzz_$t"
+  # with the addon's ISA translation units (the lane kernels the corpus search scores with)
+  "$cxx" "${flags[@]}" "$here/fuzz_$t.cc" "$here"/../multi_*_avx*.cc -o "$out/fuzz_$t"
   mkdir -p "$out/corpus_$t"
   echo "fuzz: running $t for ${seconds}s"
   if (cd "$out" && "./fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$out/$t-" \

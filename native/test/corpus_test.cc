@@ -1,7 +1,7 @@
 // Standalone differential test of the corpus search (native/corpus.hpp): on random corpora
 // (repeated letters, empty words, long words, astral code points), every metric, n, cutoff and
 // thread count must give exactly the brute-force answer, also with a pool that could start no
-// thread and with n far beyond the corpus size. The search's bounds on their own: never below
+// thread, with n far beyond the corpus size and on every SIMD path. The search's bounds on their own: never below
 // the true score (the first-character-aware Jaro-Winkler bound included), and exact results
 // where they are tight (ties at the n-th place, first characters that differ or only hash
 // alike, long queries whose misses pass the counter's 15). Then the ThreadPool on its own:
@@ -268,6 +268,11 @@ int main(int argc, char** argv) {
   const uint32_t alphabets[][2] = {{'a', 'c'}, {'a', 'z'}, {0xe0, 0x2ff}, {0x1f600, 0x1f60f}, {0xd800, 0xd805}};
   long passed = 0, failed = 0;
   strdist::ThreadPool no_threads(0);
+  // The Levenshtein metrics score in SIMD lanes: every ISA path this CPU has, in turn.
+  std::vector<strdist::SimdPath> paths;
+  for (strdist::SimdPath p : {strdist::SimdPath::Scalar, strdist::SimdPath::Avx2, strdist::SimdPath::Avx512}) {
+    if (strdist::simd_path_supported(p)) paths.push_back(p);
+  }
   for (int r = 0; r < rounds; ++r) {
     const auto& al = alphabets[pick(5)];
     auto word = [&](size_t maxlen) {
@@ -297,6 +302,7 @@ int main(int argc, char** argv) {
         // 4: a pool that could start no thread; 5: n far past the corpus size, on 2 threads
         o.threads = threads == 4 ? 3 : threads == 5 ? 2 : threads;
         o.pool = threads == 4 ? &no_threads : nullptr;
+        strdist::set_simd_path(paths[(size_t(r) + threads) % paths.size()]);
         const size_t n = o.n;
         if (threads == 5 && want.size() < n) o.n = SIZE_MAX - pick(3);
         const std::vector<Match> got = index.search(q.data(), q.size(), o);

@@ -46,12 +46,15 @@ trap 'rm -rf "$out"' EXIT
 echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
 "$cxx" "${flags[@]}" "${extra[@]}" "$here/native_test.cc" -o "$out/native_test"
 "$out/native_test" "$vectors" "${args[@]}"
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" -o "$out/corpus_test"
+# The ISA translation units of the addon: the multi-string lane kernels, which the corpus
+# search scores Levenshtein with too.
+isa=("$here/../multi_levenshtein_avx2.cc" "$here/../multi_levenshtein_avx512.cc" "$here/../multi_jaro_avx2.cc"
+     "$here/../multi_jaro_avx512.cc")
+"$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" "${isa[@]}" -o "$out/corpus_test"
 "$out/corpus_test"
 # The multi-string lane kernels: every ISA path this CPU has (STRDIST_SIMD does not apply here;
-# the test runs each path itself), with the ISA translation units of the addon.
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "$here/../multi_levenshtein_avx2.cc" \
-  "$here/../multi_levenshtein_avx512.cc" "$here/../multi_jaro_avx2.cc" "$here/../multi_jaro_avx512.cc" -o "$out/simd_test"
+# the test runs each path itself).
+"$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "${isa[@]}" -o "$out/simd_test"
 "$out/simd_test"
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/join_test.cc" -o "$out/join_test"
+"$cxx" "${flags[@]}" "${extra[@]}" "$here/join_test.cc" "${isa[@]}" -o "$out/join_test"
 "$out/join_test"
