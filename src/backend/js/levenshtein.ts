@@ -196,22 +196,21 @@ const impl = (() => {
   }
 
   /**
-   * Fast path straight on the strings, for a pattern `p` of 1..32 UTF-16 units: returns -1 as
-   * soon as either string turns out to hold a surrogate (the caller then takes the general
-   * path). Up to that point code units are code points, so every result it gives is exact;
-   * with a cutoff the early exit only needs the text read so far: later surrogates can only
-   * shorten what is left.
+   * Fast path straight on the strings, for a pattern `p` of 1..32 UTF-16 units: returns -1
+   * when either string holds a surrogate (the caller then takes the general path). Without
+   * surrogates code units are code points, so every result it gives is exact. Surrogates are
+   * noted branch-free (the sign bit of `sur`) and looked at once at the end: the loops carry
+   * no extra exit, and with a cutoff the early exit only needs the text read so far (later
+   * surrogates can only shorten what is left).
    */
   function short32(p: string, t: string, max: number): number {
     const m = p.length;
     const n = t.length;
     table.free();
+    let sur = 0;
     for (let i = 0; i < m; i++) {
       const c = p.charCodeAt(i);
-      if ((c & 0xf800) === 0xd800) {
-        for (let k = 0; k < i; k++) PM16[FP[k]] = 0;
-        return -1;
-      }
+      sur |= ((c & 0xf800) ^ 0xd800) - 1; // negative only for a surrogate
       FP[i] = c;
       PM16[c] |= 1 << i;
     }
@@ -222,10 +221,7 @@ const impl = (() => {
     const lim = max < 0 ? 0x7fffffff : max + n - 1;
     for (let j = 0; j < n; j++) {
       const c = t.charCodeAt(j);
-      if ((c & 0xf800) === 0xd800) {
-        score = -1;
-        break;
-      }
+      sur |= ((c & 0xf800) ^ 0xd800) - 1;
       const x = PM16[c] | vn;
       const d0 = (((x & vp) + vp) ^ vp) | x;
       const hp = vn | ~(d0 | vp);
@@ -240,7 +236,20 @@ const impl = (() => {
       vn = hps & d0;
     }
     for (let i = 0; i < m; i++) PM16[FP[i]] = 0;
+    if (sur < 0) return -1;
     return max >= 0 && score > max ? max + 1 : score;
+  }
+
+  /**
+   * The public functions' fast path (src/metrics.ts): the distance without cutoff when both
+   * strings are non-empty, the longer has at most 32 UTF-16 units and neither holds a
+   * surrogate; else -1 (the caller takes the checked, general path).
+   */
+  function levenshteinShort(a: string, b: string): number {
+    const ua = a.length;
+    const ub = b.length;
+    if (ua >= ub) return ua <= 32 && ub !== 0 ? short32(a, b, -1) : -1;
+    return ub <= 32 && ua !== 0 ? short32(b, a, -1) : -1;
   }
 
   /** Pattern P[ps .. ps + m), text T[ts .. ts + n), 1 <= m <= n. */
@@ -378,11 +387,17 @@ const impl = (() => {
     return 1 - d / Math.max(lq, lb);
   }
 
-  return { levenshtein, levenshteinSimilarity, cachedDistance, cachedSimilarity };
+  return { levenshtein, levenshteinShort, levenshteinSimilarity, cachedDistance, cachedSimilarity };
 })();
 
 /** Unit-cost Levenshtein over code points; when the distance exceeds max, returns max + 1. max = -1 means no cutoff. */
 export const levenshtein: (a: string, b: string, max: number) => number = impl.levenshtein;
+
+/**
+ * Unit-cost Levenshtein without cutoff for two non-empty strings without surrogates, the longer
+ * of at most 32 UTF-16 units; -1 for any other pair. The public functions' fast path.
+ */
+export const levenshteinShort: (a: string, b: string) => number = impl.levenshteinShort;
 
 /** 1 - d / Math.max(la, lb) (code-point lengths), exactly `1 - d / Math.max(la, lb)`; two empty strings give 1. */
 export const levenshteinSimilarity: (a: string, b: string) => number = impl.levenshteinSimilarity;
