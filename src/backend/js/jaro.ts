@@ -225,10 +225,13 @@ const impl = (() => {
 
   /** The fast path for two non-empty strings, or -1 when it does not apply. */
   function jaroFast(a: string, b: string): number {
-    const ua = a.length;
-    const ub = b.length;
-    if (ua >= ub) return ua <= 32 ? jaroShort(a, b) : ub <= 32 ? jaroShort(b, a) : -1;
-    return ub <= 32 ? jaroShort(b, a) : ua <= 32 ? jaroShort(a, b) : -1;
+    // The longer string is the pattern when it fits, else the shorter one. One call site, so
+    // that the kernel is inlined whole.
+    const longerFits = (a.length >= b.length ? a : b).length <= 32;
+    const swap = longerFits === a.length < b.length;
+    const p = swap ? b : a;
+    const t = swap ? a : b;
+    return p.length <= 32 ? jaroShort(p, t) : -1;
   }
 
   /**

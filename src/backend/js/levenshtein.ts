@@ -246,10 +246,11 @@ const impl = (() => {
    * surrogate; else -1 (the caller takes the checked, general path).
    */
   function levenshteinShort(a: string, b: string): number {
-    const ua = a.length;
-    const ub = b.length;
-    if (ua >= ub) return ua <= 32 && ub !== 0 ? short32(a, b, -1) : -1;
-    return ub <= 32 && ua !== 0 ? short32(b, a, -1) : -1;
+    // The longer string is the pattern. One call site, so that the kernel is inlined whole.
+    const swap = a.length < b.length;
+    const p = swap ? b : a;
+    const t = swap ? a : b;
+    return p.length <= 32 && t.length !== 0 ? short32(p, t, -1) : -1;
   }
 
   /** Pattern P[ps .. ps + m), text T[ts .. ts + n), 1 <= m <= n. */
