@@ -196,21 +196,23 @@ const impl = (() => {
   }
 
   /**
-   * Fast path straight on the strings, for a pattern `p` of 1..32 UTF-16 units: returns -1
-   * when either string holds a surrogate (the caller then takes the general path). Without
-   * surrogates code units are code points, so every result it gives is exact. Surrogates are
-   * noted branch-free (the sign bit of `sur`) and looked at once at the end: the loops carry
-   * no extra exit, and with a cutoff the early exit only needs the text read so far (later
-   * surrogates can only shorten what is left).
+   * Fast path straight on the strings, for a pattern `p` of 1..32 UTF-16 units: returns -1 as
+   * soon as either string turns out to hold a surrogate (the caller then takes the general
+   * path). Up to that point code units are code points, so every result it gives is exact;
+   * with a cutoff the early exit only needs the text read so far: later surrogates can only
+   * shorten what is left. (Noting surrogates branch-free instead, as jaroShort does, measured
+   * slower here: this loop has no data-dependent branch to save, only instructions to add.)
    */
   function short32(p: string, t: string, max: number): number {
     const m = p.length;
     const n = t.length;
     table.free();
-    let sur = 0;
     for (let i = 0; i < m; i++) {
       const c = p.charCodeAt(i);
-      sur |= ((c & 0xf800) ^ 0xd800) - 1; // negative only for a surrogate
+      if ((c & 0xf800) === 0xd800) {
+        for (let k = 0; k < i; k++) PM16[FP[k]] = 0;
+        return -1;
+      }
       FP[i] = c;
       PM16[c] |= 1 << i;
     }
@@ -221,7 +223,10 @@ const impl = (() => {
     const lim = max < 0 ? 0x7fffffff : max + n - 1;
     for (let j = 0; j < n; j++) {
       const c = t.charCodeAt(j);
-      sur |= ((c & 0xf800) ^ 0xd800) - 1;
+      if ((c & 0xf800) === 0xd800) {
+        score = -1;
+        break;
+      }
       const x = PM16[c] | vn;
       const d0 = (((x & vp) + vp) ^ vp) | x;
       const hp = vn | ~(d0 | vp);
@@ -236,7 +241,6 @@ const impl = (() => {
       vn = hps & d0;
     }
     for (let i = 0; i < m; i++) PM16[FP[i]] = 0;
-    if (sur < 0) return -1;
     return max >= 0 && score > max ? max + 1 : score;
   }
 
