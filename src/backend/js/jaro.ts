@@ -178,16 +178,18 @@ const impl = (() => {
    *
    * Whether a text character matches is as good as random on real words, so the loops take
    * no branch on it: a match sets its flag and advances `m` arithmetically (`x | -x` has the
-   * sign bit exactly when x is not 0), and surrogates are noted in the sign bit of `sur`.
+   * sign bit exactly when x is not 0).
    */
   function jaroShort(p: string, t: string): number {
     const lp = p.length;
     const lt = t.length;
     table.free();
-    let sur = 0;
     for (let i = 0; i < lp; i++) {
       const c = p.charCodeAt(i);
-      sur |= ((c & 0xf800) ^ 0xd800) - 1; // negative only for a surrogate
+      if ((c & 0xf800) === 0xd800) {
+        for (let k = 0; k < i; k++) PM16[FP[k]] = 0;
+        return -1;
+      }
       FP[i] = c;
       PM16[c] |= 1 << i;
     }
@@ -199,7 +201,10 @@ const impl = (() => {
     let m = 0;
     for (let j = 0; j < n; j++) {
       const c = t.charCodeAt(j);
-      sur |= ((c & 0xf800) ^ 0xd800) - 1;
+      if ((c & 0xf800) === 0xd800) {
+        m = -1;
+        break;
+      }
       const pm = PM16[c];
       const x = pm & mask & ~flags;
       flags |= x & -x;
@@ -208,8 +213,10 @@ const impl = (() => {
       mask = (mask << 1) | ((j - bound) >>> 31);
     }
     for (let i = 0; i < lp; i++) PM16[FP[i]] = 0;
-    for (let j = n; j < lt; j++) sur |= ((t.charCodeAt(j) & 0xf800) ^ 0xd800) - 1;
-    if (sur < 0) return -1;
+    if (m < 0) return -1;
+    for (let j = n; j < lt; j++) {
+      if ((t.charCodeAt(j) & 0xf800) === 0xd800) return -1;
+    }
     if (m === 0) return 0;
     // A matched text character is out of order when its pattern position (the k-th flag in
     // order) is not one of its own character's.
