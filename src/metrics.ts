@@ -1,5 +1,7 @@
 import { METRICS, METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { jsKernel } from './backend/js.js';
+import { jaroShortPair, jaroWinklerShortPair } from './backend/js/jaro.js';
+import { levenshteinShort } from './backend/js/levenshtein.js';
 import { ERROR_CODES, describe, isArray, rangeError, typeError } from './errors.js';
 import { OPTION_RULES, checkMetricConflict, kernelMaxDistance, option, readOptions } from './options.js';
 import { processorFunction, type Processor } from './processors.js';
@@ -190,10 +192,23 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
   const kJaro = kernel.jaro;
   const kJaroWinkler = kernel.jaroWinkler;
 
-  // Without options (the common call) there is nothing to read: the defaults are known, and
-  // the checks that remain (two strings, the size limit) are the ones every call makes.
+  // The fast path of the common call, two short strings without options: nothing to read or
+  // check beyond `typeof` (short pairs are far below the size limit), and a TypeScript kernel
+  // called directly, the same function for every metrics object so the call site stays
+  // monomorphic. It answers below the same lengths as `pairwiseJsBelow` (every length on the
+  // TypeScript backend) and gives -1 for what it does not take (surrogates, empty or long
+  // strings): those calls, and every bad argument, go the checked way below.
+  const fastLev = kernel.name === 'native' ? levBelow : Infinity;
+  const fastJaro = kernel.name === 'native' ? jaroBelow : Infinity;
+
+  // Without options there is nothing to read: the defaults are known, and the checks that
+  // remain (two strings, the size limit) are the ones every call makes.
   return {
     levenshtein(a, b, options) {
+      if (options === undefined && typeof a === 'string' && typeof b === 'string' && a.length + b.length < fastLev) {
+        const d = levenshteinShort(a, b);
+        if (d >= 0) return d;
+      }
       checkString('levenshtein', 'a', a);
       checkString('levenshtein', 'b', b);
       let max = -1;
@@ -217,6 +232,10 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
       return a.length + b.length < levBelow ? jsLevSim(a, b) : kLevSim(a, b);
     },
     jaro(a, b, options) {
+      if (options === undefined && typeof a === 'string' && typeof b === 'string' && a.length + b.length < fastJaro) {
+        const sim = jaroShortPair(a, b);
+        if (sim >= 0) return sim;
+      }
       checkString('jaro', 'a', a);
       checkString('jaro', 'b', b);
       let min = 0;
@@ -230,6 +249,10 @@ export function createMetrics(kernel: Kernel, config: MetricsConfig = {}): Metri
       return a.length + b.length < jaroBelow ? jsJaro(a, b, min) : kJaro(a, b, min);
     },
     jaroWinkler(a, b, options) {
+      if (options === undefined && typeof a === 'string' && typeof b === 'string' && a.length + b.length < fastJaro) {
+        const sim = jaroWinklerShortPair(a, b);
+        if (sim >= 0) return sim;
+      }
       checkString('jaroWinkler', 'a', a);
       checkString('jaroWinkler', 'b', b);
       let weight = 0.1;

@@ -128,8 +128,11 @@ const impl = (() => {
   const PMA = table.astral;
   /** Pattern units of the fast path, to clear PM16 afterwards. */
   const FP = new Int32Array(32);
-  /** The pattern masks of the matched text characters, in text order. */
-  const TM = new Int32Array(32);
+  /**
+   * The pattern masks of the matched text characters, in text order. One slot more than a
+   * single word has bits: jaroShort writes the slot after the last match on every step.
+   */
+  const TM = new Int32Array(33);
   /** The pattern flags of the last flag32. */
   let flags32 = 0;
 
@@ -172,6 +175,10 @@ const impl = (() => {
    * string when it fits, so that the text loop is the short one) and a non-empty text: the
    * Jaro score, or -1 when either string holds a surrogate (the caller then takes the general
    * path, on code points). Without surrogates, units are code points.
+   *
+   * Whether a text character matches is as good as random on real words, so the loops take
+   * no branch on it: a match sets its flag and advances `m` arithmetically (`x | -x` has the
+   * sign bit exactly when x is not 0).
    */
   function jaroShort(p: string, t: string): number {
     const lp = p.length;
@@ -188,6 +195,7 @@ const impl = (() => {
     }
     const bound = windowOf(lp, lt);
     const n = lt > lp + bound ? lp + bound : lt;
+    // The window [j - bound, j + bound] over the pattern: it widens until j = bound, then slides.
     let mask = bound >= 31 ? -1 : (1 << (bound + 1)) - 1;
     let flags = 0;
     let m = 0;
@@ -199,11 +207,10 @@ const impl = (() => {
       }
       const pm = PM16[c];
       const x = pm & mask & ~flags;
-      if (x !== 0) {
-        flags |= x & -x;
-        TM[m++] = pm;
-      }
-      mask = j < bound ? (mask << 1) | 1 : mask << 1;
+      flags |= x & -x;
+      TM[m] = pm;
+      m += (x | -x) >>> 31;
+      mask = (mask << 1) | ((j - bound) >>> 31);
     }
     for (let i = 0; i < lp; i++) PM16[FP[i]] = 0;
     if (m < 0) return -1;
@@ -211,10 +218,13 @@ const impl = (() => {
       if ((t.charCodeAt(j) & 0xf800) === 0xd800) return -1;
     }
     if (m === 0) return 0;
+    // A matched text character is out of order when its pattern position (the k-th flag in
+    // order) is not one of its own character's.
     let tr = 0;
     for (let k = 0; k < m; k++) {
       const low = flags & -flags;
-      if ((TM[k] & low) === 0) tr++;
+      const u = TM[k] & low;
+      tr += 1 - ((u | -u) >>> 31);
       flags ^= low;
     }
     return (m / lp + m / lt + (m - (tr >>> 1)) / m) / 3;
@@ -222,10 +232,33 @@ const impl = (() => {
 
   /** The fast path for two non-empty strings, or -1 when it does not apply. */
   function jaroFast(a: string, b: string): number {
+    // The longer string is the pattern when it fits, else the shorter one. One call site, so
+    // that the kernel is inlined whole.
+    const longerFits = (a.length >= b.length ? a : b).length <= 32;
+    const swap = longerFits === a.length < b.length;
+    const p = swap ? b : a;
+    const t = swap ? a : b;
+    return p.length <= 32 ? jaroShort(p, t) : -1;
+  }
+
+  /**
+   * The public functions' fast path (src/metrics.ts, no options): Jaro of two non-empty
+   * strings without surrogates, one of at most 32 UTF-16 units; -1 for any other pair.
+   */
+  function jaroShortPair(a: string, b: string): number {
+    return a.length !== 0 && b.length !== 0 ? jaroFast(a, b) : -1;
+  }
+
+  /** Jaro-Winkler with the default prefix weight (0.1) on the pairs of jaroShortPair; else -1. */
+  function jaroWinklerShortPair(a: string, b: string): number {
     const ua = a.length;
     const ub = b.length;
-    if (ua >= ub) return ua <= 32 ? jaroShort(a, b) : ub <= 32 ? jaroShort(b, a) : -1;
-    return ub <= 32 ? jaroShort(b, a) : ua <= 32 ? jaroShort(a, b) : -1;
+    if (ua === 0 || ub === 0) return -1;
+    const sim = jaroFast(a, b);
+    if (sim < 0) return -1;
+    let l = 0;
+    while (l < 4 && l < ua && l < ub && a.charCodeAt(l) === b.charCodeAt(l)) l++;
+    return winkler(sim, l, 0.1, 0);
   }
 
   /** Jaro of a transient pattern P[0..lp) and text T[0..lt); la, lb are the original lengths. */
@@ -359,7 +392,7 @@ const impl = (() => {
     return winkler(sim, l, p, min);
   }
 
-  return { jaro, jaroWinkler, cachedJaro, cachedJaroWinkler };
+  return { jaro, jaroWinkler, jaroShortPair, jaroWinklerShortPair, cachedJaro, cachedJaroWinkler };
 })();
 
 /** Standard Jaro; returns 0 when the score is below minSimilarity (equal passes). */
@@ -368,6 +401,12 @@ export const jaro: (a: string, b: string, minSimilarity: number) => number = imp
 /** Jaro-Winkler: prefix up to 4 code points, boost only above 0.7; 0 below minSimilarity. */
 export const jaroWinkler: (a: string, b: string, prefixWeight: number, minSimilarity: number) => number =
   impl.jaroWinkler;
+
+/** Jaro of two non-empty strings without surrogates, one of at most 32 UTF-16 units; else -1. */
+export const jaroShortPair: (a: string, b: string) => number = impl.jaroShortPair;
+
+/** Jaro-Winkler (prefix weight 0.1, no cutoff) on the pairs of jaroShortPair; else -1. */
+export const jaroWinklerShortPair: (a: string, b: string) => number = impl.jaroWinklerShortPair;
 
 /** The query's code points and match vectors, shared by the cached Jaro scorers. */
 function queryVectors(q: Int32Array): { masks: PatternMasks | null; blocks: BlockPattern | null } {
