@@ -23,31 +23,9 @@ namespace strdist {
 namespace detail {
 namespace avx2 {
 
-struct Ops {
-  using R = __m256i;
-  static constexpr int kRegs = 2;
-  static constexpr int kBytes = 32;
-  static R load(const uint8_t* p) { return _mm256_load_si256(reinterpret_cast<const R*>(p)); }
-  static void store(uint8_t* p, R v) { _mm256_store_si256(reinterpret_cast<R*>(p), v); }
-  static R zero() { return _mm256_setzero_si256(); }
-  static R ones() { return _mm256_set1_epi8(-1); }
-  static R and_(R a, R b) { return _mm256_and_si256(a, b); }
-  static R or_(R a, R b) { return _mm256_or_si256(a, b); }
-  static R xor_(R a, R b) { return _mm256_xor_si256(a, b); }
-  template <unsigned W>
-  static R add(R a, R b) {
-    if constexpr (W == 8) return _mm256_add_epi8(a, b);
-    else if constexpr (W == 16) return _mm256_add_epi16(a, b);
-    else if constexpr (W == 32) return _mm256_add_epi32(a, b);
-    else return _mm256_add_epi64(a, b);
-  }
-  template <unsigned W>
-  static R sub(R a, R b) {
-    if constexpr (W == 8) return _mm256_sub_epi8(a, b);
-    else if constexpr (W == 16) return _mm256_sub_epi16(a, b);
-    else if constexpr (W == 32) return _mm256_sub_epi32(a, b);
-    else return _mm256_sub_epi64(a, b);
-  }
+#include "lane_ops_avx2.hpp"
+
+struct Ops : LaneOps {
   // The bit count of every W-bit lane: per byte from a nibble table, then summed per lane.
   template <unsigned W>
   static R lane_popcount(R x) {
@@ -62,13 +40,6 @@ struct Ops {
       if constexpr (W == 16) return words;
       else return _mm256_madd_epi16(words, _mm256_set1_epi16(1));
     }
-  }
-  template <unsigned W>
-  static R one() {
-    if constexpr (W == 8) return _mm256_set1_epi8(1);
-    else if constexpr (W == 16) return _mm256_set1_epi16(1);
-    else if constexpr (W == 32) return _mm256_set1_epi32(1);
-    else return _mm256_set1_epi64x(1);
   }
 };
 
