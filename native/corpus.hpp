@@ -595,15 +595,16 @@ class CorpusIndex {
     return first ? m & a.first : m & ~a.first;
   }
 
-  template <typename CharT>
-  void score_bucket(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
-                    const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared, double& floor,
-                    std::vector<uint32_t>& buf, SearchStats& st) const {
+  // The words of a bucket worth scoring, in index order: take(k, index) for each (k, its slot in
+  // the group). Stops once the bucket's bound falls below the floor (which take may raise). At a
+  // bound no better than the n-th best's key a word can only tie it, and then enters only with a
+  // lower index (Levenshtein's whole-number bounds meet this often): those are skipped.
+  template <typename Take>
+  void for_each_candidate(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
+                          const detail::TopK& top, const double& floor, Take&& take) const {
     const Group& grp = groups_[t.group];
-    const size_t w = grp.length;
-    const size_t topc = std::min(query.ql, w);
+    const size_t topc = std::min(query.ql, size_t(grp.length));
     const size_t tail = grp.count % 64;
-    const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
     for (const uint32_t r : t.complete) {
       const Run& a = runs[r];
       const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
@@ -611,22 +612,36 @@ class CorpusIndex {
         if (bucket.bound < floor) return;
         const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
         const uint32_t index = index_[grp.first + k];
-        // At a bound no better than the n-th best's key, a word can only tie it, and then
-        // enters only with a lower index (Levenshtein's whole-number bounds meet this often).
         if (top.full() && bucket.bound <= top.worst().key && index > top.worst().index) continue;
-        const CharT* s = text + k * w;
-        for (size_t j = 0; j < w; ++j) buf[j] = s[j];
-        ++st.scored;
-        const detail::Entry e{scorer.key(buf.data(), w, floor), index};
-        // below the floor, a word cannot be in the result (and a kernel's 0 for "below the
-        // cutoff" is no score)
-        if (e.key < floor) continue;
-        if (top.offer(e) && top.full()) {
-          detail::atomic_raise(shared, top.worst().key);
-          floor = std::max(floor, top.worst().key);
-        }
+        take(k, index);
       }
     }
+  }
+
+  // A scored word into the top n; a full top n raises the floor (this thread's and the shared
+  // one). Below the floor a word cannot be in the result (and a kernel's 0 for "below the
+  // cutoff" is no score).
+  static void offer(const detail::Entry& e, detail::TopK& top, std::atomic<double>& shared, double& floor) {
+    if (e.key < floor) return;
+    if (top.offer(e) && top.full()) {
+      detail::atomic_raise(shared, top.worst().key);
+      floor = std::max(floor, top.worst().key);
+    }
+  }
+
+  template <typename CharT>
+  void score_bucket(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
+                    const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared, double& floor,
+                    std::vector<uint32_t>& buf, SearchStats& st) const {
+    const Group& grp = groups_[t.group];
+    const size_t w = grp.length;
+    const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
+    for_each_candidate(query, bucket, t, runs, top, floor, [&](size_t k, uint32_t index) {
+      const CharT* s = text + k * w;
+      for (size_t j = 0; j < w; ++j) buf[j] = s[j];
+      ++st.scored;
+      offer({scorer.key(buf.data(), w, floor), index}, top, shared, floor);
+    });
   }
 
   // score_bucket for the Levenshtein metrics: the words of a bucket all have the group's length,
@@ -642,8 +657,6 @@ class CorpusIndex {
     static thread_local detail::BatchBuilder builder;
     const Group& grp = groups_[t.group];
     const size_t w = grp.length;
-    const size_t topc = std::min(query.ql, w);
-    const size_t tail = grp.count % 64;
     const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
     const int cls = detail::lane_class(w);
     const unsigned W = detail::kLaneBits[cls];
@@ -663,31 +676,14 @@ class CorpusIndex {
                     [&](uint32_t l) { return std::make_pair(text + slot[l] * w, w); });
       detail::run_lanes(path, view, cls, 0, 1, lev.data(), lev.size(), dist);
       st.scored += pending;
-      for (size_t i = 0; i < pending; ++i) {
-        const detail::Entry e{scorer.levenshtein_key(dist[i], w), index[i]};
-        if (e.key < floor) continue;
-        if (top.offer(e) && top.full()) {
-          detail::atomic_raise(shared, top.worst().key);
-          floor = std::max(floor, top.worst().key);
-        }
-      }
+      for (size_t i = 0; i < pending; ++i) offer({scorer.levenshtein_key(dist[i], w), index[i]}, top, shared, floor);
       pending = 0;
     };
-    for (const uint32_t r : t.complete) {
-      const Run& a = runs[r];
-      const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
-      for (uint64_t m = bucket_mask(query, a, valid, topc, bucket.common, bucket.first); m; m &= m - 1) {
-        if (bucket.bound < floor) break;
-        const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
-        const uint32_t at = index_[grp.first + k];
-        // as in score_bucket: at a bound no better than the n-th best's key, only a lower index enters
-        if (top.full() && bucket.bound <= top.worst().key && at > top.worst().index) continue;
-        slot[pending] = k;
-        index[pending++] = at;
-        if (pending == per) flush();
-      }
-      if (bucket.bound < floor) break;
-    }
+    for_each_candidate(query, bucket, t, runs, top, floor, [&](size_t k, uint32_t at) {
+      slot[pending] = k;
+      index[pending++] = at;
+      if (pending == per) flush();
+    });
     if (pending) flush();
   }
 

@@ -106,7 +106,8 @@ export const CLOSEST_SYNC_OPTIONS = CLOSEST_OPTIONS.filter((k) => k !== 'signal'
 export function resolveClosestOptions(fn: string, options: unknown, allowed = CLOSEST_OPTIONS): Resolved {
   const o = readOptions(fn, options, allowed);
   const params = searchOptions(fn, o);
-  const threads = option(fn, o, 'threads', availableParallelism());
+  // availableParallelism() is a system call: made only when no thread count is given
+  const threads = o.threads === undefined ? availableParallelism() : option(fn, o, 'threads', 1);
   const signal = checkSignal(fn, o.signal);
   const state = backendState();
   let backend = state.kernel.name;
