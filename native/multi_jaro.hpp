@@ -256,23 +256,14 @@ void jaro_lanes_once(const uint32_t* q, size_t n, SimdPath p, bool winkler, doub
   detail::LaneVector* steps = sc.lanes.steps_for(n);
   const detail::JaroQuery jq(q, n, winkler, pw, min);
   uint8_t prefix[64] = {};
-  detail::LaneBatch batch;
-  for (int c = 0; c < 4; ++c) {
-    const unsigned W = detail::kLaneBits[c];
-    const size_t per = 512 / W;
-    const std::vector<uint32_t>& m = sc.members[c];
-    PackedChoicesView v{{nullptr, nullptr, nullptr, nullptr}, sc.lane_len};
-    v.batches[c] = &batch;
-    for (size_t at = 0; at < m.size(); at += per) {
-      const uint32_t lanes = static_cast<uint32_t>(std::min(per, m.size() - at));
-      for (uint32_t l = 0; l < lanes; ++l) sc.lane_len[l] = static_cast<uint8_t>(get(m[at + l]).second);
-      sc.builder.build(batch, W, lanes, 0, [&](uint32_t l) { return get(m[at + l]); });
-      detail::run_jaro_lanes(p, v, c, 0, 1, q, n, steps, sc.matches, sc.trans);
-      if (winkler) detail::jaro_lane_prefixes(batch, W, q, n, prefix);
-      for (uint32_t l = 0; l < lanes; ++l)
-        out[m[at + l]] = detail::jaro_lane_result(jq, sc.matches[l], sc.trans[l], sc.lane_len[l], prefix[l]);
-    }
-  }
+  detail::for_each_lane_batch(sc.builder, sc.members, sc.lane_len, get,
+                              [&](const PackedChoicesView& v, int c, const detail::LaneBatch& batch, unsigned W,
+                                  uint32_t lanes, const uint32_t* idx) {
+                                detail::run_jaro_lanes(p, v, c, 0, 1, q, n, steps, sc.matches, sc.trans);
+                                if (winkler) detail::jaro_lane_prefixes(batch, W, q, n, prefix);
+                                for (uint32_t l = 0; l < lanes; ++l)
+                                  out[idx[l]] = detail::jaro_lane_result(jq, sc.matches[l], sc.trans[l], sc.lane_len[l], prefix[l]);
+                              });
   for (auto& m : sc.members)
     if (m.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(m);
   if (sc.lanes.steps.size() > 4096) std::vector<detail::LaneVector>().swap(sc.lanes.steps);

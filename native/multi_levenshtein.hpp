@@ -298,6 +298,29 @@ inline double levenshtein_result(size_t d, size_t la, size_t n, size_t max, bool
   return la == 0 && n == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(std::max(la, n));
 }
 
+
+// The one-shot batch walk (levenshtein_lanes_once, jaro_lanes_once): the choices of each lane
+// class, in sets of one batch's lanes, packed as they come (lane_len[l] set to each one's
+// length), then score(view, cls, batch, W, lanes, idx) with idx[l] the choice in lane l.
+template <class Get, class Score>
+void for_each_lane_batch(BatchBuilder& builder, const std::vector<uint32_t> (&members)[4], uint8_t* lane_len,
+                         Get& get, Score&& score) {
+  LaneBatch batch;
+  for (int c = 0; c < 4; ++c) {
+    const unsigned W = kLaneBits[c];
+    const size_t per = 512 / W;
+    const std::vector<uint32_t>& m = members[c];
+    PackedChoicesView v{{nullptr, nullptr, nullptr, nullptr}, lane_len};
+    v.batches[c] = &batch;
+    for (size_t at = 0; at < m.size(); at += per) {
+      const uint32_t lanes = static_cast<uint32_t>(std::min(per, m.size() - at));
+      for (uint32_t l = 0; l < lanes; ++l) lane_len[l] = static_cast<uint8_t>(get(m[at + l]).second);
+      builder.build(batch, W, lanes, 0, [&](uint32_t l) { return get(m[at + l]); });
+      score(v, c, batch, W, lanes, m.data() + at);
+    }
+  }
+}
+
 }  // namespace detail
 
 // Levenshtein (similarity == false: the distance, max + 1 above max; true: the similarity) of
@@ -330,22 +353,13 @@ void levenshtein_lanes_once(const CachedLevenshtein& scorer, SimdPath p, size_t 
                           : static_cast<double>(scorer.distance(choice.first, choice.second, max));
     }
   }
-  detail::LaneBatch batch;
-  for (int c = 0; c < 4; ++c) {
-    const unsigned W = detail::kLaneBits[c];
-    const size_t per = 512 / W;
-    const std::vector<uint32_t>& m = sc.members[c];
-    PackedChoicesView v{{nullptr, nullptr, nullptr, nullptr}, sc.lane_len};
-    v.batches[c] = &batch;
-    for (size_t at = 0; at < m.size(); at += per) {
-      const uint32_t lanes = static_cast<uint32_t>(std::min(per, m.size() - at));
-      for (uint32_t l = 0; l < lanes; ++l) sc.lane_len[l] = static_cast<uint8_t>(get(m[at + l]).second);
-      sc.builder.build(batch, W, lanes, 0, [&](uint32_t l) { return get(m[at + l]); });
-      detail::run_lanes(p, v, c, 0, 1, q, n, sc.dist);
-      for (uint32_t l = 0; l < lanes; ++l)
-        out[m[at + l]] = detail::levenshtein_result(sc.dist[l], sc.lane_len[l], n, max, similarity);
-    }
-  }
+  detail::for_each_lane_batch(sc.builder, sc.members, sc.lane_len, get,
+                              [&](const PackedChoicesView& v, int c, const detail::LaneBatch&, unsigned, uint32_t lanes,
+                                  const uint32_t* idx) {
+                                detail::run_lanes(p, v, c, 0, 1, q, n, sc.dist);
+                                for (uint32_t l = 0; l < lanes; ++l)
+                                  out[idx[l]] = detail::levenshtein_result(sc.dist[l], sc.lane_len[l], n, max, similarity);
+                              });
   for (auto& m : sc.members)
     if (m.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(m);
 }
