@@ -102,3 +102,47 @@ export function phrase(rand, words, length) {
   while (s.length < length) s += (s ? ' ' : '') + words[randomInt(rand, words.length)];
   return s.slice(0, length);
 }
+
+// Queries: seeded real words and 1-2-edit misspellings (the search and dispatch workloads).
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** One random edit: insert, delete, substitute or transpose (UTF-16 positions). */
+function edit(rand, w) {
+  const letter = () => LETTERS[randomInt(rand, LETTERS.length)];
+  const op = randomInt(rand, 4);
+  if (op === 0 || w.length < 2) {
+    const p = randomInt(rand, w.length + 1);
+    return w.slice(0, p) + letter() + w.slice(p);
+  }
+  if (op === 1) {
+    const p = randomInt(rand, w.length);
+    return w.slice(0, p) + w.slice(p + 1);
+  }
+  if (op === 2) {
+    const p = randomInt(rand, w.length);
+    return w.slice(0, p) + letter() + w.slice(p + 1);
+  }
+  const p = randomInt(rand, w.length - 1);
+  return w.slice(0, p) + w[p + 1] + w[p] + w.slice(p + 2);
+}
+
+/** 1-2 seeded edits of `word`, re-drawn (up to 50 times) until it is no corpus word. */
+function misspell(rand, word, inCorpus) {
+  let out = word;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    out = edit(rand, word);
+    if (rand() < 0.5) out = edit(rand, out);
+    if (out !== word && !inCorpus.has(out)) break;
+  }
+  return out;
+}
+
+/** The fixed queries: `half` real words, then `half` misspellings of other drawn words. */
+export function makeQueries(words, half, seed) {
+  const drawn = sampleWords(words, 2 * half, `${seed}-words`);
+  const inCorpus = new Set(words);
+  const rand = rng(`${seed}-edits`);
+  const misspelled = drawn.slice(half).map((w) => ({ query: misspell(rand, w, inCorpus), from: w }));
+  return { real: drawn.slice(0, half), misspelled };
+}

@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { count, measureGroupAsync, times } from '../lib/bench.mjs';
-import { WORD_LISTS, loadWords, randomInt, rng, sampleWords } from '../lib/data.mjs';
+import { WORD_LISTS, loadWords, makeQueries, sampleWords } from '../lib/data.mjs';
 import {
   deletePrefix,
   spawnRawWorker,
@@ -32,47 +32,6 @@ const LOCAL_THREADS = 2;
 const TIMEOUT_MS = 600_000;
 
 // ---------------------------------------------------------------------------------------------
-// Queries: seeded real words and 1-2-edit misspellings (as in the search workload).
-
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
-
-function edit(rand, w) {
-  const letter = () => LETTERS[randomInt(rand, LETTERS.length)];
-  const op = randomInt(rand, 4);
-  if (op === 0 || w.length < 2) {
-    const p = randomInt(rand, w.length + 1);
-    return w.slice(0, p) + letter() + w.slice(p);
-  }
-  if (op === 1) {
-    const p = randomInt(rand, w.length);
-    return w.slice(0, p) + w.slice(p + 1);
-  }
-  if (op === 2) {
-    const p = randomInt(rand, w.length);
-    return w.slice(0, p) + letter() + w.slice(p + 1);
-  }
-  const p = randomInt(rand, w.length - 1);
-  return w.slice(0, p) + w[p + 1] + w[p] + w.slice(p + 2);
-}
-
-function misspell(rand, word, inCorpus) {
-  let out = word;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    out = edit(rand, word);
-    if (rand() < 0.5) out = edit(rand, out);
-    if (out !== word && !inCorpus.has(out)) break;
-  }
-  return out;
-}
-
-/** `half` real words, then `half` misspellings of other drawn words. */
-function makeQueries(words, half, seed) {
-  const drawn = sampleWords(words, 2 * half, `${seed}-words`);
-  const inCorpus = new Set(words);
-  const rand = rng(`${seed}-edits`);
-  return [...drawn.slice(0, half), ...drawn.slice(half).map((w) => misspell(rand, w, inCorpus))];
-}
-
 // ---------------------------------------------------------------------------------------------
 // Results and figures.
 
@@ -318,7 +277,8 @@ export async function run(ctx) {
     const indexMs = performance.now() - t0;
     const half = ctx.quick ? 250 : 5000;
     const jobSize = ctx.quick ? 50 : 100;
-    const queries = makeQueries(corpus.words, half, 'dispatch-batch');
+    const { real, misspelled } = makeQueries(corpus.words, half, 'dispatch-batch');
+    const queries = [...real, ...misspelled.map((m) => m.query)];
     const chunks = chunk(queries, jobSize);
     ctx.log(
       `\ndispatch batch: closest-${K}, ${METRIC}, ${count(queries.length)} queries (${half} real words, ${half} misspellings; seed "dispatch-batch") ` +

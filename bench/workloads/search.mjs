@@ -6,7 +6,8 @@
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import { count, measureGroupAsync, times } from '../lib/bench.mjs';
-import { WORD_LISTS, randomInt, rng, sampleWords } from '../lib/data.mjs';
+import { WORD_LISTS, makeQueries } from '../lib/data.mjs';
+import { threadCeiling } from '../lib/ceiling.mjs';
 import { jaroPeers } from '../lib/peers.mjs';
 import { rapidfuzz } from '../lib/rapidfuzz.mjs';
 import { summary } from '../lib/timing.mjs';
@@ -129,48 +130,6 @@ function compareResults(queries, xs, ys) {
     }
   }
   return { differing, first };
-}
-
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
-
-/** One random edit: insert, delete, substitute or transpose (UTF-16 positions). */
-function edit(rand, w) {
-  const letter = () => LETTERS[randomInt(rand, LETTERS.length)];
-  const op = randomInt(rand, 4);
-  if (op === 0 || w.length < 2) {
-    const p = randomInt(rand, w.length + 1);
-    return w.slice(0, p) + letter() + w.slice(p);
-  }
-  if (op === 1) {
-    const p = randomInt(rand, w.length);
-    return w.slice(0, p) + w.slice(p + 1);
-  }
-  if (op === 2) {
-    const p = randomInt(rand, w.length);
-    return w.slice(0, p) + letter() + w.slice(p + 1);
-  }
-  const p = randomInt(rand, w.length - 1);
-  return w.slice(0, p) + w[p + 1] + w[p] + w.slice(p + 2);
-}
-
-/** 1-2 seeded edits of `word`, re-drawn (up to 50 times) until it is no corpus word. */
-function misspell(rand, word, inCorpus) {
-  let out = word;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    out = edit(rand, word);
-    if (rand() < 0.5) out = edit(rand, out);
-    if (out !== word && !inCorpus.has(out)) break;
-  }
-  return out;
-}
-
-/** The fixed queries: `half` real words, then `half` misspellings of other drawn words. */
-function makeQueries(words, half, seed) {
-  const drawn = sampleWords(words, 2 * half, `${seed}-words`);
-  const inCorpus = new Set(words);
-  const rand = rng(`${seed}-edits`);
-  const misspelled = drawn.slice(half).map((w) => ({ query: misspell(rand, w, inCorpus), from: w }));
-  return { real: drawn.slice(0, half), misspelled };
 }
 
 function memory() {
@@ -342,6 +301,10 @@ export async function run(ctx) {
     );
   }
 
+  // The machine's own ceiling for the thread speedup, measured right after the search's.
+  const ceiling = threads > 1 ? await threadCeiling({ rounds: ctx.quick ? 3 : 9 }) : null;
+  if (ceiling) ctx.log(`  thread ceiling: a register-only loop on 2 threads runs ${times(ceiling.median)} the speed of 1 (${times(ceiling.min)}-${times(ceiling.max)} over ${ceiling.rounds} rounds)`);
+
   // The best JavaScript peer: talisman's jaro over every word, with a size-10 heap.
   const peerName = 'talisman jaro scan';
   const talismanScan = scanLoop(jaroPeers['talisman jaro'], peerName);
@@ -436,6 +399,9 @@ export async function run(ctx) {
     rows.push([metric, 'TypeScript full scan / js fallback (pruning gain)', times(p.pruningGain), '—', 'info']);
     rows.push([metric, 'words scored per query (native)', `${count(Math.round(p.scoredPerQuery))} (${((100 * p.scoredPerQuery) / words.length).toFixed(2)}%)`, '—', 'info']);
   }
+  if (ceiling) {
+    rows.push(['machine', `control: a register-only loop, 2 threads vs 1 (median, min–max of ${ceiling.rounds} rounds; the most 2 threads got here)`, `${times(ceiling.median)} (${times(ceiling.min)}–${times(ceiling.max)})`, '—', 'info']);
+  }
   rows.push(['jaro peer', `${peerName}, ms/query (${peerQueries.length} queries)`, ms(peerNs), '—', 'info']);
   if (vsAll) rows.push(['jaro peer', `${peerName} / native ${threads} threads`, times(vsAll.ratio.median), `≥ ${PEER_TARGET}x`, vsAll.verdict]);
   rows.push(['jaro peer', `${peerName} / native 1 thread`, times(vsOne.ratio.median), `≥ ${PEER_TARGET}x`, vsOne.verdict]);
@@ -476,6 +442,7 @@ export async function run(ctx) {
     nativeIndexBuildMs: indexMs,
     jsIndexBuildMs: jsIndexMs,
     perMetric,
+    threadCeiling: ceiling,
     peer: {
       name: peerName,
       nsPerQuery: peerNs,
