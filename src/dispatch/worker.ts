@@ -408,7 +408,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   await scanRouting();
   await beat();
   // The lock is renewed on the event loop: say so when the loop stalls for a fair share of it.
-  const delay = monitorEventLoopDelay({ resolution: 20 });
+  // Sampled once a second: a stall worth a warning lasts seconds, and a finer sampling timer
+  // would wake an idle worker 50 times a second.
+  const delay = monitorEventLoopDelay({ resolution: 1_000 });
   delay.enable();
   let beats = 0;
   const timer = setInterval(() => {
