@@ -6,7 +6,8 @@
 # --sanitize   build with AddressSanitizer and UndefinedBehaviorSanitizer
 #              (-fsanitize=address,undefined -fno-sanitize-recover=all)
 # Environment: CXX (default g++), CXXFLAGS (appended),
-#              STRDIST_VECTORS (default: <repo>/test/fixtures/metrics.jsonl).
+#              STRDIST_VECTORS (default: <repo>/test/fixtures/metrics.jsonl),
+#              STRDIST_NATIVE_TESTS (default "native corpus simd join": which test binaries run).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,17 +45,33 @@ out="$(mktemp -d "${TMPDIR:-/tmp}/strdist-native-test.XXXXXX")"
 trap 'rm -rf "$out"' EXIT
 
 echo "native test: $cxx ${flags[*]} ${extra[*]:-}"
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/native_test.cc" -o "$out/native_test"
-"$out/native_test" "$vectors" "${args[@]}"
+tests=" ${STRDIST_NATIVE_TESTS:-native corpus simd join} "
+for t in $tests; do
+  case "$t" in
+    native | corpus | simd | join) ;;
+    *) echo "native test: unknown test '$t' in STRDIST_NATIVE_TESTS (native, corpus, simd, join)" >&2; exit 2 ;;
+  esac
+done
+want() { [[ "$tests" == *" $1 "* ]]; }
+if want native; then
+  "$cxx" "${flags[@]}" "${extra[@]}" "$here/native_test.cc" -o "$out/native_test"
+  "$out/native_test" "$vectors" "${args[@]}"
+fi
 # The ISA translation units of the addon: the multi-string lane kernels, which the corpus
 # search scores Levenshtein with too.
 isa=("$here/../multi_levenshtein_avx2.cc" "$here/../multi_levenshtein_avx512.cc" "$here/../multi_jaro_avx2.cc"
      "$here/../multi_jaro_avx512.cc")
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" "${isa[@]}" -o "$out/corpus_test"
-"$out/corpus_test"
+if want corpus; then
+  "$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" "${isa[@]}" -o "$out/corpus_test"
+  "$out/corpus_test"
+fi
 # The multi-string lane kernels: every ISA path this CPU has (STRDIST_SIMD does not apply here;
 # the test runs each path itself).
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "${isa[@]}" -o "$out/simd_test"
-"$out/simd_test"
-"$cxx" "${flags[@]}" "${extra[@]}" "$here/join_test.cc" "${isa[@]}" -o "$out/join_test"
-"$out/join_test"
+if want simd; then
+  "$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "${isa[@]}" -o "$out/simd_test"
+  "$out/simd_test"
+fi
+if want join; then
+  "$cxx" "${flags[@]}" "${extra[@]}" "$here/join_test.cc" "${isa[@]}" -o "$out/join_test"
+  "$out/join_test"
+fi
