@@ -24,6 +24,9 @@ const corpus = Corpus.from(words);
 const queryOf = (i: number) => `${(i * 7919) % 1_000_003}`.padStart(7, 'y');
 // A job that runs for seconds: long queries against long words (about 5 ms a query on 2 threads).
 const slow = Corpus.from(Array.from({ length: 3000 }, (_, i) => `${'abcdefghij'.repeat(8)}${i}`));
+// About 0.6 ms of native search a query on 2 threads here: the jobs below must still be running
+// when a worker is stopped under them, so they take seconds (600 queries once did, before the
+// Levenshtein lanes made them ~0.4 s and the SIGTERM landed after the job had finished).
 const slowQueries = (k: number) => Array.from({ length: k }, (_, i) => `${'jihgfedcba'.repeat(9)}${i}`);
 
 /** A redis-server, worker processes and a client, for one describe block. */
@@ -140,7 +143,7 @@ describe('workers stopped with SIGTERM mid-job', () => {
   it('the running job goes back to waiting (no attempt used, not a stall), runs on the other worker, and the worker exits 0 promptly', async () => {
     const { d, workers } = c;
     const ref = await d.putCorpus(slow);
-    const queries = slowQueries(600);
+    const queries = slowQueries(6000);
     const id = await d.call('closest', { corpus: ref.id, queries, n: 1, metric: 'levenshtein' }, { attempts: 1 });
     const jobId = id.split('/')[1];
     await until('the job running', async () => (await d.status(id)) === 'active');
@@ -172,7 +175,7 @@ describe('a worker stopped (SIGSTOP) for longer than its lock', () => {
   it('another worker takes the job over; the result is right and completes once', async () => {
     const { d, workers } = c;
     const ref = await d.putCorpus(slow);
-    const queries = slowQueries(400);
+    const queries = slowQueries(4000);
     const id = await d.call('closest', { corpus: ref.id, queries, n: 1, metric: 'levenshtein' });
     const jobId = id.split('/')[1];
     await until('the job running', async () => (await d.status(id)) === 'active');
@@ -201,7 +204,7 @@ describe('cancellation and bad corpus keys', () => {
   it('a cancel whose message is lost still cancels: the mark is read after the run', async () => {
     const { d } = c;
     const ref = await d.putCorpus(slow);
-    const id = await d.call('closest', { corpus: ref.id, queries: slowQueries(200), n: 1, metric: 'levenshtein' });
+    const id = await d.call('closest', { corpus: ref.id, queries: slowQueries(1000), n: 1, metric: 'levenshtein' });
     await until('the job running', async () => (await d.status(id)) === 'active');
     const raw = new Redis(c.redis.url);
     await raw.set(`${c.prefix}:cancelled:${id}`, '1', 'EX', 60); // the mark, without the message
