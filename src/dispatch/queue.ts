@@ -169,8 +169,6 @@ interface Waiter {
   jobId: string;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-  /** Undoes what waiting set up (a timer), once settled. */
-  cleanup?(): void;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -217,6 +215,8 @@ export class QueueDispatcher implements Dispatcher {
   readonly #queues = new Map<string, Queue>();
   readonly #events = new Map<string, Promise<QueueEvents>>();
   readonly #eventsMade: QueueEvents[] = [];
+  /** Queues whose listener is up (`map` awaits nothing more for them). */
+  readonly #listening = new Set<string>();
   #flows: FlowProducer | undefined;
   /** Corpus ids known to be stored, with their shard manifest (null: stored whole). */
   readonly #corpora = new Map<string, { manifest: ShardManifest | null; until: number }>();
@@ -226,7 +226,11 @@ export class QueueDispatcher implements Dispatcher {
   /** Queues a live worker consumed at the last look, for a moment (heartbeats are seconds apart). */
   #liveQueues: { queues: Set<string>; until: number } | undefined;
   readonly #waiters = new Map<string, Set<Waiter>>();
-  readonly #issued = new Set<string>();
+  /**
+   * The jobs this client queued (the newest ISSUED_KEPT), so a missing one is known lost: each
+   * with its number of queries, or for a flow its queries and shards.
+   */
+  readonly #issued = new Map<string, number | { queries: number; shards: number }>();
   /**
    * Ends of jobs this client issued that arrived before anyone asked for them (a fast job can
    * finish before `call` has returned): the result, or null for a failure or removal (then
@@ -234,8 +238,6 @@ export class QueueDispatcher implements Dispatcher {
    */
   readonly #early = new Map<string, { value: unknown; bytes: number } | null>();
   #earlyBytes = 0;
-  /** Queries in the jobs this client queued (newest ISSUED_KEPT), and shards in its flows. */
-  readonly #sizes = new Map<string, { queries: number; shards?: number }>();
   /** The last progress of each shard of the flows being waited for. */
   readonly #shardProgress = new Map<string, Map<number, Progress>>();
   /** Calls in flight, each rejected when Redis is declared unavailable. */
@@ -422,10 +424,12 @@ export class QueueDispatcher implements Dispatcher {
         events.on('progress', ({ jobId, data }) => this.#progressed(name, jobId, data));
         this.#eventsMade.push(events);
         await events.waitUntilReady();
+        this.#listening.add(name);
         return events;
       })();
       this.#events.set(name, made);
       made.catch(() => {
+        this.#listening.delete(name);
         if (this.#events.get(name) === made) this.#events.delete(name); // asked again next time
       });
     }
@@ -436,12 +440,23 @@ export class QueueDispatcher implements Dispatcher {
     const id = `${queue}/${jobId}`;
     const set = this.#waiters.get(id);
     if (!set) return this.#keepEarly(id, value);
-    for (const w of [...set]) {
-      this.#toMatches(value).then(
+    for (const w of [...set]) this.#deliver(w, value);
+  }
+
+  /** Settles a waiter with a finished job's result: at once when its corpus is at hand. */
+  #deliver(w: Waiter, value: unknown): void {
+    let out: ClosestResult | Promise<ClosestResult>;
+    try {
+      out = this.#toMatches(value);
+    } catch (err) {
+      return this.#settle(w, err, true);
+    }
+    if (out instanceof Promise) {
+      out.then(
         (v) => this.#settle(w, v, false),
         (err) => this.#settle(w, err, true),
       );
-    }
+    } else this.#settle(w, out, false);
   }
 
   /** A worker's progress report: to the job's waiters; a shard's, summed into its flow's. */
@@ -457,7 +472,8 @@ export class QueueDispatcher implements Dispatcher {
       let parts = this.#shardProgress.get(id);
       if (!parts) this.#shardProgress.set(id, (parts = new Map()));
       parts.set(Number(shard[2]), p);
-      const shards = Math.max(this.#sizes.get(id)?.shards ?? 0, parts.size);
+      const size = this.#issued.get(id);
+      const shards = Math.max(typeof size === 'object' ? size.shards : 0, parts.size);
       let done = 0;
       for (const part of parts.values()) done += part.done;
       report = { done, total: shards * p.total, ...(p.worker ? { worker: p.worker } : {}) };
@@ -491,6 +507,12 @@ export class QueueDispatcher implements Dispatcher {
     }
   }
 
+  /** The number of queries in a job this client queued (undefined when it did not). */
+  #queriesOf(id: string): number | undefined {
+    const size = this.#issued.get(id);
+    return typeof size === 'object' ? size.queries : size;
+  }
+
   #dropEarly(id: string): void {
     const had = this.#early.get(id);
     if (had === undefined) return;
@@ -505,7 +527,6 @@ export class QueueDispatcher implements Dispatcher {
       this.#waiters.delete(w.id);
       this.#shardProgress.delete(w.id);
     }
-    w.cleanup?.();
     if (failed) w.reject(value);
     else w.resolve(value);
   }
@@ -604,14 +625,15 @@ export class QueueDispatcher implements Dispatcher {
     });
   }
 
-  /** An encoded result, with its words put back from the corpus. */
-  async #toMatches(value: unknown): Promise<ClosestResult> {
+  /** An encoded result, with its words put back from the corpus (fetched first when not at hand). */
+  #toMatches(value: unknown): ClosestResult | Promise<ClosestResult> {
     if (isPairsWire(value)) return decodePairs(value) as unknown as ClosestResult; // a selfJoin job's pairs: indices and scores only
     const id = resultCorpus(value);
     if (!id) throw new Error(`a job result in an unknown format (not protocol version ${PROTOCOL_VERSION})`);
     const raw = decodeResult(value);
-    const corpus = await this.#corpus(id);
-    return withWorker(withWords(corpus, raw), value);
+    const known = this.#known.get(id);
+    if (known) return withWorker(withWords(known, raw), value);
+    return this.#corpus(id).then((corpus) => withWorker(withWords(corpus, raw), value));
   }
 
   // ---- jobs --------------------------------------------------------------------------------
@@ -642,13 +664,18 @@ export class QueueDispatcher implements Dispatcher {
     }
     // A corpus stored in shards is searched by a flow; one stored whole, by a plain job.
     const manifests = new Map<string, ShardManifest | undefined>();
-    for (const id of new Set(parsed.map((a) => a.corpus))) manifests.set(id, (await this.#lookup(id)) ?? undefined);
+    for (const a of parsed) {
+      if (manifests.has(a.corpus)) continue;
+      const hit = this.#corpora.get(a.corpus); // known for a few seconds: no turn of the event loop
+      manifests.set(a.corpus, (hit && hit.until > Date.now() ? hit.manifest : await this.#lookup(a.corpus)) ?? undefined);
+    }
     if (task === 'selfJoin' && [...manifests.values()].some(Boolean)) {
       // its rows are slots of the whole corpus's index, which no worker holds (issue 15)
       throw new TaskArgumentError('bad arguments for task selfJoin: corpus: stored in shards; selfJoin() joins a sharded corpus through join flows');
     }
     const name = routingQueue(routing);
-    await this.#checkWorkers(routing, name);
+    const live = this.#liveQueues;
+    if (!(live && live.until > Date.now() && live.queues.has(name))) await this.#checkWorkers(routing, name);
     const opts = (a: { queries: string[]; n: number }, jobId = randomUUID()) => {
       // Retention bounded in bytes too: the larger a job's result may be, the fewer are kept.
       const resultBytes = a.queries ? 16 * a.queries.length * (a.n ?? JOIN_MATCHES_PER_QUERY_ESTIMATE) + 8 * a.queries.length + 256 : 22 * SELF_JOIN_PAIRS_PER_JOB;
@@ -661,7 +688,7 @@ export class QueueDispatcher implements Dispatcher {
         sizeLimit: LIMITS.jobDataBytes,
       };
     };
-    await this.#queueEvents(name); // listening before the first job can finish
+    if (!this.#listening.has(name)) await this.#queueEvents(name); // listening before the first job can finish
     const plain = datas.filter((d) => !manifests.get((d.args as ClosestArgs).corpus));
     const flows: FlowJob[] = datas
       .filter((d) => manifests.get((d.args as ClosestArgs).corpus))
@@ -708,17 +735,16 @@ export class QueueDispatcher implements Dispatcher {
     let p = 0;
     let f = 0;
     const ids = parsed.map((a) => `${name}/${manifests.get(a.corpus) ? addedFlows[f++].job.id : addedPlain[p++].id}`);
-    for (const id of ids) this.#issued.add(id);
+    for (let i = 0; i < ids.length; i++) {
+      const queries = parsed[i].queries?.length ?? 0;
+      const shards = manifests.get(parsed[i].corpus)?.shards.length;
+      this.#issued.set(ids[i], shards === undefined ? queries : { queries, shards });
+    }
     if (this.#issued.size > ISSUED_KEPT) {
-      for (const id of this.#issued) {
+      for (const id of this.#issued.keys()) {
         if (this.#issued.size <= ISSUED_KEPT) break;
         this.#issued.delete(id);
       }
-    }
-    parsed.forEach((a, i) => this.#sizes.set(ids[i], { queries: a.queries?.length ?? 0, shards: manifests.get(a.corpus)?.shards.length }));
-    for (const id of this.#sizes.keys()) {
-      if (this.#sizes.size <= ISSUED_KEPT) break;
-      this.#sizes.delete(id);
     }
     return ids;
   }
@@ -823,8 +849,21 @@ export class QueueDispatcher implements Dispatcher {
     }
     if (this.#closed) return Promise.reject(new Error('this dispatcher is closed'));
     return new Promise<TaskResults[T]>((resolve, reject) => {
-      // Armed first: nothing below can make the caller wait longer than timeoutMs.
-      const timer = setTimeout(() => this.#settle(w, new JobTimeoutError(id, timeoutMs), true), timeoutMs);
+      const early = this.#early.get(id);
+      this.#dropEarly(id);
+      // Issued here after this client's listener started: its end arrives as an event, or
+      // arrived already (kept in `early`). One look later all the same, in case an event was
+      // lost (the stream trimmed, the early store full); it costs nothing when none was.
+      const byEvent = early === undefined && this.#issued.has(id) && this.#events.has(where.queue) && !this.#hung;
+      const lookAt = byEvent ? Math.min(LOOK_AFTER_MS, timeoutMs / 2) : timeoutMs;
+      const expire = () => this.#settle(w, new JobTimeoutError(id, timeoutMs), true);
+      // Armed first: nothing below can make the caller wait longer than timeoutMs. One timer
+      // serves both: it fires for the look, then again at the deadline.
+      let timer = setTimeout(() => {
+        if (lookAt >= timeoutMs) return expire();
+        timer = setTimeout(expire, timeoutMs - lookAt);
+        void look();
+      }, lookAt);
       const w: Waiter = {
         id,
         ...where,
@@ -838,29 +877,13 @@ export class QueueDispatcher implements Dispatcher {
           reject(err);
         },
       };
+      const look = () => this.#check(w).catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
       let set = this.#waiters.get(id);
       if (!set) this.#waiters.set(id, (set = new Set()));
       set.add(w);
       this.#watch();
-      const early = this.#early.get(id);
-      this.#dropEarly(id);
-      if (early) {
-        this.#toMatches(early.value).then(
-          (v) => this.#settle(w, v, false),
-          (err) => this.#settle(w, err, true),
-        );
-        return;
-      }
-      const look = () => this.#check(w).catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
-      if (early === undefined && this.#issued.has(id) && this.#events.has(w.queue) && !this.#hung) {
-        // Issued here after this client's listener started: its end arrives as an event, or
-        // arrived already (kept above). One look later all the same, in case an event was
-        // lost (the stream trimmed, the early store full); it costs nothing when none was.
-        const later = setTimeout(() => void look(), Math.min(LOOK_AFTER_MS, timeoutMs / 2));
-        later.unref();
-        w.cleanup = () => clearTimeout(later);
-        return;
-      }
+      if (early) return this.#deliver(w, early.value);
+      if (byEvent) return;
       // Listening first, then one look at the job: a finish between the two is seen by one.
       const ready = this.#redis.status === 'ready' && !this.#hung;
       (ready ? this.#queueEvents(w.queue) : this.#ready().then(() => this.#queueEvents(w.queue)))
@@ -874,7 +897,7 @@ export class QueueDispatcher implements Dispatcher {
   async join<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions = {}): Promise<unknown[]> {
     if (!Array.isArray(ids)) throw new TypeError('join: ids must be an array of job ids');
     // Every job is waited for to the end, even when one fails: no result is left pending.
-    const all = await settleAll(ids, options, (id, o) => this.result<T>(id, o), (id) => this.#sizes.get(id)?.queries);
+    const all = await settleAll(ids, options, (id, o) => this.result<T>(id, o), (id) => this.#queriesOf(id));
     if (options.settled) return all.map((s) => (s.status === 'fulfilled' ? { status: 'fulfilled', value: s.value } : { status: 'rejected', reason: s.reason }));
     const failed = all.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -882,7 +905,7 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   each<T extends ClientTask = MatchTask>(ids: string[], options: JoinOptions = {}): AsyncIterable<Finished<TaskResults[T]>> {
-    return inCompletionOrder<TaskResults[T]>(ids, options, (id, o) => this.result(id, o), (id) => this.#sizes.get(id)?.queries);
+    return inCompletionOrder<TaskResults[T]>(ids, options, (id, o) => this.result(id, o), (id) => this.#queriesOf(id));
   }
 
   status(id: string): Promise<JobStatus>;
