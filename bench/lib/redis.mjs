@@ -3,7 +3,9 @@
 // returns at once. Everything started here is stopped by stopAll(), also when the process exits.
 //
 // Run as a script, this file is the raw worker:
-//   node bench/lib/redis.mjs raw-worker URL PREFIX QUEUE      (prints "ready" when it listens)
+//   node bench/lib/redis.mjs raw-worker URL PREFIX QUEUE [REPLY]   (prints "ready" when it listens)
+// REPLY `null` (the default) returns null; `match:V` returns, without searching, a closest result
+// in strdist's wire format of protocol version V: each query's one match is word 0, score 1.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -159,9 +161,9 @@ export function spawnStrdistWorker(url, prefix, extra = []) {
 }
 
 /** The raw BullMQ worker (this file as a script); resolves once it listens. */
-export async function spawnRawWorker(url, prefix, queue, timeoutMs = 15_000) {
+export async function spawnRawWorker(url, prefix, queue, timeoutMs = 15_000, reply = 'null') {
   const child = track(
-    spawn(process.execPath, [thisFile, 'raw-worker', url, prefix, queue], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, [thisFile, 'raw-worker', url, prefix, queue, reply], { stdio: ['ignore', 'pipe', 'pipe'] }),
   );
   const stderr = collectStderr(child);
   await new Promise((res, rej) => {
@@ -194,14 +196,22 @@ export async function until(what, probe, timeoutMs = 20_000) {
 }
 
 /** A BullMQ worker whose processor returns at once, until SIGTERM or SIGINT. */
-async function rawWorkerMain([url, prefix, queue]) {
+async function rawWorkerMain([url, prefix, queue, reply = 'null']) {
   const { Worker } = await import('bullmq');
   const u = new URL(url);
   const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
   if (u.password) connection.password = decodeURIComponent(u.password);
   if (u.username) connection.username = decodeURIComponent(u.username);
   if (u.pathname.length > 1) connection.db = Number(u.pathname.slice(1));
-  const worker = new Worker(queue, async () => null, { connection, prefix, concurrency: 1 });
+  const version = /^match:(\d+)$/.exec(reply)?.[1];
+  if (reply !== 'null' && !version) throw new Error(`raw worker: REPLY must be null or match:VERSION, got ${reply}`);
+  const b64 = (a) => Buffer.from(a.buffer).toString('base64');
+  const match = (job) => {
+    const q = job.data.args.queries.length;
+    const wire = { v: Number(version), corpus: job.data.args.corpus };
+    return { ...wire, counts: b64(new Uint32Array(q).fill(1)), indices: b64(new Uint32Array(q)), scores: b64(new Float64Array(q).fill(1)) };
+  };
+  const worker = new Worker(queue, version ? async (job) => match(job) : async () => null, { connection, prefix, concurrency: 1 });
   worker.on('error', (err) => process.stderr.write(`raw worker: ${err.message}\n`));
   await worker.waitUntilReady();
   const stop = async () => {
