@@ -89,19 +89,11 @@ export interface JobWorker {
   backend: 'native' | 'js';
 }
 
-/** The frozen records of the workers seen lately (a client hears from a few): one object each. */
-const seenWorkers = new Map<string, JobWorker>();
-
 /** Puts the worker recorded in a wire result onto the result, as a non-enumerable property. */
 export function withWorker<T extends object>(result: T, wire: unknown): T & { readonly worker?: JobWorker } {
   const w = (wire as { worker?: Partial<JobWorker> } | null)?.worker;
   if (w && typeof w.id === 'string' && typeof w.arch === 'string' && typeof w.platform === 'string' && (w.backend === 'native' || w.backend === 'js')) {
-    let worker = seenWorkers.get(w.id);
-    if (!worker || worker.arch !== w.arch || worker.platform !== w.platform || worker.backend !== w.backend) {
-      if (seenWorkers.size >= 256) seenWorkers.clear();
-      worker = Object.freeze({ id: w.id, arch: w.arch, platform: w.platform, backend: w.backend });
-      seenWorkers.set(w.id, worker);
-    }
+    const worker: JobWorker = Object.freeze({ id: w.id, arch: w.arch, platform: w.platform, backend: w.backend });
     Object.defineProperty(result, 'worker', { value: worker, enumerable: false });
   }
   return result;

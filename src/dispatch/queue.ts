@@ -215,8 +215,6 @@ export class QueueDispatcher implements Dispatcher {
   readonly #queues = new Map<string, Queue>();
   readonly #events = new Map<string, Promise<QueueEvents>>();
   readonly #eventsMade: QueueEvents[] = [];
-  /** Queues whose listener is up (`map` awaits nothing more for them). */
-  readonly #listening = new Set<string>();
   #flows: FlowProducer | undefined;
   /** Corpus ids known to be stored, with their shard manifest (null: stored whole). */
   readonly #corpora = new Map<string, { manifest: ShardManifest | null; until: number }>();
@@ -424,12 +422,10 @@ export class QueueDispatcher implements Dispatcher {
         events.on('progress', ({ jobId, data }) => this.#progressed(name, jobId, data));
         this.#eventsMade.push(events);
         await events.waitUntilReady();
-        this.#listening.add(name);
         return events;
       })();
       this.#events.set(name, made);
       made.catch(() => {
-        this.#listening.delete(name);
         if (this.#events.get(name) === made) this.#events.delete(name); // asked again next time
       });
     }
@@ -443,20 +439,12 @@ export class QueueDispatcher implements Dispatcher {
     for (const w of [...set]) this.#deliver(w, value);
   }
 
-  /** Settles a waiter with a finished job's result: at once when its corpus is at hand. */
+  /** Settles a waiter with a finished job's result. */
   #deliver(w: Waiter, value: unknown): void {
-    let out: ClosestResult | Promise<ClosestResult>;
-    try {
-      out = this.#toMatches(value);
-    } catch (err) {
-      return this.#settle(w, err, true);
-    }
-    if (out instanceof Promise) {
-      out.then(
-        (v) => this.#settle(w, v, false),
-        (err) => this.#settle(w, err, true),
-      );
-    } else this.#settle(w, out, false);
+    this.#toMatches(value).then(
+      (v) => this.#settle(w, v, false),
+      (err) => this.#settle(w, err, true),
+    );
   }
 
   /** A worker's progress report: to the job's waiters; a shard's, summed into its flow's. */
@@ -625,15 +613,14 @@ export class QueueDispatcher implements Dispatcher {
     });
   }
 
-  /** An encoded result, with its words put back from the corpus (fetched first when not at hand). */
-  #toMatches(value: unknown): ClosestResult | Promise<ClosestResult> {
+  /** An encoded result, with its words put back from the corpus. */
+  async #toMatches(value: unknown): Promise<ClosestResult> {
     if (isPairsWire(value)) return decodePairs(value) as unknown as ClosestResult; // a selfJoin job's pairs: indices and scores only
     const id = resultCorpus(value);
     if (!id) throw new Error(`a job result in an unknown format (not protocol version ${PROTOCOL_VERSION})`);
     const raw = decodeResult(value);
-    const known = this.#known.get(id);
-    if (known) return withWorker(withWords(known, raw), value);
-    return this.#corpus(id).then((corpus) => withWorker(withWords(corpus, raw), value));
+    const corpus = await this.#corpus(id);
+    return withWorker(withWords(corpus, raw), value);
   }
 
   // ---- jobs --------------------------------------------------------------------------------
@@ -664,18 +651,13 @@ export class QueueDispatcher implements Dispatcher {
     }
     // A corpus stored in shards is searched by a flow; one stored whole, by a plain job.
     const manifests = new Map<string, ShardManifest | undefined>();
-    for (const a of parsed) {
-      if (manifests.has(a.corpus)) continue;
-      const hit = this.#corpora.get(a.corpus); // known for a few seconds: no turn of the event loop
-      manifests.set(a.corpus, (hit && hit.until > Date.now() ? hit.manifest : await this.#lookup(a.corpus)) ?? undefined);
-    }
+    for (const id of new Set(parsed.map((a) => a.corpus))) manifests.set(id, (await this.#lookup(id)) ?? undefined);
     if (task === 'selfJoin' && [...manifests.values()].some(Boolean)) {
       // its rows are slots of the whole corpus's index, which no worker holds (issue 15)
       throw new TaskArgumentError('bad arguments for task selfJoin: corpus: stored in shards; selfJoin() joins a sharded corpus through join flows');
     }
     const name = routingQueue(routing);
-    const live = this.#liveQueues;
-    if (!(live && live.until > Date.now() && live.queues.has(name))) await this.#checkWorkers(routing, name);
+    await this.#checkWorkers(routing, name);
     const opts = (a: { queries: string[]; n: number }, jobId = randomUUID()) => {
       // Retention bounded in bytes too: the larger a job's result may be, the fewer are kept.
       const resultBytes = a.queries ? 16 * a.queries.length * (a.n ?? JOIN_MATCHES_PER_QUERY_ESTIMATE) + 8 * a.queries.length + 256 : 22 * SELF_JOIN_PAIRS_PER_JOB;
@@ -688,7 +670,7 @@ export class QueueDispatcher implements Dispatcher {
         sizeLimit: LIMITS.jobDataBytes,
       };
     };
-    if (!this.#listening.has(name)) await this.#queueEvents(name); // listening before the first job can finish
+    await this.#queueEvents(name); // listening before the first job can finish
     const plain = datas.filter((d) => !manifests.get((d.args as ClosestArgs).corpus));
     const flows: FlowJob[] = datas
       .filter((d) => manifests.get((d.args as ClosestArgs).corpus))
