@@ -107,9 +107,11 @@ describe('strdist dashboard in chromium', () => {
     const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
     const queries = (count: number) => Array.from({ length: count }, () => [...words[next() % words.length]].reverse().join(''));
     // the batch: two long jobs, one per worker, long enough to be seen running on an idle
-    // machine too (1,200 queries a job finished between two page loads there)
-    const PER_JOB = 6_000;
-    const batch = await d.map('closest', [queries(PER_JOB), queries(PER_JOB)].map((q) => ({ corpus: ref.id, queries: q })), { require: WORKERS.require });
+    // machine too (1,200 queries a job finished between two page loads there, and once the
+    // kernels got faster, 6,000 short ones did): the most queries a job takes, each two words
+    const PER_JOB = 10_000;
+    const pairs = (count: number) => queries(count).map((q) => `${q}${queries(1)[0]}`);
+    const batch = await d.map('closest', [pairs(PER_JOB), pairs(PER_JOB)].map((q) => ({ corpus: ref.id, queries: q })), { require: WORKERS.require });
     const batchDone = d.join(batch, { timeoutMs: 300_000 });
     // queued behind it: a small job that completes, and one that fails on the worker
     const [good] = await d.map('closest', [{ corpus: ref.id, queries: ['helo', 'wrold'], n: 3 }], { require: WORKERS.require });
