@@ -270,10 +270,10 @@ void jaro_lanes_once(const uint32_t* q, size_t n, SimdPath p, bool winkler, doub
 }
 
 // Jaro / Jaro-Winkler of the query q (n code points) against the lane batches of unit u
-// (kind 0..3) of packed choices c, into out[choice index].
-inline void jaro_packed_unit(const PackedChoices& c, const PackedChoices::Unit& u, SimdPath p, const uint32_t* q,
-                             size_t n, bool winkler, double pw, double min, double* out,
-                             detail::JaroLaneScratch& scratch) {
+// (kind 0..3) of packed choices c, into out[choice index] (T: double or float).
+template <class T>
+void jaro_packed_unit(const PackedChoices& c, const PackedChoices::Unit& u, SimdPath p, const uint32_t* q, size_t n,
+                      bool winkler, double pw, double min, T* out, detail::JaroLaneScratch& scratch) {
   const PackedChoicesView v = c.view();
   const detail::LaneBatch* batches = v.batches[u.kind];
   const size_t lane0 = batches[u.begin].lane_at;
@@ -292,8 +292,8 @@ inline void jaro_packed_unit(const PackedChoices& c, const PackedChoices::Unit& 
     if (winkler) detail::jaro_lane_prefixes(batch, W, q, n, prefix);
     for (uint32_t l = 0; l < batch.lanes; ++l) {
       const size_t lane = batch.lane_at + l;
-      out[c.lane_choice(lane)] = detail::jaro_lane_result(jq, scratch.matches[lane - lane0], scratch.trans[lane - lane0],
-                                                          v.lane_len[lane], prefix[l]);
+      out[c.lane_choice(lane)] = static_cast<T>(detail::jaro_lane_result(
+          jq, scratch.matches[lane - lane0], scratch.trans[lane - lane0], v.lane_len[lane], prefix[l]));
     }
   }
 }
@@ -316,7 +316,10 @@ class QueryScorer {
     return c.units(p, lanes);
   }
 
-  void run(const PackedChoices& c, const PackedChoices::Unit& u, SimdPath p, double* out) {
+  // Into out[choice index]; T is the result's element type (double, float, or int32_t for
+  // Levenshtein distances), each score converted from the double the kernels compute.
+  template <class T>
+  void run(const PackedChoices& c, const PackedChoices::Unit& u, SimdPath p, T* out) {
     if (lev_) return c.levenshtein(*lev_, u, p, max_, metric_ == 1, out, dist_);
     if (u.kind < 4) return jaro_packed_unit(c, u, p, q_.data(), q_.size(), metric_ == 3, param_, min_, out, lanes_);
     if (jaro_) c.similarity(*jaro_, u, min_, out);
@@ -324,7 +327,8 @@ class QueryScorer {
   }
 
   // Every choice, on this thread.
-  void run_all(const PackedChoices& c, SimdPath p, double* out) {
+  template <class T>
+  void run_all(const PackedChoices& c, SimdPath p, T* out) {
     for (const auto& u : units(c, p, SIZE_MAX / 2)) run(c, u, p, out);
   }
 

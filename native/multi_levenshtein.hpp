@@ -440,16 +440,18 @@ class PackedChoices {
 
   // Levenshtein distance (similarity == false: d, or max + 1 when d > max) or similarity
   // (1 - d / max(la, lb)) of the query of `scorer` against the choices of unit u, into
-  // out[choice index]. `dist` is scratch (grown here).
-  void levenshtein(const CachedLevenshtein& scorer, const Unit& u, SimdPath p, size_t max, bool similarity, double* out,
+  // out[choice index] (T: double, float or int32_t, the result's element type; a distance
+  // converts exactly). `dist` is scratch (grown here).
+  template <class T>
+  void levenshtein(const CachedLevenshtein& scorer, const Unit& u, SimdPath p, size_t max, bool similarity, T* out,
                    std::vector<uint32_t>& dist) const {
     const uint32_t* q = scorer.data();
     const size_t n = scorer.size();
     if (u.kind >= 4) {
       for (size_t k = u.begin; k < u.end; ++k) {
         const size_t i = u.kind == 4 ? others_[k] : k;
-        if (similarity) out[i] = scorer.similarity(data(i), length(i));
-        else out[i] = static_cast<double>(scorer.distance(data(i), length(i), max));
+        if (similarity) out[i] = static_cast<T>(scorer.similarity(data(i), length(i)));
+        else out[i] = static_cast<T>(scorer.distance(data(i), length(i), max));
       }
       return;
     }
@@ -460,22 +462,22 @@ class PackedChoices {
     detail::run_lanes(p, view(), u.kind, u.begin, u.end, q, n, dist.data());
     const uint32_t* d = dist.data() - lane0;
     if (similarity) {
-      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = detail::levenshtein_result(d[l], lane_len_[l], n, max, true);
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<T>(detail::levenshtein_result(d[l], lane_len_[l], n, max, true));
     } else if (max >= UINT32_MAX) {  // no distance is above max: a plain conversion
-      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(d[l]);
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<T>(d[l]);
     } else {  // the distance needs no length: a loop of its own
       const uint32_t cap = static_cast<uint32_t>(max + 1);
-      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<double>(std::min(d[l], cap));
+      for (size_t l = lane0; l < lane1; ++l) out[lane_index_[l]] = static_cast<T>(std::min(d[l], cap));
     }
   }
 
   // Jaro or Jaro-Winkler (scorer: CachedJaro / CachedJaroWinkler) of the choices of unit u.
-  template <class Scorer>
-  void similarity(const Scorer& scorer, const Unit& u, double min, double* out) const {
+  template <class Scorer, class T>
+  void similarity(const Scorer& scorer, const Unit& u, double min, T* out) const {
     if (u.kind >= 4) {
       for (size_t k = u.begin; k < u.end; ++k) {
         const size_t i = u.kind == 4 ? others_[k] : k;
-        out[i] = scorer.similarity(data(i), length(i), min);
+        out[i] = static_cast<T>(scorer.similarity(data(i), length(i), min));
       }
       return;
     }
@@ -483,7 +485,7 @@ class PackedChoices {
     for (size_t b = u.begin; b < u.end; ++b)
       for (uint32_t l = 0; l < batches[b].lanes; ++l) {
         const size_t i = lane_index_[batches[b].lane_at + l];
-        out[i] = scorer.similarity(data(i), length(i), min);
+        out[i] = static_cast<T>(scorer.similarity(data(i), length(i), min));
       }
   }
 

@@ -219,6 +219,15 @@ struct MatrixAlloc : NoInit<T> {
 #endif
 };
 
+// The matrix's element type (the dtype option): the kernels compute doubles, each converted
+// once as it is stored (float: rounded to nearest, as a Float32Array store rounds; int32_t:
+// Levenshtein distances only, which are integers).
+template <class T> struct MatrixType;
+template <> struct MatrixType<double> { static constexpr napi_typedarray_type type = napi_float64_array; };
+template <> struct MatrixType<float> { static constexpr napi_typedarray_type type = napi_float32_array; };
+template <> struct MatrixType<int32_t> { static constexpr napi_typedarray_type type = napi_int32_array; };
+
+template <class T>
 class MatrixJob : public AsyncJob {
  public:
   // choices: prepared (then raw is empty), or null and packed from raw in Run (off the JS thread).
@@ -282,7 +291,7 @@ class MatrixJob : public AsyncJob {
       }
     });
   }
-  napi_value Result(napi_env env) override { return TypedArrayOf(env, std::move(out_), napi_float64_array); }
+  napi_value Result(napi_env env) override { return TypedArrayOf(env, std::move(out_), MatrixType<T>::type); }
 
  private:
   Metric metric_;
@@ -294,11 +303,13 @@ class MatrixJob : public AsyncJob {
   size_t max_;
   double min_;
   unsigned threads_;
-  std::vector<double, MatrixAlloc<double>> out_;  // every cell written by Run, unless it was cancelled
+  std::vector<T, MatrixAlloc<T>> out_;  // every cell written by Run, unless it was cancelled
 };
 
 // scoreMatrix(metric, queriesJoined, queryLengths, choicesJoined, choiceLengths, param, cutoff,
-//             threads, token?) -> Promise<Float64Array> (row-major, one row per query)
+//             threads, token?, dtype?) -> Promise<Float64Array | Float32Array | Int32Array>
+// (row-major, one row per query); dtype: 0 or undefined Float64Array, 1 Float32Array,
+// 2 Int32Array (metric 0, levenshtein, only)
 // choicesJoined may instead be the choices (an array of strings, packed here: the cheapest route
 // measured) or prepared choices (prepareChoices); choiceLengths is then not read.
 napi_value ScoreMatrix(const Args& a) {
@@ -319,6 +330,10 @@ napi_value ScoreMatrix(const Args& a) {
   else min = SimilarityArg(a, 6, "minSimilarity");
   const unsigned threads = ThreadsArg(a, 7);
   Token token = TokenArg(a, 8);
+  const double dtype = NumberArg(a, 9, "dtype", 0);
+  if (!(dtype == 0 || dtype == 1 || (dtype == 2 && metric == kLevenshtein))) {
+    a.OptionError(9, "dtype", "0 (Float64Array), 1 (Float32Array) or, for metric 0 (levenshtein), 2 (Int32Array)");
+  }
   const size_t nq = queries.size(), nc = prepared ? prepared->size() : choices.size();
   // Refused before any work: the result is one typed array (kMaxResultLength).
   if (nc != 0 && nq > kMaxResultLength / nc) {
@@ -336,11 +351,17 @@ napi_value ScoreMatrix(const Args& a) {
       }
     }
   }
-  return AsyncJob::Start(a.env,
-                         std::make_unique<MatrixJob>(static_cast<Metric>(metric), std::move(queries), std::move(prepared),
-                                                     std::move(choices), std::move(clen), param, max, min, threads,
-                                                     std::move(token)),
-                         "strdist:matrix");
+  auto start = [&](auto element) {
+    using T = decltype(element);
+    return AsyncJob::Start(a.env,
+                           std::make_unique<MatrixJob<T>>(static_cast<Metric>(metric), std::move(queries),
+                                                          std::move(prepared), std::move(choices), std::move(clen), param,
+                                                          max, min, threads, std::move(token)),
+                           "strdist:matrix");
+  };
+  if (dtype == 1) return start(float());
+  if (dtype == 2) return start(int32_t());
+  return start(double());
 }
 
 }  // namespace

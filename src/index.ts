@@ -117,7 +117,7 @@ export type { ErrorCode } from './errors.js';
 export type { ClosestOptions, CorpusFileOptions, CorpusFormat, CorpusOptions, CorpusURLOptions, Match } from './corpus.js';
 export type { DedupeOptions, FuzzyJoinOptions, JoinPair, JoinProgress, JoinRow } from './join.js';
 export { scoreMatrix } from './matrix.js';
-export type { ScoreMatrixOptions } from './matrix.js';
+export type { MatrixDType, MatrixTypes, ScoreMatrixOptions } from './matrix.js';
 export {
   connect,
   startWorker,

@@ -7,17 +7,36 @@ import { checkSignal, option } from './options.js';
 import { ERROR_CODES, rangeError } from './errors.js';
 import { isPrepared, preparedParts, type PreparedChoices } from './prepared.js';
 
-export interface ScoreMatrixOptions extends ScoreManyOptions {
+/** scoreMatrix's result types, by its `dtype` option. */
+export interface MatrixTypes {
+  float64: Float64Array;
+  float32: Float32Array;
+  int32: Int32Array;
+}
+export type MatrixDType = keyof MatrixTypes;
+
+export interface ScoreMatrixOptions<D extends MatrixDType = MatrixDType> extends ScoreManyOptions {
   /** @defaultValue all cores */
   threads?: number;
   signal?: AbortSignal;
+  /**
+   * The result's element type: `'float64'` (a Float64Array), `'float32'` (each score rounded
+   * to the nearest float32, as a Float32Array store rounds) or, for `'levenshtein'` only,
+   * `'int32'` (the distances, exactly). Half the memory of float64 is half the garbage a
+   * large matrix hands the collector; RapidFuzz's `cdist` gives int32 and float32 by default.
+   * @defaultValue 'float64'
+   */
+  dtype?: D;
 }
+
+const DTYPE_IDS: Record<MatrixDType, number> = { float64: 0, float32: 1, int32: 2 };
+const ARRAYS = { float64: Float64Array, float32: Float32Array, int32: Int32Array } as const;
 
 interface MatrixAddon {
   scoreMatrix(
     metric: number, queries: string, qLengths: Uint32Array, choices: unknown, cLengths: Uint32Array | undefined,
-    param: number, cutoff: number, threads: number, token: unknown,
-  ): Promise<Float64Array>;
+    param: number, cutoff: number, threads: number, token: unknown, dtype: number,
+  ): Promise<Float64Array | Float32Array | Int32Array>;
 }
 
 const lengths = (s: readonly string[]) => Uint32Array.from(s, (x) => x.length);
@@ -30,17 +49,17 @@ const lengths = (s: readonly string[]) => Uint32Array.from(s, (x) => x.length);
  * `choices` may be {@link PreparedChoices} (from `prepare`), scored by the backend that
  * prepared them; on the native one nothing but the queries crosses the boundary.
  */
-export async function scoreMatrix(
+export async function scoreMatrix<D extends MatrixDType = 'float64'>(
   metric: Metric,
   queries: readonly string[],
   choices: readonly string[] | PreparedChoices,
-  options?: ScoreMatrixOptions,
-): Promise<Float64Array> {
+  options?: ScoreMatrixOptions<D>,
+): Promise<MatrixTypes[D]> {
   checkQueries('scoreMatrix', queries);
   // Checks the choices and the options, and applies the processor (issue 12) to the choices;
   // then to the queries, and the longest query against every choice checks the size limit.
   // Prepared choices (issue 11) stay packed; they take no processor.
-  const args = scoreManyArgs('scoreMatrix', metric, '', choices, options, ['threads', 'signal']);
+  const args = scoreManyArgs('scoreMatrix', metric, '', choices, options, ['threads', 'signal', 'dtype']);
   const { weight, cutoff, rest } = args;
   if (args.process) queries = queries.map(args.process);
   const longest = queries.reduce((a, b) => (b.length > a.length ? b : a), '');
@@ -53,6 +72,13 @@ export async function scoreMatrix(
   }
   const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
   const signal = checkSignal('scoreMatrix', rest.signal);
+  const dtype = option('scoreMatrix', rest, 'dtype', 'float64') as D;
+  if (dtype === 'int32' && metric !== 'levenshtein') {
+    throw rangeError(
+      ERROR_CODES.OPTION,
+      `scoreMatrix: dtype "int32" holds distances, for metric levenshtein only; ${metric} gives fractions: use "float32" or "float64"`,
+    );
+  }
   // Typed arrays hold at most 2^32 - 1 elements here: refused up front, on both backends alike.
   const prepared = isPrepared(choices) ? preparedParts(choices) : undefined;
   const columns = isPrepared(choices) ? choices.size : choices.length;
@@ -66,19 +92,25 @@ export async function scoreMatrix(
   const state = backendState();
   if (prepared) {
     if (prepared.kernel.name === 'js') {
-      return scoreMatrixInSlices(prepared.kernel, metric, queries, prepared.packed as readonly string[], weight, cutoff, signal);
+      const packed = prepared.packed as readonly string[];
+      return scoreMatrixInSlices(prepared.kernel, metric, queries, packed, weight, cutoff, signal, dtype);
     }
     const addon = nativeAddon() as unknown as MatrixAddon;
     return withCancel(signal, (token) =>
-      addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), prepared.packed, undefined, weight, cutoff, threads, token),
-    );
+      addon.scoreMatrix(
+        METRIC_IDS[metric], queries.join(''), lengths(queries), prepared.packed, undefined, weight, cutoff, threads, token,
+        DTYPE_IDS[dtype],
+      ),
+    ) as Promise<MatrixTypes[D]>;
   }
   const list = choices as readonly string[];
-  if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, list, weight, cutoff, signal);
+  if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, list, weight, cutoff, signal, dtype);
   const addon = state.addon as unknown as MatrixAddon;
   return withCancel(signal, (token) =>
-    addon.scoreMatrix(METRIC_IDS[metric], queries.join(''), lengths(queries), list, undefined, weight, cutoff, threads, token),
-  );
+    addon.scoreMatrix(
+      METRIC_IDS[metric], queries.join(''), lengths(queries), list, undefined, weight, cutoff, threads, token, DTYPE_IDS[dtype],
+    ),
+  ) as Promise<MatrixTypes[D]>;
 }
 
 /**
@@ -95,7 +127,7 @@ export const SLICE_WORK = 1 << 18;
  * checked there too. A worker_threads pool would move the work off the main thread, but needs
  * a worker file beside the code, which an application bundle does not keep.
  */
-export async function scoreMatrixInSlices(
+export async function scoreMatrixInSlices<D extends MatrixDType = 'float64'>(
   kernel: Kernel,
   metric: Metric,
   queries: readonly string[],
@@ -103,9 +135,12 @@ export async function scoreMatrixInSlices(
   weight: number,
   cutoff: number,
   signal?: AbortSignal,
-): Promise<Float64Array> {
+  dtype: D = 'float64' as D,
+): Promise<MatrixTypes[D]> {
   const cols = choices.length;
-  const out = new Float64Array(queries.length * cols);
+  const result = new ARRAYS[dtype](queries.length * cols) as MatrixTypes[D];
+  // Another element type: each slice is scored into doubles, then stored (converted) at once.
+  const out = result instanceof Float64Array ? result : new Float64Array(Math.min(cols, SLICE_WORK / 8 + 1));
   let work = 0;
   for (let i = 0; i < queries.length; i++) {
     const query = queries[i];
@@ -119,10 +154,15 @@ export async function scoreMatrixInSlices(
       let end = start;
       while (end < cols && work < SLICE_WORK) work += (choices[end++].length + 8) * words;
       const part = start === 0 && end === cols ? choices : choices.slice(start, end);
-      kernel.scoreMany(metric, query, part, weight, cutoff, out.subarray(i * cols + start, i * cols + end));
+      if (out === result) {
+        kernel.scoreMany(metric, query, part, weight, cutoff, out.subarray(i * cols + start, i * cols + end));
+      } else {
+        kernel.scoreMany(metric, query, part, weight, cutoff, out.subarray(0, end - start));
+        result.set(out.subarray(0, end - start), i * cols + start);
+      }
       start = end;
     }
   }
   if (signal?.aborted) throw signal.reason;
-  return out;
+  return result;
 }

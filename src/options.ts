@@ -103,6 +103,10 @@ export const OPTION_RULES = {
   threads: rule('a positive integer', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1, () =>
     z.number().int().min(1),
   ),
+  // scoreMatrix's element type (issue 11): Int32Array holds Levenshtein distances only.
+  dtype: rule('"float64", "float32" or "int32"', (v) => v === 'float64' || v === 'float32' || v === 'int32', () =>
+    z.enum(['float64', 'float32', 'int32']),
+  ),
   // issue 12: every metric by name (scoreMatrix and the native corpus index take the core four).
   metric: rule(
     `one of ${ALL_METRICS.join(', ')}`,

@@ -115,6 +115,20 @@ describeNative('hostile arguments to every addon export (each call in a child pr
     expect(outcomeOf('scoreMany', 3, 'an Int32Array')).toMatchObject({ outcome: 'throw', ctor: 'TypeError' });
   });
 
+  it("scoreMatrix's dtype is 0, 1 or (Levenshtein) 2; anything else is a RangeError naming it", () => {
+    for (const v of ['0.5', '-1', '1e20', 'NaN']) {
+      expect(outcomeOf('scoreMatrix', 9, v)).toMatchObject({ outcome: 'throw', ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });
+      expect(outcomeOf('scoreMatrix', 9, v)?.message).toMatch(/^scoreMatrix: dtype must be /);
+    }
+    expect(outcomeOf('scoreMatrix', 9, '0')).toMatchObject({ outcome: 'return' });
+    expect(outcomeOf('scoreMatrix', 9, 'undefined')).toMatchObject({ outcome: 'return' });
+    // Int32Array holds distances: jaro (metric 2) cannot have it
+    const a = loaded.addon as unknown as Record<string, (...args: unknown[]) => unknown>;
+    expect(() => a.scoreMatrix(2, 'a', Uint32Array.of(1), 'b', Uint32Array.of(1), 0.1, -1, 1, undefined, 2)).toThrow(
+      expect.objectContaining({ name: 'RangeError', code: 'ERR_STRDIST_OPTION', message: expect.stringMatching(/dtype must be .*2 \(Int32Array\), got number 2/) }),
+    );
+  });
+
   it('NaN for a count is a RangeError naming it; 1e20, Infinity and 2**53 are "no limit"', () => {
     expect(outcomeOf('corpusSearchSync', 4, 'NaN')).toMatchObject({ outcome: 'throw', ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });
     expect(outcomeOf('corpusSearchSync', 4, 'NaN')?.message).toMatch(/\bn must be/);

@@ -33,6 +33,19 @@ describe('scoreMatrix on the TypeScript kernel, in slices', () => {
     expect(got).toEqual(want);
   });
 
+  it.each(METRICS.map((m) => [m]))('%s as float32 (and Levenshtein as int32) stores the float64 cells, across slices', async (metric) => {
+    const cutoff = metric === 'levenshtein' ? 4 : -1;
+    const doubles = await scoreMatrixInSlices(jsKernel, metric, queries, choices, 0.1, cutoff);
+    const f32 = await scoreMatrixInSlices(jsKernel, metric, queries, choices, 0.1, cutoff, undefined, 'float32');
+    expect(f32).toBeInstanceOf(Float32Array);
+    expect(Array.from(f32)).toEqual(Array.from(Float32Array.from(doubles)));
+    if (metric === 'levenshtein') {
+      const i32 = await scoreMatrixInSlices(jsKernel, metric, queries, choices, 0.1, cutoff, undefined, 'int32');
+      expect(i32).toBeInstanceOf(Int32Array);
+      expect(Array.from(i32)).toEqual(Array.from(doubles));
+    }
+  });
+
   it('a timer ticks while a large matrix is computed (the work is several slices)', async () => {
     const work = queries.reduce((sum, q) => sum + choices.reduce((s, c) => s + (c.length + 8) * (1 + (q.length >> 5)), 0), 0);
     expect(work).toBeGreaterThan(4 * SLICE_WORK);

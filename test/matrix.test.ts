@@ -14,6 +14,32 @@ describe('scoreMatrix', () => {
       expect(Array.from(await scoreMatrix(metric, queries, choices, { threads }))).toEqual(want);
     }
   });
+  it('gives a Float32Array or (Levenshtein distances) an Int32Array when asked, cell for cell the stored doubles', async () => {
+    for (const metric of METRICS) {
+      const doubles = await scoreMatrix(metric, queries, choices, { threads: 2 });
+      const f32 = await scoreMatrix(metric, queries, choices, { threads: 2, dtype: 'float32' });
+      expect(f32).toBeInstanceOf(Float32Array);
+      expect(Array.from(f32)).toEqual(Array.from(Float32Array.from(doubles)));
+      expect(await scoreMatrix(metric, queries, choices, { dtype: 'float64' })).toEqual(doubles);
+    }
+    const lev = await scoreMatrix('levenshtein', queries, choices, { dtype: 'int32', maxDistance: 3 });
+    expect(lev).toBeInstanceOf(Int32Array);
+    expect(Array.from(lev)).toEqual(queries.flatMap((q) => choices.map((c) => Math.min(refScore('levenshtein', q, c), 4))));
+  });
+  it('refuses an element type the metric cannot hold, and an unknown one', async () => {
+    for (const metric of ['levenshteinSimilarity', 'jaro', 'jaroWinkler'] as const) {
+      await expect(scoreMatrix(metric, ['a'], ['b'], { dtype: 'int32' })).rejects.toThrow(
+        expect.objectContaining({
+          name: 'RangeError',
+          code: 'ERR_STRDIST_OPTION',
+          message: `scoreMatrix: dtype "int32" holds distances, for metric levenshtein only; ${metric} gives fractions: use "float32" or "float64"`,
+        }),
+      );
+    }
+    await expect(scoreMatrix('jaro', ['a'], ['b'], { dtype: 'int8' as never })).rejects.toThrow(
+      expect.objectContaining({ code: 'ERR_STRDIST_OPTION', message: expect.stringContaining('dtype must be "float64", "float32" or "int32"') }),
+    );
+  });
   it('applies cutoffs like scoreMany', async () => {
     const m = await scoreMatrix('levenshtein', ['kitten'], ['sitting', 'kitten'], { maxDistance: 1 });
     expect(Array.from(m)).toEqual([2, 0]);

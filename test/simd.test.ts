@@ -73,6 +73,8 @@ function reference(metric: Metric, q: string, c: string, max: number, min: numbe
   }
 }
 
+const TYPED = { float32: Float32Array, int32: Int32Array } as const;
+
 const options = (metric: Metric, max: number, min: number) =>
   metric === 'levenshtein' ? (max >= 0 ? { maxDistance: max } : {}) : metric === 'levenshteinSimilarity' ? {} : { minSimilarity: min };
 
@@ -159,6 +161,15 @@ native('every SIMD path against the TypeScript kernel and the reference', (loade
           for (const threads of [1, 2]) {
             expect(Array.from(await scoreMatrix(metric, queries, choices, { ...o, threads }))).toEqual(want);
             expect(Array.from(await scoreMatrix(metric, queries, p, { ...o, threads }))).toEqual(want);
+            // the other element types: each cell the reference's double, stored as JS stores it
+            for (const dtype of metric === 'levenshtein' ? (['float32', 'int32'] as const) : (['float32'] as const)) {
+              const typed = Array.from(TYPED[dtype].from(want));
+              for (const c of [choices, p]) {
+                const got = await scoreMatrix(metric, queries, c, { ...o, threads, dtype });
+                expect(got).toBeInstanceOf(TYPED[dtype]);
+                expect(Array.from(got)).toEqual(typed);
+              }
+            }
           }
         }),
         { seed: SEED + 1, numRuns: 40 },

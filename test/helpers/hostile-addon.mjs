@@ -23,7 +23,7 @@ export const calls = {
   corpusSearch: (a) => [
     a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 'bagel', Uint32Array.of(5), 2, 10, 0.1, 0, -1, 2, a.cancelToken(),
   ],
-  scoreMatrix: (a) => [2, 'bagel', Uint32Array.of(5), 'bagelsbarge', Uint32Array.of(6, 5), 0.1, -1, 2, a.cancelToken()],
+  scoreMatrix: (a) => [2, 'bagel', Uint32Array.of(5), 'bagelsbarge', Uint32Array.of(6, 5), 0.1, -1, 2, a.cancelToken(), 1],
   cancelToken: () => [],
   cancel: (a) => [a.cancelToken()],
   prepareChoices: () => ['bagelsbarge', Uint32Array.of(6, 5)],
