@@ -599,22 +599,47 @@ class CorpusIndex {
   // the group). Stops once the bucket's bound falls below the floor (which take may raise). At a
   // bound no better than the n-th best's key a word can only tie it, and then enters only with a
   // lower index (Levenshtein's whole-number bounds meet this often): those are skipped.
+  //
+  // A candidate's index and text are two cache misses in a large corpus (the words of a bucket
+  // lie scattered over the group), which cost more than scoring it when taken one at a time:
+  // the masks of a few runs are computed first and the lines of their candidates prefetched,
+  // so those misses overlap, and then the candidates are taken.
   template <typename Take>
   void for_each_candidate(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
                           const detail::TopK& top, const double& floor, Take&& take) const {
     const Group& grp = groups_[t.group];
     const size_t topc = std::min(query.ql, size_t(grp.length));
     const size_t tail = grp.count % 64;
-    for (const uint32_t r : t.complete) {
-      const Run& a = runs[r];
-      const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
-      for (uint64_t m = bucket_mask(query, a, valid, topc, bucket.common, bucket.first); m; m &= m - 1) {
-        if (bucket.bound < floor) return;
-        const size_t k = size_t(a.chunk) * 64 + detail::ctz64(m);
-        const uint32_t index = index_[grp.first + k];
-        if (top.full() && bucket.bound <= top.worst().key && index > top.worst().index) continue;
-        take(k, index);
+    const uint8_t* text = text_.data() + grp.text * width_;
+    const size_t bytes = size_t(grp.length) * width_;  // a word's text
+    constexpr size_t kRuns = 8, kLines = 32;            // the most runs, and candidates, ahead
+    uint64_t masks[kRuns];
+    const size_t complete = t.complete.size();
+    for (size_t from = 0; from < complete;) {
+      size_t to = from, ahead = 0;
+      for (; to < complete && to - from < kRuns && ahead < kLines; ++to) {
+        const Run& a = runs[t.complete[to]];
+        const uint64_t valid = (a.chunk + 1 == grp.chunks && tail) ? (uint64_t(1) << tail) - 1 : ~uint64_t(0);
+        const uint64_t m = masks[to - from] = bucket_mask(query, a, valid, topc, bucket.common, bucket.first);
+        for (uint64_t b = m; b; b &= b - 1) {
+          const size_t k = size_t(a.chunk) * 64 + detail::ctz64(b);
+          detail::prefetch(&index_[grp.first + k]);
+          detail::prefetch(text + k * bytes);
+          if (bytes) detail::prefetch(text + k * bytes + bytes - 1);
+          ++ahead;
+        }
       }
+      for (size_t j = from; j < to; ++j) {
+        const size_t chunk = runs[t.complete[j]].chunk;
+        for (uint64_t m = masks[j - from]; m; m &= m - 1) {
+          if (bucket.bound < floor) return;
+          const size_t k = chunk * 64 + detail::ctz64(m);
+          const uint32_t index = index_[grp.first + k];
+          if (top.full() && bucket.bound <= top.worst().key && index > top.worst().index) continue;
+          take(k, index);
+        }
+      }
+      from = to;
     }
   }
 
@@ -654,7 +679,8 @@ class CorpusIndex {
   void score_bucket_lanes(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
                           const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared,
                           double& floor, SearchStats& st) const {
-    static thread_local detail::BatchBuilder builder;
+    static thread_local detail::BatchBuilder thread_builder;
+    detail::BatchBuilder& builder = thread_builder;  // one look-up of the thread's, not one per use
     const Group& grp = groups_[t.group];
     const size_t w = grp.length;
     const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
