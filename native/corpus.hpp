@@ -26,7 +26,7 @@
 // score, then by lower corpus index (at a bound equal to the n-th best's key, only a lower
 // index can enter).
 //
-// join.hpp reads this index too (groups_, text_, index_, sigs_: a row form of the signatures
+// join.hpp reads this index too (groups_, text_, index_of, sigs_: a row form of the signatures
 // built on its first use, and the bounds); keep those.
 #pragma once
 
@@ -44,6 +44,7 @@
 #include "corpus_options.hpp"
 #include "corpus_scorer.hpp"
 #include "corpus_signatures.hpp"
+#include "corpus_slots.hpp"
 #include "corpus_topk.hpp"
 #include "filter.hpp"
 #include "jaro.hpp"
@@ -105,19 +106,21 @@ class CorpusIndex {
     }
     // text offset of each group: slots before it times their lengths; plane offsets likewise
     {
-      size_t off = 0, planes = 0;
+      size_t off = 0, planes = 0, chunks = 0;
       for (auto& g : groups_) {
         g.text = off;
         off += g.count * g.length;
         g.chunks = (g.count + 63) / 64;
+        g.chunk0 = chunks;
+        chunks += g.chunks;
         g.planes = planes;
         planes += g.chunks * detail::kPlanes;
       }
       text_.resize(off * width_);
       planes_.assign(planes, 0);
       plane_ones_.assign(groups_.size() * detail::kSignaturePlanes, 0);
+      slots_.resize(count, chunks);
     }
-    index_.resize(count);
     std::vector<size_t> fill(size_t(maxlen) + 1, 0);
     std::vector<size_t> group_of_length(size_t(maxlen) + 1, 0);
     for (size_t gi = 0; gi < groups_.size(); ++gi) group_of_length[groups_[gi].length] = gi;
@@ -126,7 +129,7 @@ class CorpusIndex {
       const size_t gi = group_of_length[l];
       const Group& g = groups_[gi];
       const size_t k = fill[l]++;
-      index_[g.first + k] = static_cast<uint32_t>(i);
+      slots_.set(g.chunk0 + k / 64, g.first + k, k % 64, static_cast<uint32_t>(i));
       const uint32_t* src = points + word_start[i];
       const size_t at = (g.text + k * l) * width_;
       detail::Signature sig;
@@ -173,14 +176,14 @@ class CorpusIndex {
   int width() const { return width_; }
   size_t memory_bytes() const {
     return text_.capacity() + planes_.capacity() * sizeof(uint64_t) + plane_ones_.capacity() * sizeof(uint32_t) +
-           index_.capacity() * sizeof(uint32_t) + groups_.capacity() * sizeof(Group) + sigs_.bytes();
+           slots_.bytes() + groups_.capacity() * sizeof(Group) + sigs_.bytes();
   }
 
   // Copies word i (by corpus index) out as code points. Slow; for tests and tools.
   std::vector<uint32_t> word(uint32_t corpus_index) const {
     for (const Group& g : groups_) {
       for (size_t k = 0; k < g.count; ++k) {
-        if (index_[g.first + k] == corpus_index) {
+        if (index_of(g, k) == corpus_index) {
           std::vector<uint32_t> out(g.length);
           for (uint32_t j = 0; j < g.length; ++j) out[j] = at(g, k, j);
           return out;
@@ -261,6 +264,7 @@ class CorpusIndex {
     size_t count = 0;
     size_t text = 0;    // first code point (in units of width_)
     size_t chunks = 0;  // runs of 64 words
+    size_t chunk0 = 0;  // chunks of the groups before it
     size_t planes = 0;  // offset of its planes in planes_: plane p of chunk i at planes + p * chunks + i
   };
 
@@ -386,6 +390,9 @@ class CorpusIndex {
       default: return reinterpret_cast<const uint32_t*>(text_.data())[i];
     }
   }
+
+  // The corpus index of the word in slot k of group g.
+  uint32_t index_of(const Group& g, size_t k) const { return slots_.get(g.chunk0 + k / 64, g.first + k, k % 64); }
 
   // Kept for join.hpp: the bounds live in corpus_bounds.hpp.
   static double key_bound(const SearchOptions& opt, size_t q, size_t w, size_t common) {
@@ -623,7 +630,7 @@ class CorpusIndex {
         const uint64_t m = masks[to - from] = bucket_mask(query, a, valid, topc, bucket.common, bucket.first);
         for (uint64_t b = m; b; b &= b - 1) {
           const size_t k = size_t(a.chunk) * 64 + detail::ctz64(b);
-          detail::prefetch(&index_[grp.first + k]);
+          detail::prefetch(slots_.where(grp.first + k));
           detail::prefetch(text + k * bytes);
           if (bytes) detail::prefetch(text + k * bytes + bytes - 1);
           ++ahead;
@@ -634,7 +641,7 @@ class CorpusIndex {
         for (uint64_t m = masks[j - from]; m; m &= m - 1) {
           if (bucket.bound < floor) return;
           const size_t k = chunk * 64 + detail::ctz64(m);
-          const uint32_t index = index_[grp.first + k];
+          const uint32_t index = index_of(grp, k);
           if (top.full() && bucket.bound <= top.worst().key && index > top.worst().index) continue;
           take(k, index);
         }
@@ -787,7 +794,7 @@ class CorpusIndex {
   std::vector<uint64_t> planes_;      // every group's bit-sliced signatures (Group::planes)
   std::vector<uint32_t> plane_ones_;  // per group, how many words have each signature bit
   RowSignatures sigs_;
-  std::vector<uint32_t> index_;
+  detail::SlotIndex slots_;  // slot -> corpus index (index_of)
 };
 
 }  // namespace strdist

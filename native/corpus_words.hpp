@@ -33,16 +33,15 @@ class CorpusWords {
   };
 
   // Inside a length group the slots keep corpus order, so a word is found by a binary search
-  // of index_ in each group (a few dozen groups): no table from corpus index to slot is kept.
+  // of the group's indices in each group (a few dozen groups): no table from corpus index to
+  // slot is kept.
   static bool find(const CorpusIndex& c, uint32_t i, Word* out) {
     if (i >= c.count_) return false;
     for (const CorpusIndex::Group& g : c.groups_) {
-      const uint32_t* first = c.index_.data() + g.first;
-      const uint32_t* last = first + g.count;
-      if (g.count == 0 || i < first[0] || i > last[-1]) continue;
-      const uint32_t* at = std::lower_bound(first, last, i);
-      if (at != last && *at == i) {
-        out->text = c.text_.data() + (g.text + size_t(at - first) * g.length) * size_t(c.width_);
+      if (g.count == 0 || i < c.index_of(g, 0) || i > c.index_of(g, g.count - 1)) continue;
+      const size_t k = lower_slot(c, g, i);
+      if (k < g.count && c.index_of(g, k) == i) {
+        out->text = c.text_.data() + (g.text + k * g.length) * size_t(c.width_);
         out->length = g.length;
         return true;
       }
@@ -54,13 +53,23 @@ class CorpusWords {
   template <class F>
   static void each_in_range(const CorpusIndex& c, uint32_t from, uint32_t to, F&& emit) {
     for (const CorpusIndex::Group& g : c.groups_) {
-      const uint32_t* first = c.index_.data() + g.first;
-      const uint32_t* last = first + g.count;
-      for (const uint32_t* at = std::lower_bound(first, last, from); at != last && *at < to; ++at) {
-        const Word w{c.text_.data() + (g.text + size_t(at - first) * g.length) * size_t(c.width_), g.length};
-        emit(*at, w);
+      for (size_t k = lower_slot(c, g, from); k < g.count; ++k) {
+        const uint32_t at = c.index_of(g, k);
+        if (at >= to) break;
+        emit(at, Word{c.text_.data() + (g.text + k * g.length) * size_t(c.width_), g.length});
       }
     }
+  }
+
+  // The first slot of group g whose corpus index is at least i (g.count if none).
+  static size_t lower_slot(const CorpusIndex& c, const CorpusIndex::Group& g, uint32_t i) {
+    size_t lo = 0, hi = g.count;
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (c.index_of(g, mid) < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   static int width(const CorpusIndex& c) { return c.width_; }
@@ -73,7 +82,7 @@ class CorpusWords {
     // signatures: the bit-sliced planes and their counts, and the row form once a join built it
     return {c.text_.capacity(),
             c.planes_.capacity() * sizeof(uint64_t) + c.plane_ones_.capacity() * sizeof(uint32_t) + c.sigs_.bytes(),
-            c.index_.capacity() * sizeof(uint32_t), c.groups_.capacity() * sizeof(CorpusIndex::Group)};
+            c.slots_.bytes(), c.groups_.capacity() * sizeof(CorpusIndex::Group)};
   }
 };
 

@@ -115,7 +115,7 @@ class CorpusJoin {
           const size_t k = slot - grp.first;
           word.resize(grp.length);
           for (uint32_t j = 0; j < grp.length; ++j) word[j] = ix_.at(grp, k, j);
-          const uint32_t me = ix_.index_[slot];
+          const uint32_t me = ix_.index_of(grp, k);
           Left left(word.data(), word.size(), opt);
           auto emit = [&](double key, uint32_t other) {
             const double score = lower_is_better(opt.metric) ? -key : key;
@@ -266,7 +266,7 @@ class CorpusJoin {
           default: key = left.jw->similarity(buf, w, min_sim);
         }
         if (key < floor) continue;
-        emit(key, ix_.index_[grp.first + k]);
+        emit(key, ix_.index_of(grp, k));
       }
     }
   }

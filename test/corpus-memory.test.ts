@@ -115,6 +115,35 @@ describeNative('a corpus on the native backend keeps its words in the native ind
     }
   });
 
+  it('a large corpus whose rare lengths lie more than 2^16 positions apart in a chunk of 64 keeps every index', async () => {
+    // The index keeps a chunk of 64 slots as its first corpus index plus 16-bit steps, or whole
+    // when they span 2^16 or more: the 20-letter words (one every 2,500) always do; the
+    // 7-letter ones switch mid-chunk (ten near the start, then the rest past 70,000).
+    const words: string[] = [];
+    const rare = new Set<number>();
+    for (let i = 0; i < 160_000; i++) {
+      let w = (i * 2654435761 % 4294967296).toString(36).padStart(7, 'a').slice(0, 5);
+      if (i % 2500 === 7) w = `rare${i}`.padEnd(20, 'q');
+      else if (i < 10 || (i > 70_000 && i % 1000 === 0)) w = `s${i}`.padEnd(7, 'z');
+      if (w.length !== 5) rare.add(i);
+      words.push(w);
+    }
+    const packed = Corpus.from(words, { dedupe: false });
+    const ref = await keepingStrings(() => Corpus.from(words, { dedupe: false }));
+    expect(packed.words).toEqual(ref.words);
+    for (let i = 0; i < words.length; i += 97) expect(packed.at(i)).toBe(words[i]);
+    for (const i of rare) {
+      expect(packed.at(i)).toBe(words[i]);
+      expect(packed.closestSync(words[i], { n: 1, metric: 'levenshtein' })[0]).toMatchObject({ index: i, score: 0 });
+    }
+    const rows = async (c: Corpus) => {
+      const out = [];
+      for await (const row of c.join(['rare7'.padEnd(20, 'q'), 's5'.padEnd(7, 'z')], { metric: 'levenshtein', maxDistance: 2 })) out.push(row);
+      return out;
+    };
+    expect(await rows(packed)).toEqual(await rows(ref));
+  });
+
   it('shards (corpusFromParts) keep their positions', async () => {
     const part = corpusFromParts(['c', 'a😀', 'b'], Uint32Array.of(3, 7, 9));
     const ref = await keepingStrings(() => corpusFromParts(['c', 'a😀', 'b'], Uint32Array.of(3, 7, 9)));
