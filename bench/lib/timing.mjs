@@ -122,8 +122,16 @@ export function agreement(f, g, as, bs, limit = as.length) {
 }
 
 /**
+ * After the collection before a timed run, V8 sweeps the collected pages on its helper threads
+ * for a few tens of milliseconds more: an async entry (the ones that run native code on
+ * threads) would share the cores with that sweep, which its own calls did not cause. It waits
+ * this long first (the synchronous entries cannot wait; they run on the one JS thread).
+ */
+const SETTLE_MS = 50;
+
+/**
  * `alternate()` for entries whose `run` is async (returns a promise of the checksum): same
- * order, warm-up, collection before each timed run, and checksum test.
+ * order, warm-up, collection before each timed run (and SETTLE_MS after it), and checksum test.
  */
 export async function alternateAsync(entries, { rounds, warmup = 1, ops }) {
   const checksums = entries.map(() => undefined);
@@ -135,6 +143,7 @@ export async function alternateAsync(entries, { rounds, warmup = 1, ops }) {
     for (let k = 0; k < entries.length; k++) {
       const i = (r + k) % entries.length;
       collect();
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const t0 = process.hrtime.bigint();
       const sum = await entries[i].run();
       const t1 = process.hrtime.bigint();

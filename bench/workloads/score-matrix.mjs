@@ -17,6 +17,14 @@ export async function run(ctx) {
   const choices = sampleWords(words, ctx.quick ? 2_000 : 20_000, 'score-matrix-choices');
   const threads = availableParallelism();
   const prepared = pub.prepare(choices);
+  // Calls in one timed run: one call is 20-60 ms here, and a single one swings by 2x on these
+  // shared machines (a stall, the collector); several make a sample worth comparing.
+  const CALLS = ctx.quick ? 1 : 4;
+  const times = async (call) => {
+    let sum = 0;
+    for (let i = 0; i < CALLS; i++) sum += await call();
+    return sum;
+  };
   // RapidFuzz (optional): cdist of the whole matrix, workers=1 and workers=threads, the same words.
   const rf = rapidfuzz();
   if (!rf.absent) {
@@ -30,18 +38,19 @@ export async function run(ctx) {
     { metric: 'jaroWinkler', peerName: 'talisman jaro-winkler', peer: jaroWinklerPeers['talisman jaro-winkler'] },
   ];
   for (const { metric, peerName, peer } of cases) {
-    const matrix = (t) => async () => sumOf(await pub.scoreMatrix(metric, queries, choices, { threads: t }));
-    const matrixPrepared = (t) => async () => sumOf(await pub.scoreMatrix(metric, queries, prepared, { threads: t }));
+    const matrix = (t) => () => times(async () => sumOf(await pub.scoreMatrix(metric, queries, choices, { threads: t })));
+    const matrixPrepared = (t) => () => times(async () => sumOf(await pub.scoreMatrix(metric, queries, prepared, { threads: t })));
     // The element type of RapidFuzz's cdist result for this scorer (its default dtype: int32
     // for Levenshtein.distance, float32 for the similarities): the same matrix, like for like.
     const rfType = metric === 'levenshtein' ? 'int32' : 'float32';
-    const matrixTyped = (t) => async () => sumOf(await pub.scoreMatrix(metric, queries, choices, { threads: t, dtype: rfType }));
+    const matrixTyped = (t) => () =>
+      times(async () => sumOf(await pub.scoreMatrix(metric, queries, choices, { threads: t, dtype: rfType })));
     const rfMatrix = (workers) => {
       const name = `RapidFuzz cdist, ${workers === 1 ? '1 thread' : `${workers} threads`}`;
       if (rf.absent) return { name, skip: rf.absent };
       return {
         name,
-        run: async () => rf.cdist({ metric, queries: 'score-matrix-queries', choices: 'score-matrix-choices', workers, rows: false }),
+        run: () => times(() => rf.cdist({ metric, queries: 'score-matrix-queries', choices: 'score-matrix-choices', workers, rows: false })),
       };
     };
     const loopName = `${peerName} nested loop`;
@@ -49,7 +58,7 @@ export async function run(ctx) {
       id: `score-matrix-${metric}`,
       title: `scoreMatrix ${metric}, ${count(queries.length)} × ${count(choices.length)} words`,
       data: `${queries.length} queries × ${count(choices.length)} wamerican words (seeds "score-matrix-queries", "score-matrix-choices")`,
-      ops: queries.length * choices.length,
+      ops: CALLS * queries.length * choices.length,
       unit: 'ns/pair',
       entries: [
         { name: `strdist scoreMatrix, ${threads} threads`, run: matrix(threads) },
@@ -62,6 +71,8 @@ export async function run(ctx) {
         rfMatrix(threads),
         {
           name: loopName,
+          // one pass (the loop takes seconds): its time a pair is what the others' is
+          ops: queries.length * choices.length,
           run: async () => {
             let sum = 0;
             for (const q of queries) for (const c of choices) sum += peer(q, c);
