@@ -250,7 +250,7 @@ export function corpusInternals(corpus: Corpus): CorpusInternals {
 /**
  * An ordered list of distinct words (first occurrence kept) with an exact closest-word search.
  * On the native backend a corpus built without a processor keeps its words in its native index
- * only (about 30 bytes a word in all, no JavaScript strings): `at()`, matches and `words` make
+ * only (about 29 bytes a word in all, no JavaScript strings): `at()`, matches and `words` make
  * the strings they return when asked. Otherwise the words stay strings and the native index is
  * built on the first native search.
  */

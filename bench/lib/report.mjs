@@ -8,7 +8,8 @@ export function methodText(report) {
   return (
     `Method: every competitor runs once untimed (warm-up), then ${report.rounds} round(s) in which each runs ` +
     `once, alternately, the starting one rotating each round (A B C, B C A, ...), with a garbage collection before ` +
-    `each timed run and a separately compiled loop per competitor (so no call site turns megamorphic). ` +
+    `each timed run (and, before an asynchronous one, 50 ms for the collector's background sweeping to end) and a ` +
+    `separately compiled loop per competitor (so no call site turns megamorphic). ` +
     `Times are the median over the rounds. Ratio = other side's time / strdist's time, taken within each round (both ` +
     `sides under the same conditions) and the median of those per-round ratios reported, with their min-max: ` +
     `> 1 means strdist is faster, < 1 slower. Every result feeds a checksum, which must not change between runs; ` +
