@@ -90,25 +90,17 @@ export async function scoreMatrix<D extends MatrixDType = 'float64'>(
     );
   }
   const state = backendState();
-  if (prepared) {
-    if (prepared.kernel.name === 'js') {
-      const packed = prepared.packed as readonly string[];
-      return scoreMatrixInSlices(prepared.kernel, metric, queries, packed, weight, cutoff, signal, dtype);
-    }
-    const addon = nativeAddon() as unknown as MatrixAddon;
-    return withCancel(signal, (token) =>
-      addon.scoreMatrix(
-        METRIC_IDS[metric], queries.join(''), lengths(queries), prepared.packed, undefined, weight, cutoff, threads, token,
-        DTYPE_IDS[dtype],
-      ),
-    ) as Promise<MatrixTypes[D]>;
+  // Prepared choices are scored by the backend that prepared them; plain ones by the process's.
+  const kernel = prepared ? prepared.kernel : state.kernel;
+  if (kernel.name === 'js' || (!prepared && !state.addon)) {
+    const list = (prepared ? prepared.packed : choices) as readonly string[];
+    return scoreMatrixInSlices(kernel, metric, queries, list, weight, cutoff, signal, dtype);
   }
-  const list = choices as readonly string[];
-  if (!state.addon) return scoreMatrixInSlices(state.kernel, metric, queries, list, weight, cutoff, signal, dtype);
-  const addon = state.addon as unknown as MatrixAddon;
+  const addon = (prepared ? nativeAddon() : state.addon) as unknown as MatrixAddon;
+  const packed = prepared ? prepared.packed : choices;
   return withCancel(signal, (token) =>
     addon.scoreMatrix(
-      METRIC_IDS[metric], queries.join(''), lengths(queries), list, undefined, weight, cutoff, threads, token, DTYPE_IDS[dtype],
+      METRIC_IDS[metric], queries.join(''), lengths(queries), packed, undefined, weight, cutoff, threads, token, DTYPE_IDS[dtype],
     ),
   ) as Promise<MatrixTypes[D]>;
 }
