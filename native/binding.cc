@@ -373,52 +373,41 @@ thread_local Scratch<size_t> g_cp_offsets;
 constexpr size_t kLanesFrom = 16;
 
 // scoreMany(metric, query, units, lengths: Uint32Array, param, cutoff, out: Float64Array)
-// `units` is the choices themselves (an array of strings; `lengths` is then not read), or every
-// choice's UTF-16 units back to back (a Uint16Array, or a joined string), with lengths[i] the
-// UTF-16 length of choice i, adding up to the units' length.
+// `units` is every choice's UTF-16 units back to back (a Uint16Array, or a joined string), with
+// lengths[i] the UTF-16 length of choice i, adding up to the units' length. (The TypeScript side
+// packs them, src/backend/pack.ts: the cheapest route measured.)
 // param: prefix weight for jaroWinkler; cutoff: maxDistance (levenshtein, negative for none)
 // or minSimilarity (similarities). out needs room for one score per choice.
 //
 // The typed arrays may share memory with each other (out over the same buffer as lengths or
 // units) or with other threads (a SharedArrayBuffer): the lengths are read once, into a copy
-// that every check and use reads; the units once each, as each choice is decoded; and `out`
-// is written only where that cannot change what is still to be read (see below).
+// that every check and use reads; the units are decoded before the first score is written,
+// and only the decoded code points are used after that.
 napi_value ScoreMany(const Args& args) {
   const int metric = ScoreManyMetricArg(args, 0);  // issue 12: ids 4..12 too
   const size_t query_units = StringArg(args, 1, "query", g_query_units);
   const char16_t* units;
   size_t copied;
-  bool is_array = false;
-  Check(napi_is_array(args.env, args[2], &is_array));
-  std::vector<uint32_t>& lengths = g_lengths;
-  uint32_t longest_choice = 0;
-  if (is_array) {
-    // The choices themselves (then `lengths` is not read): the cheapest route measured.
-    copied = ReadStringArray(args, 2, "choices", g_joined_units, lengths, &longest_choice);
-    units = g_joined_units.data();
-  } else if (IsTypedArray(args.env, args[2])) {
+  if (IsTypedArray(args.env, args[2])) {
     const Span<uint16_t> u = TypedArrayArg<uint16_t>(args, 2, "units");
     units = reinterpret_cast<const char16_t*>(u.data);
     copied = u.length;
   } else {
-    if (!ReadUtf16(args.env, args[2], g_joined_units, &copied)) {
-      args.ArgumentError(2, "units", "an array of strings, a Uint16Array or a string");
-    }
+    if (!ReadUtf16(args.env, args[2], g_joined_units, &copied)) args.ArgumentError(2, "units", "a Uint16Array or a string");
     units = g_joined_units.data();
   }
-  const Span<uint32_t> lengths_span = is_array ? Span<uint32_t>{} : TypedArrayArg<uint32_t>(args, 3, "lengths");
+  const Span<uint32_t> lengths_span = TypedArrayArg<uint32_t>(args, 3, "lengths");
   const double param = metric == kJaroWinkler ? WeightArg(args, 4, "prefixWeight") : NumberArg(args, 4, "param", 0);
   size_t max = SIZE_MAX;
   double min = 0;
   if (IsDistanceMetric(metric)) max = SizeArg(args, 5, "maxDistance", Negative::MeansNone, SIZE_MAX);
   else min = SimilarityArg(args, 5, "minSimilarity");
   const Span<double> out = TypedArrayArg<double>(args, 6, "out");
-  const size_t count = is_array ? lengths.size() : lengths_span.length;
+  const size_t count = lengths_span.length;
   if (out.length < count) args.ArgumentError(6, "out", ("a Float64Array of at least " + std::to_string(count)).c_str());
-  if (!is_array) {
-    longest_choice =
-        CopyLengths(args, 3, lengths_span, copied, "UTF-16 lengths adding up to the units' length", lengths);
-  }
+  std::vector<uint32_t>& lengths = g_lengths;
+  const uint32_t longest_choice =
+      CopyLengths(args, 3, lengths_span, copied, "UTF-16 lengths adding up to the units' length", lengths);
 
   uint32_t* q = g_query_points.get(query_units + 1);
   const size_t ql = decode_utf16(g_query_units.data(), query_units, q);
@@ -426,12 +415,10 @@ napi_value ScoreMany(const Args& args) {
   // The longest choice within the size limit for this query (OverCellLimit, as one compare).
   const uint64_t longest = query_units == 0 ? UINT64_MAX : static_cast<uint64_t>(kMaxCells) / query_units;
   const bool over = longest_choice > longest;
-  // Scores go straight into `out`, unless it shares memory with the units (a score written
-  // would change a choice not yet read) or a choice is over the size limit (it may be refused
-  // midway, and `out` is then untouched): then into a buffer here, copied into `out` at the end.
-  const uintptr_t out_at = reinterpret_cast<uintptr_t>(out.data), units_at = reinterpret_cast<uintptr_t>(units);
-  const bool shared = out_at < units_at + copied * sizeof(char16_t) && units_at < out_at + count * sizeof(double);
-  double* res = over || shared ? g_scores.get(count) : out.data;
+  // Scores go straight into `out` (every unit is read before the first is written, so `out` may
+  // share memory with them), unless a choice is over the size limit: it may be refused midway,
+  // and `out` is then untouched, so they go into a buffer here, copied into `out` at the end.
+  double* res = over ? g_scores.get(count) : out.data;
 
   const uint32_t* lens = lengths.data();  // a local pointer: `lengths` is thread_local, costly to reach
 
@@ -450,56 +437,48 @@ napi_value ScoreMany(const Args& args) {
     }
   }
 
-  bool metric_done = false;
-  // Decode each choice on its own so a surrogate pair never spans two choices.
-  auto each = [&](auto&& score) {
-    size_t off = 0;
+  // Every choice's code points, at cp_offsets[i] in `points`, cp_lengths[i] of them. Units
+  // without a surrogate (the common case) are widened in one pass, and each choice's code points
+  // are then where its units are; otherwise each choice is decoded on its own, so a surrogate
+  // pair never spans two choices. Every unit is used as read once (a second pass, when the
+  // first saw a surrogate, replaces all of the first's output).
+  uint32_t* cp_lengths = g_cp_lengths.get(count);
+  size_t* cp_offsets = g_cp_offsets.get(count);
+  {
+    const bool widened = decode_utf16(units, copied, points) == copied;
+    size_t off = 0, at = 0;
     for (size_t i = 0; i < count; ++i) {
-      const size_t len = lens[i];
-      const size_t n = decode_utf16(units + off, len, points);
-      if (len > longest &&
-          !(len == query_units && n == ql && std::memcmp(points, q, n * sizeof(uint32_t)) == 0)) {
-        ThrowTooLarge(args.fn, query_units, len);
+      const size_t n = widened ? lens[i] : decode_utf16(units + off, lens[i], points + at);
+      cp_lengths[i] = static_cast<uint32_t>(n);
+      cp_offsets[i] = at;
+      off += lens[i];
+      at += n;
+    }
+  }
+  auto choice = [&](size_t i) { return std::make_pair(static_cast<const uint32_t*>(points + cp_offsets[i]), size_t(cp_lengths[i])); };
+
+  bool metric_done = false;
+  auto each = [&](auto&& score) {
+    for (size_t i = 0; i < count; ++i) {
+      const auto [p, n] = choice(i);
+      if (lens[i] > longest && !(lens[i] == query_units && n == ql && std::memcmp(p, q, n * sizeof(uint32_t)) == 0)) {
+        ThrowTooLarge(args.fn, query_units, lens[i]);
       }
-      res[i] = score(points, n);
-      off += len;
+      res[i] = score(p, n);
     }
   };
 
   // Levenshtein over enough choices: packed into SIMD lanes (multi_levenshtein.hpp), the
-  // query as the text. Each choice is decoded on its own, every unit read once.
+  // query as the text.
   const strdist::SimdPath path = strdist::simd_path();
   if (metric <= kLevenshteinSimilarity && path != strdist::SimdPath::Scalar && !over && count >= kLanesFrom) {
-    uint32_t* cp_lengths = g_cp_lengths.get(count);
-    size_t* cp_offsets = g_cp_offsets.get(count);
-    size_t off = 0, at = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const size_t n = decode_utf16(units + off, lens[i], points + at);
-      cp_lengths[i] = static_cast<uint32_t>(n);
-      cp_offsets[i] = at;
-      off += lens[i];
-      at += n;
-    }
     const strdist::CachedLevenshtein scorer(q, ql);
-    strdist::levenshtein_lanes_once(scorer, path, max, metric == kLevenshteinSimilarity, count,
-                                    [&](size_t i) { return std::make_pair(points + cp_offsets[i], size_t(cp_lengths[i])); },
-                                    res);
+    strdist::levenshtein_lanes_once(scorer, path, max, metric == kLevenshteinSimilarity, count, choice, res);
     metric_done = true;
   }
   // Jaro and Jaro-Winkler likewise (multi_jaro.hpp).
   if ((metric == kJaro || metric == kJaroWinkler) && path != strdist::SimdPath::Scalar && !over && count >= kLanesFrom) {
-    uint32_t* cp_lengths = g_cp_lengths.get(count);
-    size_t* cp_offsets = g_cp_offsets.get(count);
-    size_t off = 0, at = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const size_t n = decode_utf16(units + off, lens[i], points + at);
-      cp_lengths[i] = static_cast<uint32_t>(n);
-      cp_offsets[i] = at;
-      off += lens[i];
-      at += n;
-    }
-    strdist::jaro_lanes_once(q, ql, path, metric == kJaroWinkler, param, min, count,
-                             [&](size_t i) { return std::make_pair(points + cp_offsets[i], size_t(cp_lengths[i])); }, res);
+    strdist::jaro_lanes_once(q, ql, path, metric == kJaroWinkler, param, min, count, choice, res);
     metric_done = true;
   }
 

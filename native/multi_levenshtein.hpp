@@ -233,21 +233,31 @@ class BatchBuilder {
   // into this builder until the next build.
   template <class Get>
   void build(LaneBatch& b, unsigned W, uint32_t lanes, uint32_t lane_at, Get get) {
-    std::memset(b.ascii, 0, sizeof b.ascii);
+    // The loop works on locals only: a byte stored through vectors_ could alias any member (and
+    // this builder is often thread_local, whose address the compiler would look up again for
+    // each reload), so nothing is read back through `this` or `b` until the end.
+    uint16_t* const ascii = b.ascii;
+    LaneVector* const vectors = vectors_.data();
+    std::memset(ascii, 0, sizeof b.ascii);
     b.lanes = lanes;
     b.lane_at = lane_at;
     large_.clear();
-    count_ = 1;
-    std::memset(vectors_[0].bytes, 0, 64);
+    uint32_t count = 1;
+    std::memset(vectors[0].bytes, 0, 64);
+    const auto fresh = [&] {
+      std::memset(vectors[count].bytes, 0, 64);
+      return count++;
+    };
     for (uint32_t l = 0; l < lanes; ++l) {
       const auto choice = get(l);
       const auto* s = choice.first;
+      uint8_t* const lane = vectors[0].bytes + size_t(l) * W / 8;  // the lane's first byte in vector 0
       for (size_t k = 0; k < choice.second; ++k) {
         const uint32_t cp = s[k];
         uint32_t rel;
         if (cp < 256) {
-          rel = b.ascii[cp];
-          if (rel == 0) rel = b.ascii[cp] = static_cast<uint16_t>(fresh());
+          rel = ascii[cp];
+          if (rel == 0) rel = ascii[cp] = static_cast<uint16_t>(fresh());
         } else {
           rel = 0;
           for (const LargeEntry& e : large_)
@@ -257,23 +267,23 @@ class BatchBuilder {
             large_.push_back({cp, rel});
           }
         }
-        const size_t bit = size_t(l) * W + k;
-        vectors_[rel].bytes[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+        lane[size_t(rel) * sizeof(LaneVector) + k / 8] |= static_cast<uint8_t>(1u << (k % 8));
       }
     }
     // The lanes' row masks, one more vector of the batch (copied with the others).
     b.len_mask = fresh();
     // a lane starts on a byte (W is 8, 16, 32 or 64): its whole bytes, then the partial one
-    uint8_t* mask = vectors_[b.len_mask].bytes;
+    uint8_t* mask = vectors[b.len_mask].bytes;
     for (uint32_t l = 0; l < lanes; ++l) {
       const size_t len = get(l).second;
       uint8_t* lane = mask + size_t(l) * W / 8;
       std::memset(lane, 0xff, len / 8);
       if (len % 8) lane[len / 8] = static_cast<uint8_t>((1u << (len % 8)) - 1);
     }
+    count_ = count;
     std::sort(large_.begin(), large_.end(),
               [](const LargeEntry& x, const LargeEntry& y) { return x.code_point < y.code_point; });
-    b.vectors = vectors_.data();
+    b.vectors = vectors;
     b.large = large_.data();
     b.large_count = static_cast<uint32_t>(large_.size());
   }
@@ -281,11 +291,6 @@ class BatchBuilder {
   size_t count() const { return count_; }
 
  private:
-  uint32_t fresh() {
-    std::memset(vectors_[count_].bytes, 0, 64);
-    return static_cast<uint32_t>(count_++);
-  }
-
   std::vector<LaneVector> vectors_;
   std::vector<LargeEntry> large_;
   size_t count_ = 1;

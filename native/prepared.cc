@@ -26,13 +26,12 @@ Prepared PreparedArg(const Args& a, size_t i) {
 }
 
 size_t ReadStringArray(const Args& a, size_t i, const char* name, std::vector<char16_t>& units,
-                       std::vector<uint32_t>& lengths, uint32_t* longest) {
+                       std::vector<uint32_t>& lengths) {
   uint32_t n = 0;
   Check(napi_get_array_length(a.env, a[i], &n));
   lengths.resize(n);
   if (units.size() < 256) units.resize(256);
   size_t at = 0;
-  uint32_t most = 0;
   for (uint32_t k = 0; k < n; ++k) {
     napi_value v;
     Check(napi_get_element(a.env, a[i], k, &v));
@@ -51,10 +50,8 @@ size_t ReadStringArray(const Args& a, size_t i, const char* name, std::vector<ch
       Check(napi_get_value_string_utf16(a.env, v, units.data() + at, units.size() - at, &len));
     }
     lengths[k] = static_cast<uint32_t>(len);
-    if (len > most) most = static_cast<uint32_t>(len);
     at += len;
   }
-  if (longest) *longest = most;
   return at;
 }
 
@@ -96,7 +93,7 @@ std::unique_ptr<strdist::PackedChoices> ReadAndPack(const Args& a, size_t units_
   const char16_t* units;
   size_t total;
   if (is_array) {
-    total = ReadStringArray(a, units_at, "choices", joined, lengths, nullptr);
+    total = ReadStringArray(a, units_at, "choices", joined, lengths);
     units = joined.data();
   } else if (IsTypedArray(a.env, a[units_at])) {
     const Span<uint16_t> u = TypedArrayArg<uint16_t>(a, units_at, what);

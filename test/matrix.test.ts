@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../src/kernel.js';
 import { scoreMatrix } from '../src/matrix.js';
-import { addon } from './helpers/backends.js';
+import { createMetrics } from '../src/metrics.js';
+import { addon, native } from './helpers/backends.js';
 import { refScore } from './helpers/brute.js';
 
 const queries = ['bagel', '', 'chëese', '😀x', 'kitten', 'a'.repeat(70)];
@@ -99,5 +100,31 @@ describe.skipIf(!addon)('choices read by the addon while a getter calls back in'
     const m = await scoreMatrix('levenshtein', ['outer-choice-7'], hostile);
     expect(Array.from(m)).toEqual(outer.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
     expect(scores(innerHandle, inner.length)).toEqual(inner.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
+  });
+
+  it('packs the outer and the inner array each whole (scoreMany, whose units are packed in TypeScript)', () => {
+    const { scoreMany } = createMetrics(native!);
+    const inner = Array.from({ length: 300 }, (_, i) => `inner${i}`);
+    const outer = Array.from({ length: 3000 }, (_, i) => `outer-choice-${i}`);
+    let innerScores: Float64Array | undefined;
+    let reads = 0;
+    const hostile = [...outer];
+    Object.defineProperty(hostile, 2500, {
+      get() {
+        // the second read is the packing's (the first is the argument check): the inner call
+        // then packs into the buffer the outer one is filling, unless each has its own
+        if (++reads === 2) innerScores = scoreMany('levenshtein', 'outer-choice-7', inner);
+        return outer[2500];
+      },
+    });
+    const scores = scoreMany('levenshtein', 'outer-choice-7', hostile);
+    expect(reads).toBe(2);
+    expect(Array.from(scores)).toEqual(outer.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
+    expect(Array.from(innerScores!)).toEqual(inner.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
+    // a getter that gives another value the second time is refused, not read as garbage
+    const changing = [...inner];
+    let n = 0;
+    Object.defineProperty(changing, 3, { get: () => (++n === 1 ? 'x' : 3) });
+    expect(() => scoreMany('jaro', 'x', changing)).toThrow(/^strdist: choices\[3\] changed after it was checked: not a string now but number 3$/);
   });
 });

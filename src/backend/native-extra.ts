@@ -1,5 +1,6 @@
 // issue 12: the addon's kernels of the added metrics, behind the ExtraKernel interface.
 import { ANY_METRIC_IDS, type AnyMetric, type ExtraKernel } from '../kernel.js';
+import { withPackedChoices } from './pack.js';
 
 /** The exports of native/binding.cc's issue 12 block. */
 export interface ExtraAddon {
@@ -16,8 +17,6 @@ export interface ExtraAddon {
   scoreMany(metric: number, query: string, units: Uint16Array | string, lengths: Uint32Array, param: number, cutoff: number, out: Float64Array): void;
 }
 
-let units = new Uint16Array(1 << 12);
-
 export function nativeExtraKernel(addon: ExtraAddon): ExtraKernel {
   return Object.freeze({
     indel: addon.indel,
@@ -31,18 +30,9 @@ export function nativeExtraKernel(addon: ExtraAddon): ExtraKernel {
     damerauLevenshteinSimilarity: addon.damerauLevenshteinSimilarity,
     levenshteinWeighted: addon.levenshteinWeighted,
     scoreManyAny(metric: AnyMetric, query: string, choices: readonly string[], param: number, cutoff: number, out: Float64Array): void {
-      const n = choices.length;
-      const lengths = new Uint32Array(n);
-      let total = 0;
-      for (let i = 0; i < n; i++) total += lengths[i] = choices[i].length;
-      if (units.length < total) units = new Uint16Array(Math.max(total, units.length * 2));
-      const buf = units;
-      let k = 0;
-      for (let i = 0; i < n; i++) {
-        const s = choices[i];
-        for (let j = 0; j < s.length; j++) buf[k++] = s.charCodeAt(j);
-      }
-      addon.scoreMany(ANY_METRIC_IDS[metric], query, buf.subarray(0, total), lengths, param, cutoff, out);
+      withPackedChoices(choices, (units, lengths) =>
+        addon.scoreMany(ANY_METRIC_IDS[metric], query, units, lengths, param, cutoff, out),
+      );
     },
   });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { codedError, ERROR_CODES } from '../errors.js';
 import { KERNEL_VERSION, METRIC_IDS, type Kernel, type Metric } from '../kernel.js';
 import { packageDir, packageDirMissing } from '../root.js';
+import { withPackedChoices } from './pack.js';
 
 /** An opaque handle made by the addon (an External tagged with its kind; checked on every use). */
 declare const handleKind: unique symbol;
@@ -36,14 +37,14 @@ export interface Addon {
   jaro(a: string, b: string, minSimilarity?: number): number;
   jaroWinkler(a: string, b: string, prefixWeight?: number, minSimilarity?: number): number;
   /**
-   * Writes one score per choice into `out` (a Float64Array with room for every choice). `units`
-   * is the choices (an array of strings; `lengths` unread) or their UTF-16 units back to back.
+   * Writes one score per choice into `out` (a Float64Array with room for every choice): `units`
+   * are the choices' UTF-16 units back to back, `lengths` each one's length.
    */
   scoreMany(
     metric: number,
     query: string,
-    units: readonly string[] | Uint16Array | string,
-    lengths: Uint32Array | undefined,
+    units: Uint16Array | string,
+    lengths: Uint32Array,
     param: number,
     cutoff: number,
     out: Float64Array,
@@ -178,10 +179,9 @@ export function nativeKernel(addon: Addon): Kernel {
       cutoff: number,
       out: Float64Array,
     ): void {
-      // One crossing for the whole batch, the array itself: the addon reads each string through
-      // Node-API, measured about 2x cheaper than copying their units into a typed array here,
-      // and 3x cheaper than joining them (README, "Prepared choices").
-      addon.scoreMany(METRIC_IDS[metric], query, choices, undefined, param, cutoff, out);
+      withPackedChoices(choices, (units, lengths) =>
+        addon.scoreMany(METRIC_IDS[metric], query, units, lengths, param, cutoff, out),
+      );
     },
     prepare(choices: readonly string[]): unknown {
       return addon.prepareChoices(choices);
