@@ -230,33 +230,30 @@ void jaro_lanes_once(const uint32_t* q, size_t n, SimdPath p, bool winkler, doub
                      double* out) {
   struct Scratch {
     detail::BatchBuilder builder;
-    std::vector<uint32_t> members[4];
+    detail::LaneClasses members;
     uint8_t lane_len[64];
     uint8_t matches[64], trans[64];
     detail::JaroLaneScratch lanes;
   };
   static thread_local Scratch scratch;
   Scratch& sc = scratch;
-  for (auto& m : sc.members) m.clear();
   std::unique_ptr<CachedJaro> jaro;
   std::unique_ptr<CachedJaroWinkler> jw;
-  for (size_t i = 0; i < count; ++i) {
+  sc.members.sort(count, get, [&](size_t i) {
     const auto choice = get(i);
-    const int c = detail::lane_class(choice.second);
-    if (c >= 0) {
-      sc.members[c].push_back(static_cast<uint32_t>(i));
-    } else if (winkler) {
+    if (winkler) {
       if (!jw) jw.reset(new CachedJaroWinkler(q, n, pw));
       out[i] = jw->similarity(choice.first, choice.second, min);
     } else {
       if (!jaro) jaro.reset(new CachedJaro(q, n));
       out[i] = jaro->similarity(choice.first, choice.second, min);
     }
-  }
+  });
   detail::LaneVector* steps = sc.lanes.steps_for(n);
   const detail::JaroQuery jq(q, n, winkler, pw, min);
   uint8_t prefix[64] = {};
-  detail::for_each_lane_batch(sc.builder, sc.members, sc.lane_len, get,
+  const detail::QueryAlphabet qa(q, n);
+  detail::for_each_lane_batch(sc.builder, sc.members, sc.lane_len, qa, p, get,
                               [&](const PackedChoicesView& v, int c, const detail::LaneBatch& batch, unsigned W,
                                   uint32_t lanes, const uint32_t* idx) {
                                 detail::run_jaro_lanes(p, v, c, 0, 1, q, n, steps, sc.matches, sc.trans);
@@ -264,8 +261,7 @@ void jaro_lanes_once(const uint32_t* q, size_t n, SimdPath p, bool winkler, doub
                                 for (uint32_t l = 0; l < lanes; ++l)
                                   out[idx[l]] = detail::jaro_lane_result(jq, sc.matches[l], sc.trans[l], sc.lane_len[l], prefix[l]);
                               });
-  for (auto& m : sc.members)
-    if (m.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(m);
+  sc.members.trim();
   if (sc.lanes.steps.size() > 4096) std::vector<detail::LaneVector>().swap(sc.lanes.steps);
 }
 

@@ -223,6 +223,46 @@ inline void run_lanes(SimdPath p, const PackedChoicesView& v, int cls, size_t b0
   lanes_levenshtein_portable(v, cls, b0, b1, t, n, dist);
 }
 
+// The match vectors of the code points points[0..m) over 512 cells, into out[0..m): bit i of
+// out[j] is set when cells[i] == points[j]. Defined per ISA (multi_levenshtein_avx2.cc /
+// _avx512.cc: one compare of 8 or 16 cells at a time); the portable loop is their reference.
+void lane_match_vectors_avx2(const uint32_t* cells, const uint32_t* points, size_t m, LaneVector* out);
+void lane_match_vectors_avx512(const uint32_t* cells, const uint32_t* points, size_t m, LaneVector* out);
+
+inline void lane_match_vectors_portable(const uint32_t* cells, const uint32_t* points, size_t m, LaneVector* out) {
+  for (size_t j = 0; j < m; ++j) {
+    std::memset(out[j].bytes, 0, 64);
+    for (unsigned i = 0; i < 512; ++i)
+      out[j].bytes[i / 8] |= static_cast<uint8_t>((cells[i] == points[j] ? 1u : 0u) << (i % 8));
+  }
+}
+
+inline void lane_match_vectors(SimdPath p, const uint32_t* cells, const uint32_t* points, size_t m, LaneVector* out) {
+#if defined(STRDIST_X86) && (defined(__GNUC__) || defined(__clang__)) && !defined(STRDIST_NO_SIMD)
+  if (p == SimdPath::Avx512) return lane_match_vectors_avx512(cells, points, m, out);
+  if (p == SimdPath::Avx2) return lane_match_vectors_avx2(cells, points, m, out);
+#endif
+  lane_match_vectors_portable(cells, points, m, out);
+}
+
+// The distinct code points of one query, for batches built for it alone (BatchBuilder::
+// build_for): the lane kernels look up the match vectors of the query's code points only, so a
+// one-shot call needs no others. points[j] has vector j + 1 (0 is the zero vector).
+struct QueryAlphabet {
+  std::vector<uint32_t> points;  // sorted
+  uint16_t ascii[256] = {};      // c < 256: its vector, 0 when the query lacks c
+  std::vector<LargeEntry> large;  // c >= 256, sorted by code point
+  QueryAlphabet(const uint32_t* q, size_t n) : points(q, q + n) {
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    for (size_t j = 0; j < points.size(); ++j) {
+      const uint32_t v = static_cast<uint32_t>(j + 1);
+      if (points[j] < 256) ascii[points[j]] = static_cast<uint16_t>(v);
+      else large.push_back({points[j], v});
+    }
+  }
+};
+
 // Packs one batch at a time into its own storage (reused from batch to batch).
 class BatchBuilder {
  public:
@@ -272,14 +312,7 @@ class BatchBuilder {
     }
     // The lanes' row masks, one more vector of the batch (copied with the others).
     b.len_mask = fresh();
-    // a lane starts on a byte (W is 8, 16, 32 or 64): its whole bytes, then the partial one
-    uint8_t* mask = vectors[b.len_mask].bytes;
-    for (uint32_t l = 0; l < lanes; ++l) {
-      const size_t len = get(l).second;
-      uint8_t* lane = mask + size_t(l) * W / 8;
-      std::memset(lane, 0xff, len / 8);
-      if (len % 8) lane[len / 8] = static_cast<uint8_t>((1u << (len % 8)) - 1);
-    }
+    for (uint32_t l = 0; l < lanes; ++l) set_row_mask(vectors[b.len_mask].bytes, W, l, get(l).second);
     count_ = count;
     std::sort(large_.begin(), large_.end(),
               [](const LargeEntry& x, const LargeEntry& y) { return x.code_point < y.code_point; });
@@ -288,12 +321,53 @@ class BatchBuilder {
     b.large_count = static_cast<uint32_t>(large_.size());
   }
 
+  // The batch for one query alone (alphabet qa), as build() would make it for the query's code
+  // points and without the others' vectors: the lanes' code points are laid out at their bits
+  // (cell l * W + k, the rest a pad no code point equals), and each of the query's vectors is
+  // one pass of compares over the cells. The query must have at most kMaxAlphabet distinct code
+  // points (else build()); b.large points into qa.
+  static constexpr size_t kMaxAlphabet = 512;
+  template <class Get>
+  void build_for(LaneBatch& b, unsigned W, uint32_t lanes, Get get, const QueryAlphabet& qa, SimdPath p) {
+    uint32_t* const cells = cells_;
+    std::fill(cells, cells + 512, kPad);
+    for (uint32_t l = 0; l < lanes; ++l) {
+      const auto choice = get(l);
+      uint32_t* const c = cells + size_t(l) * W;
+      for (size_t k = 0; k < choice.second; ++k) c[k] = choice.first[k];
+    }
+    const size_t m = qa.points.size();
+    LaneVector* const vectors = vectors_.data();
+    std::memset(vectors[0].bytes, 0, 64);
+    lane_match_vectors(p, cells, qa.points.data(), m, vectors + 1);
+    count_ = m + 1;
+    const uint32_t mask = static_cast<uint32_t>(count_++);
+    std::memset(vectors[mask].bytes, 0, 64);
+    for (uint32_t l = 0; l < lanes; ++l) set_row_mask(vectors[mask].bytes, W, l, get(l).second);
+    std::memcpy(b.ascii, qa.ascii, sizeof b.ascii);
+    b.vectors = vectors;
+    b.large = qa.large.data();
+    b.large_count = static_cast<uint32_t>(qa.large.size());
+    b.lanes = lanes;
+    b.lane_at = 0;
+    b.len_mask = mask;
+  }
+
   size_t count() const { return count_; }
 
  private:
+  static constexpr uint32_t kPad = 0xFFFFFFFFu;  // above every code point
+  // Bits 0 .. len-1 of lane l (W bits wide, starting on a byte): its whole bytes, then the rest.
+  static void set_row_mask(uint8_t* mask, unsigned W, uint32_t l, size_t len) {
+    uint8_t* lane = mask + size_t(l) * W / 8;
+    std::memset(lane, 0xff, len / 8);
+    if (len % 8) lane[len / 8] = static_cast<uint8_t>((1u << (len % 8)) - 1);
+  }
+
   std::vector<LaneVector> vectors_;
   std::vector<LargeEntry> large_;
   size_t count_ = 1;
+  alignas(64) uint32_t cells_[512];
 };
 
 // Out of the raw distance d of a choice of la code points to a query of n: the distance
@@ -304,24 +378,75 @@ inline double levenshtein_result(size_t d, size_t la, size_t n, size_t max, bool
 }
 
 
+// The choices of each lane class, in order (a one-shot call's): class c's are idx(c)[0, size(c)).
+// Sorted without a branch on the length (lengths of one word list fall on both sides of 8 and 16
+// at random, and each wrong guess of a branch cost more than the rest of the sort), into memory
+// kept from call to call.
+class LaneClasses {
+ public:
+  // other(i) for each choice no lane takes (empty, over 64 code points), after the sort.
+  template <class Get, class Other>
+  void sort(size_t count, Get& get, Other&& other) {
+    if (cap_ < count + 1) {  // + 1: a choice no lane takes is written past its class's end
+      buf_.reset(new uint32_t[4 * (count + 1)]);
+      cap_ = count + 1;
+    }
+    uint32_t* at[4];
+    for (int c = 0; c < 4; ++c) at[c] = begin_[c] = buf_.get() + c * cap_;
+    size_t others = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const size_t len = get(i).second;
+      const bool lane = len - 1 < 64;  // 1 .. 64 (lane_class)
+      const unsigned c = (len > 8) + (len > 16) + (len > 32);
+      *at[c] = static_cast<uint32_t>(i);
+      at[c] += lane;
+      others += !lane;
+    }
+    for (int c = 0; c < 4; ++c) size_[c] = static_cast<size_t>(at[c] - begin_[c]);
+    if (others)
+      for (size_t i = 0; i < count; ++i)
+        if (get(i).second - 1 >= 64) other(i);
+  }
+  const uint32_t* idx(int c) const { return begin_[c]; }
+  size_t size(int c) const { return size_[c]; }
+  // Gives the memory back when one call made it large.
+  void trim() {
+    if (cap_ > (size_t(1) << 20)) {
+      buf_.reset();
+      cap_ = 0;
+    }
+  }
+
+ private:
+  std::unique_ptr<uint32_t[]> buf_;
+  size_t cap_ = 0;
+  uint32_t* begin_[4] = {};
+  size_t size_[4] = {};
+};
+
 // The one-shot batch walk (levenshtein_lanes_once, jaro_lanes_once): the choices of each lane
-// class, in sets of one batch's lanes, packed as they come (lane_len[l] set to each one's
-// length), then score(view, cls, batch, W, lanes, idx) with idx[l] the choice in lane l.
+// class, in sets of one batch's lanes, packed as they come for the query of alphabet qa
+// (lane_len[l] set to each one's length), then score(view, cls, batch, W, lanes, idx) with
+// idx[l] the choice in lane l.
 template <class Get, class Score>
-void for_each_lane_batch(BatchBuilder& builder, const std::vector<uint32_t> (&members)[4], uint8_t* lane_len,
-                         Get& get, Score&& score) {
+void for_each_lane_batch(BatchBuilder& builder, const LaneClasses& members, uint8_t* lane_len,
+                         const QueryAlphabet& qa, SimdPath p, Get& get, Score&& score) {
+  const bool for_query = qa.points.size() <= BatchBuilder::kMaxAlphabet;
   LaneBatch batch;
   for (int c = 0; c < 4; ++c) {
     const unsigned W = kLaneBits[c];
     const size_t per = 512 / W;
-    const std::vector<uint32_t>& m = members[c];
+    const uint32_t* const m = members.idx(c);
+    const size_t size = members.size(c);
     PackedChoicesView v{{nullptr, nullptr, nullptr, nullptr}, lane_len};
     v.batches[c] = &batch;
-    for (size_t at = 0; at < m.size(); at += per) {
-      const uint32_t lanes = static_cast<uint32_t>(std::min(per, m.size() - at));
+    for (size_t at = 0; at < size; at += per) {
+      const uint32_t lanes = static_cast<uint32_t>(std::min(per, size - at));
       for (uint32_t l = 0; l < lanes; ++l) lane_len[l] = static_cast<uint8_t>(get(m[at + l]).second);
-      builder.build(batch, W, lanes, 0, [&](uint32_t l) { return get(m[at + l]); });
-      score(v, c, batch, W, lanes, m.data() + at);
+      const auto lane = [&](uint32_t l) { return get(m[at + l]); };
+      if (for_query) builder.build_for(batch, W, lanes, lane, qa, p);
+      else builder.build(batch, W, lanes, 0, lane);
+      score(v, c, batch, W, lanes, m + at);
     }
   }
 }
@@ -338,7 +463,7 @@ void levenshtein_lanes_once(const CachedLevenshtein& scorer, SimdPath p, size_t 
                             Get get, double* out) {
   struct Scratch {
     detail::BatchBuilder builder;
-    std::vector<uint32_t> members[4];
+    detail::LaneClasses members;
     uint8_t lane_len[64];
     uint32_t dist[64];
   };
@@ -346,27 +471,20 @@ void levenshtein_lanes_once(const CachedLevenshtein& scorer, SimdPath p, size_t 
   Scratch& sc = scratch;
   const uint32_t* q = scorer.data();
   const size_t n = scorer.size();
-  for (auto& m : sc.members) m.clear();
-  for (size_t i = 0; i < count; ++i) {
-    const size_t len = get(i).second;
-    const int c = detail::lane_class(len);
-    if (c >= 0) {
-      sc.members[c].push_back(static_cast<uint32_t>(i));
-    } else {
-      const auto choice = get(i);
-      out[i] = similarity ? scorer.similarity(choice.first, choice.second)
-                          : static_cast<double>(scorer.distance(choice.first, choice.second, max));
-    }
-  }
-  detail::for_each_lane_batch(sc.builder, sc.members, sc.lane_len, get,
+  sc.members.sort(count, get, [&](size_t i) {
+    const auto choice = get(i);
+    out[i] = similarity ? scorer.similarity(choice.first, choice.second)
+                        : static_cast<double>(scorer.distance(choice.first, choice.second, max));
+  });
+  const detail::QueryAlphabet qa(q, n);
+  detail::for_each_lane_batch(sc.builder, sc.members, sc.lane_len, qa, p, get,
                               [&](const PackedChoicesView& v, int c, const detail::LaneBatch&, unsigned, uint32_t lanes,
                                   const uint32_t* idx) {
                                 detail::run_lanes(p, v, c, 0, 1, q, n, sc.dist);
                                 for (uint32_t l = 0; l < lanes; ++l)
                                   out[idx[l]] = detail::levenshtein_result(sc.dist[l], sc.lane_len[l], n, max, similarity);
                               });
-  for (auto& m : sc.members)
-    if (m.capacity() > (size_t(1) << 20)) std::vector<uint32_t>().swap(m);
+  sc.members.trim();
 }
 
 // Choices packed once, scored against any number of queries. Immutable after construction:

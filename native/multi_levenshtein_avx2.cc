@@ -45,6 +45,16 @@ struct Ops : LaneOps {
 
 }  // namespace avx2
 
+void lane_match_vectors_avx2(const uint32_t* cells, const uint32_t* points, size_t m, LaneVector* out) {
+  for (size_t j = 0; j < m; ++j) {
+    const __m256i c = _mm256_set1_epi32(static_cast<int>(points[j]));
+    for (int i = 0; i < 64; ++i) {  // 8 cells a compare
+      const __m256i eq = _mm256_cmpeq_epi32(_mm256_load_si256(reinterpret_cast<const __m256i*>(cells + 8 * i)), c);
+      out[j].bytes[i] = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_castsi256_ps(eq)));
+    }
+  }
+}
+
 void lanes_levenshtein_avx2(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n,
                             uint32_t* dist) {
   avx2::lanes_levenshtein<avx2::Ops>(view, cls, b0, b1, t, n, dist);

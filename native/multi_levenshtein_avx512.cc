@@ -45,6 +45,15 @@ struct Ops : LaneOps {
 
 }  // namespace avx512
 
+void lane_match_vectors_avx512(const uint32_t* cells, const uint32_t* points, size_t m, LaneVector* out) {
+  for (size_t j = 0; j < m; ++j) {
+    const __m512i c = _mm512_set1_epi32(static_cast<int>(points[j]));
+    uint16_t bits[32];  // 16 cells a compare
+    for (int i = 0; i < 32; ++i) bits[i] = _mm512_cmpeq_epi32_mask(_mm512_load_si512(cells + 16 * i), c);
+    std::memcpy(out[j].bytes, bits, 64);
+  }
+}
+
 void lanes_levenshtein_avx512(const PackedChoicesView& view, int cls, size_t b0, size_t b1, const uint32_t* t, size_t n,
                             uint32_t* dist) {
   avx512::lanes_levenshtein<avx512::Ops>(view, cls, b0, b1, t, n, dist);

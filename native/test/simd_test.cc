@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <random>
 #include <utility>
 #include <string>
 #include <vector>
@@ -87,6 +89,12 @@ void check_set(Rng& r, uint64_t set) {
   const size_t count = r.below(4) == 0 ? r.below(8) : 1 + r.below(300);
   // Queries over 255 code points now and then: the lane kernels' distances outgrow 8-bit lanes.
   Seq query = random_seq(r, r.below(6) == 0 ? r.below(r.below(4) == 0 ? 320 : 200) : r.below(24), alphabet);
+  // Now and then a query of more distinct code points than a one-shot batch makes vectors for
+  // (BatchBuilder::kMaxAlphabet): the one-shot route then packs every code point (build()).
+  if (r.below(50) == 0) {
+    for (uint32_t k = 0; k < 520; ++k) query.push_back(0x2000 + 3 * k);
+    std::shuffle(query.begin(), query.end(), std::mt19937(static_cast<unsigned>(set)));
+  }
   std::vector<Seq> choices(count);
   Seq points;
   std::vector<uint32_t> lengths, units;
@@ -219,6 +227,32 @@ void check_results(uint64_t set, const char* path, const char* route, const std:
     }
 }
 
+// The ISA compares that make a one-shot batch's match vectors (lane_match_vectors) against the
+// portable loop, on cells of a small alphabet with pads and on every count of points up to 40.
+void check_match_vectors(Rng& r) {
+  alignas(64) uint32_t cells[512];
+  strdist::detail::LaneVector want[40], got[40];
+  for (int round = 0; round < 200; ++round) {
+    for (auto& c : cells) c = r.below(5) == 0 ? 0xFFFFFFFFu : code_point(r, static_cast<int>(r.below(5)));
+    uint32_t points[40];
+    const size_t m = r.below(41);
+    for (size_t j = 0; j < m; ++j) points[j] = r.below(8) == 0 ? 0x10FFFF : code_point(r, static_cast<int>(r.below(5)));
+    strdist::detail::lane_match_vectors_portable(cells, points, m, want);
+    for (SimdPath p : {SimdPath::Avx2, SimdPath::Avx512}) {
+      if (!strdist::simd_path_supported(p)) continue;
+      strdist::detail::lane_match_vectors(p, cells, points, m, got);
+      ++checks;
+      for (size_t j = 0; j < m; ++j) {
+        if (std::memcmp(got[j].bytes, want[j].bytes, 64) != 0) {
+          ++failures;
+          std::fprintf(stderr, "match vectors round %d path %s: point %zu of %zu differs\n", round, strdist::simd_path_name(p), j, m);
+          break;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -230,6 +264,7 @@ int main(int argc, char** argv) {
     if (strdist::simd_path_supported(p)) std::printf(" %s", strdist::simd_path_name(p));
   std::printf(" + portable lanes; default %s\n", strdist::simd_path_name(strdist::simd_path()));
   for (uint64_t s = 0; s < sets; ++s) check_set(r, s);
+  check_match_vectors(r);
   std::printf("simd test: %" PRIu64 " checks over %" PRIu64 " choice sets, %" PRIu64 " failures\n", checks, sets, failures);
   return failures ? 1 : 0;
 }
