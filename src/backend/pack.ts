@@ -4,10 +4,12 @@
 // `join('')`; README, "Prepared choices").
 import { ERROR_CODES, describe, typeError } from '../errors.js';
 
-// The buffer of the last call, reused while it is small; a call in progress owns it (a getter
-// on `choices` that calls back in gets a buffer of its own).
-const KEEP_UNITS = 1 << 20;
-let spare: Uint16Array | undefined;
+// The buffers of the last call, reused while they are small (a large typed array is memory
+// outside V8's heap, and allocating one per call brings the collector round sooner); a call in
+// progress owns them, so a getter on `choices` that calls back in gets buffers of its own.
+const KEEP = 1 << 20;
+let spareUnits: Uint16Array | undefined;
+let spareLengths: Uint32Array | undefined;
 
 /**
  * Calls `use(units, lengths)` with the choices packed: each string read once, so `lengths`
@@ -15,9 +17,9 @@ let spare: Uint16Array | undefined;
  */
 export function withPackedChoices(choices: readonly string[], use: (units: Uint16Array, lengths: Uint32Array) => void): void {
   const n = choices.length;
-  const lengths = new Uint32Array(n);
-  let buf = spare ?? new Uint16Array(4096);
-  spare = undefined;
+  const lengths = spareLengths && spareLengths.length >= n ? spareLengths : new Uint32Array(Math.max(n, 1024));
+  let units = spareUnits ?? new Uint16Array(4096);
+  spareLengths = spareUnits = undefined;
   let k = 0;
   for (let i = 0; i < n; i++) {
     const s = choices[i];
@@ -26,18 +28,19 @@ export function withPackedChoices(choices: readonly string[], use: (units: Uint1
       throw typeError(ERROR_CODES.ARGUMENT, `strdist: choices[${i}] changed after it was checked: not a string now but ${describe(s)}`);
     }
     const len = s.length;
-    if (k + len > buf.length) {
-      const bigger = new Uint16Array(Math.max(k + len, 2 * buf.length));
-      bigger.set(buf.subarray(0, k));
-      buf = bigger;
+    if (k + len > units.length) {
+      const bigger = new Uint16Array(Math.max(k + len, 2 * units.length));
+      bigger.set(units.subarray(0, k));
+      units = bigger;
     }
-    for (let j = 0; j < len; j++) buf[k + j] = s.charCodeAt(j);
+    for (let j = 0; j < len; j++) units[k + j] = s.charCodeAt(j);
     k += len;
     lengths[i] = len;
   }
   try {
-    use(buf.subarray(0, k), lengths);
+    use(units.subarray(0, k), lengths.subarray(0, n));
   } finally {
-    if (buf.length <= KEEP_UNITS) spare = buf;
+    if (units.length <= KEEP) spareUnits = units;
+    if (lengths.length <= KEEP) spareLengths = lengths;
   }
 }
