@@ -704,9 +704,12 @@ class CorpusIndex {
     size_t slot[64];  // the pending words' slots in the group
     uint32_t index[64], dist[64];
     size_t pending = 0;
+    const detail::QueryAlphabet& qa = scorer.alphabet();
+    const bool for_query = qa.points.size() <= detail::BatchBuilder::kMaxAlphabet;
     auto flush = [&]() {
-      builder.build(batch, W, static_cast<uint32_t>(pending), 0,
-                    [&](uint32_t l) { return std::make_pair(text + slot[l] * w, w); });
+      const auto lane = [&](uint32_t l) { return std::make_pair(text + slot[l] * w, w); };
+      if (for_query) builder.build_for(batch, W, static_cast<uint32_t>(pending), lane, qa, path);
+      else builder.build(batch, W, static_cast<uint32_t>(pending), 0, lane);
       detail::run_lanes(path, view, cls, 0, 1, lev.data(), lev.size(), dist);
       st.scored += pending;
       for (size_t i = 0; i < pending; ++i) offer({scorer.levenshtein_key(dist[i], w), index[i]}, top, shared, floor);

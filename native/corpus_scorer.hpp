@@ -13,6 +13,7 @@
 #include "corpus_options.hpp"
 #include "jaro.hpp"
 #include "levenshtein.hpp"
+#include "multi_levenshtein.hpp"
 
 namespace strdist {
 namespace detail {
@@ -22,7 +23,10 @@ class QueryScorer {
   QueryScorer(const uint32_t* q, size_t ql, const SearchOptions& opt) : metric_(opt.metric), ql_(ql) {
     switch (opt.metric) {
       case Metric::Levenshtein:
-      case Metric::LevenshteinSimilarity: lev_.reset(new CachedLevenshtein(q, ql)); break;
+      case Metric::LevenshteinSimilarity:
+        lev_.reset(new CachedLevenshtein(q, ql));
+        alphabet_.reset(new QueryAlphabet(q, ql));
+        break;
       case Metric::Jaro: jaro_.reset(new CachedJaro(q, ql)); break;
       case Metric::JaroWinkler: jw_.reset(new CachedJaroWinkler(q, ql, opt.prefix_weight)); break;
     }
@@ -65,13 +69,16 @@ class QueryScorer {
     return mx == 0 ? 1.0 : 1.0 - static_cast<double>(d) / static_cast<double>(mx);
   }
 
-  // The query's Levenshtein kernel (the Levenshtein metrics only).
+  // The query's Levenshtein kernel, and its distinct code points for the lane batches (the
+  // Levenshtein metrics only).
   const CachedLevenshtein& levenshtein() const { return *lev_; }
+  const QueryAlphabet& alphabet() const { return *alphabet_; }
 
  private:
   Metric metric_;
   size_t ql_;
   std::unique_ptr<CachedLevenshtein> lev_;
+  std::unique_ptr<QueryAlphabet> alphabet_;
   std::unique_ptr<CachedJaro> jaro_;
   std::unique_ptr<CachedJaroWinkler> jw_;
 };
