@@ -399,6 +399,26 @@ inline std::vector<std::vector<uint32_t>> SplitCodePoints(const Args& a, size_t 
   return out;
 }
 
+// Every choice's code points back to back into `points` (room for `total` units), cp_lengths[i]
+// of them for choice i (lengths[i] UTF-16 units): the units widened in one pass when none is a
+// surrogate (the common case), else each choice decoded on its own, so a surrogate pair never
+// spans two choices. Only the output of the last pass is used: units in memory another thread
+// may change are still each read once for what is kept.
+inline void DecodeChoices(const char16_t* units, size_t total, const uint32_t* lengths, size_t count, uint32_t* points,
+                          uint32_t* cp_lengths) {
+  if (strdist::decode_utf16(units, total, points) == total) {
+    std::memcpy(cp_lengths, lengths, count * sizeof(uint32_t));
+    return;
+  }
+  size_t off = 0, at = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t n = strdist::decode_utf16(units + off, lengths[i], points + at);
+    cp_lengths[i] = static_cast<uint32_t>(n);
+    off += lengths[i];
+    at += n;
+  }
+}
+
 // Pairs whose UTF-16 lengths multiply past this are refused unless identical, as the public
 // wrapper does (MAX_CELLS in src/metrics.ts): hours of work are not an answer.
 constexpr double kMaxCells = 68719476736.0;  // 2^36

@@ -437,24 +437,11 @@ napi_value ScoreMany(const Args& args) {
     }
   }
 
-  // Every choice's code points, at cp_offsets[i] in `points`, cp_lengths[i] of them. Units
-  // without a surrogate (the common case) are widened in one pass, and each choice's code points
-  // are then where its units are; otherwise each choice is decoded on its own, so a surrogate
-  // pair never spans two choices. Every unit is used as read once (a second pass, when the
-  // first saw a surrogate, replaces all of the first's output).
+  // Every choice's code points, at cp_offsets[i] in `points`, cp_lengths[i] of them.
   uint32_t* cp_lengths = g_cp_lengths.get(count);
   size_t* cp_offsets = g_cp_offsets.get(count);
-  {
-    const bool widened = decode_utf16(units, copied, points) == copied;
-    size_t off = 0, at = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const size_t n = widened ? lens[i] : decode_utf16(units + off, lens[i], points + at);
-      cp_lengths[i] = static_cast<uint32_t>(n);
-      cp_offsets[i] = at;
-      off += lens[i];
-      at += n;
-    }
-  }
+  DecodeChoices(units, copied, lens, count, points, cp_lengths);
+  for (size_t i = 0, at = 0; i < count; at += cp_lengths[i++]) cp_offsets[i] = at;
   auto choice = [&](size_t i) { return std::make_pair(static_cast<const uint32_t*>(points + cp_offsets[i]), size_t(cp_lengths[i])); };
 
   bool metric_done = false;

@@ -25,105 +25,33 @@ Prepared PreparedArg(const Args& a, size_t i) {
   return *HandleArg<Prepared>(a, i, kPreparedTag, "choices", "prepared choices (from prepareChoices)");
 }
 
-size_t ReadStringArray(const Args& a, size_t i, const char* name, std::vector<char16_t>& units,
-                       std::vector<uint32_t>& lengths) {
-  uint32_t n = 0;
-  Check(napi_get_array_length(a.env, a[i], &n));
-  lengths.resize(n);
-  if (units.size() < 256) units.resize(256);
-  size_t at = 0;
-  for (uint32_t k = 0; k < n; ++k) {
-    napi_value v;
-    Check(napi_get_element(a.env, a[i], k, &v));
-    if (units.size() - at < 64) units.resize(std::max(units.size() * 2, at + 64));
-    size_t len = 0;
-    napi_status s = napi_get_value_string_utf16(a.env, v, units.data() + at, units.size() - at, &len);
-    if (s == napi_string_expected) {
-      throw Failure(Kind::Type, code::kArgument,
-                    std::string(a.fn) + ": " + name + "[" + std::to_string(k) + "] must be a string, got " + Describe(a.env, v));
-    }
-    Check(s);
-    if (len + 1 >= units.size() - at) {  // it may have been cut at the buffer's end: read it whole
-      size_t full = 0;
-      Check(napi_get_value_string_utf16(a.env, v, nullptr, 0, &full));
-      units.resize(std::max(units.size() * 2, at + full + 64));
-      Check(napi_get_value_string_utf16(a.env, v, units.data() + at, units.size() - at, &len));
-    }
-    lengths[k] = static_cast<uint32_t>(len);
-    at += len;
-  }
-  return at;
-}
-
-// The strings of an array argument, read on the JS thread into memory kept from call to call:
-// on the VMs measured here a fresh page costs ~15 us to fault in, and the UTF-16 copy of 20,000
-// words grown from scratch was ~180 of them. `busy`: a getter of the array may call back in
-// while it is read; that inner call then reads into vectors of its own.
-struct ChoiceScratch {
-  std::vector<char16_t> units;
-  std::vector<uint32_t> lengths;
-  bool busy = false;
-};
-thread_local ChoiceScratch g_choices;
-
 namespace {
 
 // Reads and decodes the choices, then packs them: into `into` (repacked in its own memory) or,
 // when it is null, into a new PackedChoices.
 std::unique_ptr<strdist::PackedChoices> ReadAndPack(const Args& a, size_t units_at, size_t lengths_at, const char* what,
                                                     std::unique_ptr<strdist::PackedChoices> into) {
-  bool is_array = false;
-  Check(napi_is_array(a.env, a[units_at], &is_array));
-  const bool reuse = is_array && !g_choices.busy;
-  std::vector<char16_t> own_units;
-  std::vector<uint32_t> own_lengths;
-  std::vector<char16_t>& joined = reuse ? g_choices.units : own_units;
-  std::vector<uint32_t>& lengths = reuse ? g_choices.lengths : own_lengths;
-  struct Release {
-    bool on;
-    ~Release() {
-      if (!on) return;
-      g_choices.busy = false;
-      // Kept for the next call unless one call made them large.
-      if (g_choices.units.size() > (size_t(8) << 20)) std::vector<char16_t>().swap(g_choices.units);
-      if (g_choices.lengths.size() > (size_t(1) << 20)) std::vector<uint32_t>().swap(g_choices.lengths);
-    }
-  } release{reuse};
-  if (reuse) g_choices.busy = true;
+  std::vector<char16_t> joined;  // a string's units (a Uint16Array is read where it is)
   const char16_t* units;
   size_t total;
-  if (is_array) {
-    total = ReadStringArray(a, units_at, "choices", joined, lengths);
-    units = joined.data();
-  } else if (IsTypedArray(a.env, a[units_at])) {
+  if (IsTypedArray(a.env, a[units_at])) {
     const Span<uint16_t> u = TypedArrayArg<uint16_t>(a, units_at, what);
     units = reinterpret_cast<const char16_t*>(u.data);
     total = u.length;
   } else {
-    if (!ReadUtf16(a.env, a[units_at], joined, &total)) {
-      a.ArgumentError(units_at, what, "an array of strings, a Uint16Array or a string");
-    }
+    if (!ReadUtf16(a.env, a[units_at], joined, &total)) a.ArgumentError(units_at, what, "a Uint16Array or a string");
     units = joined.data();
   }
-  if (!is_array) {  // a copy of the lengths: see CopyLengths
-    CopyLengths(a, lengths_at, TypedArrayArg<uint32_t>(a, lengths_at, "lengths"), total,
-                "UTF-16 lengths adding up to the units' length", lengths);
-  }
+  std::vector<uint32_t> lengths;  // a copy of the lengths: see CopyLengths
+  CopyLengths(a, lengths_at, TypedArrayArg<uint32_t>(a, lengths_at, "lengths"), total,
+              "UTF-16 lengths adding up to the units' length", lengths);
   if (lengths.size() > UINT32_MAX) {
     throw Failure(Kind::Range, code::kTooLarge, std::string(a.fn) + ": at most 2^32 - 1 choices");
   }
   std::vector<uint32_t> points = into ? into->take_points() : std::vector<uint32_t>();
   points.resize(total + 1);
   std::vector<uint32_t> cp_lengths(lengths.size());
-  size_t off = 0, at = 0;
-  for (size_t i = 0; i < lengths.size(); ++i) {
-    const size_t len = lengths[i];
-    // One choice at a time (a surrogate pair never spans two), each unit read once.
-    const size_t n = strdist::decode_utf16(units + off, len, points.data() + at);
-    cp_lengths[i] = static_cast<uint32_t>(n);
-    off += len;
-    at += n;
-  }
+  DecodeChoices(units, total, lengths.data(), lengths.size(), points.data(), cp_lengths.data());
   if (!into) return std::make_unique<strdist::PackedChoices>(std::move(points), cp_lengths.data(), lengths.data(), lengths.size());
   into->repack(std::move(points), cp_lengths.data(), lengths.data(), lengths.size());
   return into;

@@ -230,16 +230,12 @@ template <> struct MatrixType<int32_t> { static constexpr napi_typedarray_type t
 template <class T>
 class MatrixJob : public AsyncJob {
  public:
-  // choices: prepared (then raw is empty), or null and packed from raw in Run (off the JS thread).
-  MatrixJob(Metric metric, std::vector<std::vector<uint32_t>> queries, Prepared choices,
-            std::vector<std::vector<uint32_t>> raw, std::vector<uint32_t> raw_units, double param, size_t max,
+  MatrixJob(Metric metric, std::vector<std::vector<uint32_t>> queries, Prepared choices, double param, size_t max,
             double min, unsigned threads, Token token)
       : AsyncJob(std::move(token)),
         metric_(metric),
         queries_(std::move(queries)),
         choices_(std::move(choices)),
-        raw_(std::move(raw)),
-        raw_units_(std::move(raw_units)),
         param_(param),
         max_(max),
         min_(min),
@@ -248,19 +244,6 @@ class MatrixJob : public AsyncJob {
  protected:
   void Run() override {
     if (token_->load()) return;  // cancelled: not even the result's memory
-    if (!choices_) {
-      std::vector<uint32_t> points, lengths(raw_.size());
-      size_t total = 0;
-      for (const auto& c : raw_) total += c.size();
-      points.reserve(total);
-      for (size_t i = 0; i < raw_.size(); ++i) {
-        points.insert(points.end(), raw_[i].begin(), raw_[i].end());
-        lengths[i] = static_cast<uint32_t>(raw_[i].size());
-      }
-      std::vector<std::vector<uint32_t>>().swap(raw_);
-      choices_ = std::make_shared<const strdist::PackedChoices>(points.data(), lengths.data(), raw_units_.data(),
-                                                                lengths.size());
-    }
     const strdist::PackedChoices& choices = *choices_;
     const size_t nq = queries_.size(), nc = choices.size();
     out_.resize(nq * nc);  // nq * nc was checked against the result limit; not zeroed: see NoInit
@@ -297,8 +280,6 @@ class MatrixJob : public AsyncJob {
   Metric metric_;
   std::vector<std::vector<uint32_t>> queries_;
   Prepared choices_;
-  std::vector<std::vector<uint32_t>> raw_;
-  std::vector<uint32_t> raw_units_;
   double param_;
   size_t max_;
   double min_;
@@ -310,19 +291,13 @@ class MatrixJob : public AsyncJob {
 //             threads, token?, dtype?) -> Promise<Float64Array | Float32Array | Int32Array>
 // (row-major, one row per query); dtype: 0 or undefined Float64Array, 1 Float32Array,
 // 2 Int32Array (metric 0, levenshtein, only)
-// choicesJoined may instead be the choices (an array of strings, packed here: the cheapest route
-// measured) or prepared choices (prepareChoices); choiceLengths is then not read.
+// choicesJoined (a string, or the units in a Uint16Array) is packed here, on the JS thread; or it
+// is prepared choices (prepareChoices), and choiceLengths is then not read.
 napi_value ScoreMatrix(const Args& a) {
   const MetricId metric = MetricArg(a, 0);
-  std::vector<uint32_t> qlen, clen;
+  std::vector<uint32_t> qlen;
   auto queries = SplitCodePoints(a, 1, 2, "queries", &qlen);
-  Prepared prepared;
-  std::vector<std::vector<uint32_t>> choices;
-  bool is_array = false;
-  Check(napi_is_array(a.env, a[3], &is_array));
-  if (IsPrepared(a, 3)) prepared = PreparedArg(a, 3);
-  else if (is_array) prepared = PackChoicesOnce(a, 3, 4, "choices");
-  else choices = SplitCodePoints(a, 3, 4, "choices", &clen);
+  Prepared prepared = IsPrepared(a, 3) ? PreparedArg(a, 3) : PackChoicesOnce(a, 3, 4, "choices");
   const double param = metric == kJaroWinkler ? WeightArg(a, 5, "prefixWeight") : NumberArg(a, 5, "param", 0);
   size_t max = SIZE_MAX;
   double min = 0;
@@ -334,29 +309,19 @@ napi_value ScoreMatrix(const Args& a) {
   if (!(dtype == 0 || dtype == 1 || (dtype == 2 && metric == kLevenshtein))) {
     a.OptionError(9, "dtype", "0 (Float64Array), 1 (Float32Array) or, for metric 0 (levenshtein), 2 (Int32Array)");
   }
-  const size_t nq = queries.size(), nc = prepared ? prepared->size() : choices.size();
+  const size_t nq = queries.size(), nc = prepared->size();
   // Refused before any work: the result is one typed array (kMaxResultLength).
   if (nc != 0 && nq > kMaxResultLength / nc) {
     ThrowResultTooLarge(a.fn, "the matrix (queries x choices)", static_cast<double>(nq) * static_cast<double>(nc));
   }
   // The pair-size limit of the pairwise calls, for every (query, choice) over it.
-  if (prepared) {
-    for (size_t i = 0; i < nq; ++i) CheckPreparedSizes(a, *prepared, qlen[i], queries[i].data(), queries[i].size());
-  } else {
-    const uint32_t longest = clen.empty() ? 0 : *std::max_element(clen.begin(), clen.end());
-    for (size_t i = 0; i < nq; ++i) {
-      if (!OverCellLimit(qlen[i], longest)) continue;
-      for (size_t j = 0; j < nc; ++j) {
-        if (OverCellLimit(qlen[i], clen[j]) && queries[i] != choices[j]) ThrowTooLarge(a.fn, qlen[i], clen[j]);
-      }
-    }
-  }
+  for (size_t i = 0; i < nq; ++i) CheckPreparedSizes(a, *prepared, qlen[i], queries[i].data(), queries[i].size());
   auto start = [&](auto element) {
     using T = decltype(element);
     return AsyncJob::Start(a.env,
                            std::make_unique<MatrixJob<T>>(static_cast<Metric>(metric), std::move(queries),
-                                                          std::move(prepared), std::move(choices), std::move(clen), param,
-                                                          max, min, threads, std::move(token)),
+                                                          std::move(prepared), param, max, min, threads,
+                                                          std::move(token)),
                            "strdist:matrix");
   };
   if (dtype == 1) return start(float());

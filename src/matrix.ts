@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { backendState, nativeAddon } from './backend/index.js';
 import { checkQueries, withCancel } from './corpus.js';
+import { withPackedChoices } from './backend/pack.js';
 import { METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { MAX_CELLS, checkSize, scoreManyArgs, type ScoreManyOptions } from './metrics.js';
 import { checkSignal, option } from './options.js';
@@ -97,12 +98,15 @@ export async function scoreMatrix<D extends MatrixDType = 'float64'>(
     return scoreMatrixInSlices(kernel, metric, queries, list, weight, cutoff, signal, dtype);
   }
   const addon = (prepared ? nativeAddon() : state.addon) as unknown as MatrixAddon;
-  const packed = prepared ? prepared.packed : choices;
-  return withCancel(signal, (token) =>
-    addon.scoreMatrix(
-      METRIC_IDS[metric], queries.join(''), lengths(queries), packed, undefined, weight, cutoff, threads, token, DTYPE_IDS[dtype],
-    ),
-  ) as Promise<MatrixTypes[D]>;
+  const call = (token: unknown) => {
+    const run = (units: unknown, unitLengths?: Uint32Array) =>
+      addon.scoreMatrix(
+        METRIC_IDS[metric], queries.join(''), lengths(queries), units, unitLengths, weight, cutoff, threads, token, DTYPE_IDS[dtype],
+      );
+    // plain choices are packed by the addon before the call returns
+    return prepared ? run(prepared.packed) : withPackedChoices(choices as readonly string[], run);
+  };
+  return withCancel(signal, call) as Promise<MatrixTypes[D]>;
 }
 
 /**

@@ -72,34 +72,30 @@ describe('scoreMatrix', () => {
   });
 });
 
-// The native side reads an array of choices into memory it keeps from call to call; a getter of
-// that array may call back in while it is read, and both calls must still see their own strings.
+// Choices are packed into memory kept from call to call (src/backend/pack.ts); a getter of the
+// array may call back in while it is read, and both calls must still see their own strings.
 describe.skipIf(!addon)('choices read by the addon while a getter calls back in', () => {
-  it('packs the outer and the inner array each whole (prepareChoices, scoreMatrix)', async () => {
-    const a = addon!.addon;
+  it('packs the outer and the inner array each whole (prepare, scoreMatrix)', async () => {
+    const { prepare, scoreMany } = createMetrics(native!);
     const inner = Array.from({ length: 300 }, (_, i) => `inner${i}`);
     const outer = Array.from({ length: 300 }, (_, i) => `outer-choice-${i}`);
-    let innerHandle: unknown;
+    let innerPrepared: ReturnType<typeof prepare> | undefined;
     const hostile = [...outer];
     Object.defineProperty(hostile, 150, {
       get() {
-        innerHandle = a.prepareChoices(inner); // re-enters the addon's reading of `hostile`
+        innerPrepared = prepare(inner); // re-enters the packing of `hostile`
         return outer[150];
       },
     });
-    const outerHandle = a.prepareChoices(hostile);
-    expect(innerHandle).toBeDefined();
-    const scores = (handle: unknown, n: number) => {
-      const out = new Float64Array(n);
-      a.scoreManyPrepared(0, 'outer-choice-7', handle as never, 0, -1, out);
-      return Array.from(out);
-    };
-    expect(scores(outerHandle, outer.length)).toEqual(outer.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
-    expect(scores(innerHandle, inner.length)).toEqual(inner.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
-    // and the same through scoreMatrix's own read of an array
+    const outerPrepared = prepare(hostile);
+    expect(innerPrepared).toBeDefined();
+    const want = (list: string[]) => list.map((c) => refScore('levenshtein', 'outer-choice-7', c));
+    expect(Array.from(scoreMany('levenshtein', 'outer-choice-7', outerPrepared))).toEqual(want(outer));
+    expect(Array.from(scoreMany('levenshtein', 'outer-choice-7', innerPrepared!))).toEqual(want(inner));
+    // and the same through scoreMatrix's own packing of an array
     const m = await scoreMatrix('levenshtein', ['outer-choice-7'], hostile);
-    expect(Array.from(m)).toEqual(outer.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
-    expect(scores(innerHandle, inner.length)).toEqual(inner.map((c) => refScore('levenshtein', 'outer-choice-7', c)));
+    expect(Array.from(m)).toEqual(want(outer));
+    expect(Array.from(scoreMany('levenshtein', 'outer-choice-7', innerPrepared!))).toEqual(want(inner));
   });
 
   it('packs the outer and the inner array each whole (scoreMany, whose units are packed in TypeScript)', () => {

@@ -66,8 +66,8 @@ export interface Addon {
     choiceLengths: Uint32Array | undefined,
     param: number, cutoff: number, threads: number, token?: NativeHandle<'token'>,
   ): Promise<Float64Array>;
-  /** Packs choices (an array of strings, or their UTF-16 units back to back and each one's length) once. */
-  prepareChoices(units: readonly string[] | Uint16Array | string, lengths?: Uint32Array): NativeHandle<'prepared'>;
+  /** Packs choices (their UTF-16 units back to back, and each one's length) once. */
+  prepareChoices(units: Uint16Array | string, lengths: Uint32Array): NativeHandle<'prepared'>;
   preparedInfo(handle: NativeHandle<'prepared'>): { size: number; bytes: number };
   /** scoreMany over prepared choices; `out` has room for every one. */
   scoreManyPrepared(
@@ -184,7 +184,7 @@ export function nativeKernel(addon: Addon): Kernel {
       );
     },
     prepare(choices: readonly string[]): unknown {
-      return addon.prepareChoices(choices);
+      return withPackedChoices(choices, (units, lengths) => addon.prepareChoices(units, lengths));
     },
     scoreManyPrepared(metric: Metric, query: string, prepared: unknown, param: number, cutoff: number, out: Float64Array): void {
       addon.scoreManyPrepared(METRIC_IDS[metric], query, prepared as NativeHandle<'prepared'>, param, cutoff, out);

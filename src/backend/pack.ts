@@ -12,10 +12,11 @@ let spareUnits: Uint16Array | undefined;
 let spareLengths: Uint32Array | undefined;
 
 /**
- * Calls `use(units, lengths)` with the choices packed: each string read once, so `lengths`
- * always adds up to `units.length` whatever the array does meanwhile.
+ * Returns `use(units, lengths)` with the choices packed: each string read once, so `lengths`
+ * always adds up to `units.length` whatever the array does meanwhile. `use` must be done with
+ * them when it returns (the addon copies what it keeps).
  */
-export function withPackedChoices(choices: readonly string[], use: (units: Uint16Array, lengths: Uint32Array) => void): void {
+export function withPackedChoices<T>(choices: readonly string[], use: (units: Uint16Array, lengths: Uint32Array) => T): T {
   const n = choices.length;
   const lengths = spareLengths && spareLengths.length >= n ? spareLengths : new Uint32Array(Math.max(n, 1024));
   let units = spareUnits ?? new Uint16Array(4096);
@@ -38,7 +39,7 @@ export function withPackedChoices(choices: readonly string[], use: (units: Uint1
     lengths[i] = len;
   }
   try {
-    use(units.subarray(0, k), lengths.subarray(0, n));
+    return use(units.subarray(0, k), lengths.subarray(0, n));
   } finally {
     if (units.length <= KEEP) spareUnits = units;
     if (lengths.length <= KEEP) spareLengths = lengths;
