@@ -151,13 +151,16 @@ export function scoreManyArgs(
   }
   const q = process ? process(query) : query;
   const processed: string[] | undefined = process ? new Array(choices.length) : undefined;
+  // The longest choice within the size limit for q (checkSize is called only past it: this loop
+  // runs once per choice of every call, so it is kept to a type check and one compare).
+  const longest = q.length === 0 ? Infinity : MAX_CELLS / q.length;
   for (let i = 0; i < choices.length; i++) {
     const c: unknown = choices[i];
     if (typeof c !== 'string') {
       throw typeError(ERROR_CODES.ARGUMENT, `${fn}: choices[${i}] must be a string, got ${describe(c)}`);
     }
     const p = processed ? (processed[i] = process!(c)) : c;
-    checkSize(fn, q, p);
+    if (p.length > longest) checkSize(fn, q, p);
   }
   return { weight, cutoff, rest: o, query: q, choices: processed ?? (choices as string[]), process };
 }
