@@ -122,6 +122,21 @@ describe('parity: native === js === naive reference', () => {
     );
   });
 
+  it('scoreMany keeps a surrogate pair that spans two choices apart (the units are packed back to back)', () => {
+    // 40 choices (past the SIMD lanes' threshold): a high surrogate ending one choice and a low
+    // one starting the next, which pair up if the packing is decoded as one string
+    const choices = Array.from({ length: 40 }, (_, i) => (i % 2 ? '\uDE00ab' : 'ab\uD83D'));
+    for (const q of ['ab\uD83D\uDE00ab', '\uDE00ab', 'ab\uD83D']) {
+      for (const k of kernels) {
+        const out = new Float64Array(choices.length);
+        k.scoreMany('levenshtein', q, choices, 0.1, -1, out);
+        expect(Array.from(out)).toEqual(choices.map((c) => refLevenshtein(q, c)));
+        k.scoreMany('jaro', q, choices, 0.1, 0, out);
+        expect(Array.from(out)).toEqual(choices.map((c) => refJaro(q, c)));
+      }
+    }
+  });
+
   it('scoreMany equals the pairwise calls on random batches', () => {
     fc.assert(
       fc.property(
