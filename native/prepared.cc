@@ -110,7 +110,7 @@ void PopulateForWrite(void* data, size_t bytes) {
 
 namespace {
 
-// prepareChoices(choices: string[]) or (units: Uint16Array | string, lengths: Uint32Array) -> handle
+// prepareChoices(units: Uint16Array | string, lengths: Uint32Array) -> handle
 napi_value PrepareChoices(const Args& a) {
   auto handle = std::make_unique<Prepared>(std::make_shared<const strdist::PackedChoices>(PackChoices(a, 0, 1, "units")));
   const int64_t bytes = static_cast<int64_t>((*handle)->memory_bytes());

@@ -18,16 +18,10 @@ constexpr napi_type_tag kPreparedTag = {0x7c41e2a95d3b4f18ull, 0xb62d8e0f4a917c3
 bool IsPrepared(const Args& a, size_t i);
 // Argument i as a prepared-choices handle (a TypeError otherwise).
 Prepared PreparedArg(const Args& a, size_t i);
-// The strings of the JS array argument i (prepareChoices, scoreMatrix), each element read once
-// through Node-API: their UTF-16 units back to back into `units` (grown as needed), each one's
-// length into `lengths`. Returns the total units. An element that is not a string is a
-// TypeError naming it.
-size_t ReadStringArray(const Args& a, size_t i, const char* name, std::vector<char16_t>& units,
-                       std::vector<uint32_t>& lengths);
-// Choices given as an array of strings, or as units (a Uint16Array or a string) and UTF-16 lengths, packed; each unit is
-// read once (the memory may be shared with other threads).
+// Choices given as units (a Uint16Array, or a string) and UTF-16 lengths, packed; each unit is
+// read once for what is kept (the memory may be shared with other threads).
 strdist::PackedChoices PackChoices(const Args& a, size_t units_at, size_t lengths_at, const char* what);
-// PackChoices for one call (scoreMatrix of an array): packed into the memory of the last such
+// PackChoices for one call (scoreMatrix of plain choices): packed into the memory of the last such
 // packing whose call is done, which each one hands back when its last user lets it go. On the
 // VMs measured here the ~550 page faults of packing 20,000 words into fresh memory cost more
 // than the packing itself (~15 us each).
