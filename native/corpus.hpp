@@ -206,8 +206,9 @@ class CorpusIndex {
     std::vector<SearchStats> st(threads);
     tops.reserve(threads);
     for (unsigned t = 0; t < threads; ++t) tops.emplace_back(opt.n);
-    std::atomic<double> shared(-std::numeric_limits<double>::infinity());
-    if (threads == 1 || count_ < 4096) {
+    const bool split = threads > 1 && count_ >= 4096;
+    detail::SharedFloor shared(opt.n, split);
+    if (!split) {
       best_first(query, opt, 0, 1, tops[0], shared, st[0]);
     } else {
       pool_of(opt).run(threads, [&](unsigned t) { best_first(query, opt, t, threads, tops[t], shared, st[t]); });
@@ -650,20 +651,19 @@ class CorpusIndex {
     }
   }
 
-  // A scored word into the top n; a full top n raises the floor (this thread's and the shared
-  // one). Below the floor a word cannot be in the result (and a kernel's 0 for "below the
-  // cutoff" is no score).
-  static void offer(const detail::Entry& e, detail::TopK& top, std::atomic<double>& shared, double& floor) {
-    if (e.key < floor) return;
-    if (top.offer(e) && top.full()) {
-      detail::atomic_raise(shared, top.worst().key);
-      floor = std::max(floor, top.worst().key);
-    }
+  // A scored word into the top n; a word that enters raises the floor (this thread's, from its
+  // full top n, and the shared one, from every thread's). Below the floor a word cannot be in
+  // the result (and a kernel's 0 for "below the cutoff" is no score).
+  static void offer(const detail::Entry& e, detail::TopK& top, detail::SharedFloor& shared, double& floor) {
+    if (e.key < floor || !top.offer(e)) return;
+    shared.entered(e, top);
+    if (top.full()) floor = std::max(floor, top.worst().key);
+    floor = std::max(floor, shared.load());
   }
 
   template <typename CharT>
   void score_bucket(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
-                    const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared, double& floor,
+                    const detail::QueryScorer& scorer, detail::TopK& top, detail::SharedFloor& shared, double& floor,
                     std::vector<uint32_t>& buf, SearchStats& st) const {
     const Group& grp = groups_[t.group];
     const size_t w = grp.length;
@@ -684,7 +684,7 @@ class CorpusIndex {
   // it would have skipped (work, not results).
   template <typename CharT>
   void score_bucket_lanes(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
-                          const detail::QueryScorer& scorer, detail::TopK& top, std::atomic<double>& shared,
+                          const detail::QueryScorer& scorer, detail::TopK& top, detail::SharedFloor& shared,
                           double& floor, SearchStats& st) const {
     static thread_local detail::BatchBuilder thread_builder;
     detail::BatchBuilder& builder = thread_builder;  // one look-up of the thread's, not one per use
@@ -727,7 +727,7 @@ class CorpusIndex {
   // read only as deep as the best competing bound (the next group's best, the best pending
   // bucket) requires; its remainder bucket reads on from where it stopped when its turn comes.
   void best_first(const Query& query, const SearchOptions& opt, unsigned part, unsigned parts, detail::TopK& top,
-                  std::atomic<double>& shared, SearchStats& st) const {
+                  detail::SharedFloor& shared, SearchStats& st) const {
     if (opt.n == 0 || query.order.empty()) return;
     const detail::QueryScorer scorer(query.q, query.ql, opt);
     std::vector<uint32_t> buf(max_length_ + 1);
@@ -740,7 +740,7 @@ class CorpusIndex {
     const bool lanes = opt.metric == Metric::Levenshtein || opt.metric == Metric::LevenshteinSimilarity;
     constexpr double kNone = -std::numeric_limits<double>::infinity();
     auto floor_now = [&]() {
-      double f = std::max(base, shared.load(std::memory_order_relaxed));
+      double f = std::max(base, shared.load());
       if (top.full()) f = std::max(f, top.worst().key);
       return f;
     };

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <mutex>
 #include <vector>
 
 namespace strdist {
@@ -52,6 +54,35 @@ inline void atomic_raise(std::atomic<double>& a, double v) {
   while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
   }
 }
+
+// The floor the threads of one search share: the n-th best key among the words that have
+// entered any thread's top n so far, which no result can rank below. Each thread keeps its own
+// top n (merged at the end); their union's is kept here, under a lock taken only when a word
+// enters a thread's top n (rare next to the words a search reads). A floor of the best thread's
+// own n-th best instead let each thread score what the other had already beaten: 30% more
+// words scored for Jaro, 80% more for Levenshtein, on 2 threads.
+class SharedFloor {
+ public:
+  SharedFloor(size_t n, bool threads) : union_(threads ? n : 0), threads_(threads) {}
+  double load() const { return floor_.load(std::memory_order_relaxed); }
+
+  // `e` has just entered `top`, the top n of one of the threads.
+  void entered(const Entry& e, const TopK& top) {
+    if (!threads_) {
+      if (top.full()) atomic_raise(floor_, top.worst().key);
+      return;
+    }
+    if (e.key < load()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (union_.offer(e) && union_.full()) atomic_raise(floor_, union_.worst().key);
+  }
+
+ private:
+  std::atomic<double> floor_{-std::numeric_limits<double>::infinity()};
+  std::mutex mu_;
+  TopK union_;
+  const bool threads_;
+};
 
 }  // namespace detail
 }  // namespace strdist
