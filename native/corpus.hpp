@@ -206,12 +206,11 @@ class CorpusIndex {
     std::vector<SearchStats> st(threads);
     tops.reserve(threads);
     for (unsigned t = 0; t < threads; ++t) tops.emplace_back(opt.n);
-    const bool split = threads > 1 && count_ >= 4096;
-    detail::SharedFloor shared(opt.n, split);
-    if (!split) {
-      best_first(query, opt, 0, 1, tops[0], shared, st[0]);
+    if (threads == 1 || count_ < 4096) {
+      best_first(query, opt, 0, 1, tops[0], nullptr, st[0]);
     } else {
-      pool_of(opt).run(threads, [&](unsigned t) { best_first(query, opt, t, threads, tops[t], shared, st[t]); });
+      detail::SharedTop shared(opt.n);
+      pool_of(opt).run(threads, [&](unsigned t) { best_first(query, opt, t, threads, tops[t], &shared, st[t]); });
     }
     std::vector<detail::Entry> all;
     for (auto& t : tops) all.insert(all.end(), t.entries().begin(), t.entries().end());
@@ -614,7 +613,7 @@ class CorpusIndex {
   // so those misses overlap, and then the candidates are taken.
   template <typename Take>
   void for_each_candidate(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
-                          const detail::TopK& top, const double& floor, Take&& take) const {
+                          const detail::Bar& bar, Take&& take) const {
     const Group& grp = groups_[t.group];
     const size_t topc = std::min(query.ql, size_t(grp.length));
     const size_t tail = grp.count % 64;
@@ -640,10 +639,10 @@ class CorpusIndex {
       for (size_t j = from; j < to; ++j) {
         const size_t chunk = runs[t.complete[j]].chunk;
         for (uint64_t m = masks[j - from]; m; m &= m - 1) {
-          if (bucket.bound < floor) return;
+          if (bucket.bound < bar.floor) return;
           const size_t k = chunk * 64 + detail::ctz64(m);
           const uint32_t index = index_of(grp, k);
-          if (top.full() && bucket.bound <= top.worst().key && index > top.worst().index) continue;
+          if (bar.beaten(bucket.bound, index)) continue;
           take(k, index);
         }
       }
@@ -651,28 +650,18 @@ class CorpusIndex {
     }
   }
 
-  // A scored word into the top n; a word that enters raises the floor (this thread's, from its
-  // full top n, and the shared one, from every thread's). Below the floor a word cannot be in
-  // the result (and a kernel's 0 for "below the cutoff" is no score).
-  static void offer(const detail::Entry& e, detail::TopK& top, detail::SharedFloor& shared, double& floor) {
-    if (e.key < floor || !top.offer(e)) return;
-    shared.entered(e, top);
-    if (top.full()) floor = std::max(floor, top.worst().key);
-    floor = std::max(floor, shared.load());
-  }
-
   template <typename CharT>
   void score_bucket(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
-                    const detail::QueryScorer& scorer, detail::TopK& top, detail::SharedFloor& shared, double& floor,
-                    std::vector<uint32_t>& buf, SearchStats& st) const {
+                    const detail::QueryScorer& scorer, detail::Bar& bar, std::vector<uint32_t>& buf,
+                    SearchStats& st) const {
     const Group& grp = groups_[t.group];
     const size_t w = grp.length;
     const CharT* text = reinterpret_cast<const CharT*>(text_.data()) + grp.text;
-    for_each_candidate(query, bucket, t, runs, top, floor, [&](size_t k, uint32_t index) {
+    for_each_candidate(query, bucket, t, runs, bar, [&](size_t k, uint32_t index) {
       const CharT* s = text + k * w;
       for (size_t j = 0; j < w; ++j) buf[j] = s[j];
       ++st.scored;
-      offer({scorer.key(buf.data(), w, floor), index}, top, shared, floor);
+      bar.offer({scorer.key(buf.data(), w, bar.floor), index});
     });
   }
 
@@ -684,8 +673,7 @@ class CorpusIndex {
   // it would have skipped (work, not results).
   template <typename CharT>
   void score_bucket_lanes(const Query& query, const Bucket& bucket, const Taken& t, const std::vector<Run>& runs,
-                          const detail::QueryScorer& scorer, detail::TopK& top, detail::SharedFloor& shared,
-                          double& floor, SearchStats& st) const {
+                          const detail::QueryScorer& scorer, detail::Bar& bar, SearchStats& st) const {
     static thread_local detail::BatchBuilder thread_builder;
     detail::BatchBuilder& builder = thread_builder;  // one look-up of the thread's, not one per use
     const Group& grp = groups_[t.group];
@@ -712,10 +700,10 @@ class CorpusIndex {
       else builder.build(batch, W, static_cast<uint32_t>(pending), 0, lane);
       detail::run_lanes(path, view, cls, 0, 1, lev.data(), lev.size(), dist);
       st.scored += pending;
-      for (size_t i = 0; i < pending; ++i) offer({scorer.levenshtein_key(dist[i], w), index[i]}, top, shared, floor);
+      for (size_t i = 0; i < pending; ++i) bar.offer({scorer.levenshtein_key(dist[i], w), index[i]});
       pending = 0;
     };
-    for_each_candidate(query, bucket, t, runs, top, floor, [&](size_t k, uint32_t at) {
+    for_each_candidate(query, bucket, t, runs, bar, [&](size_t k, uint32_t at) {
       slot[pending] = k;
       index[pending++] = at;
       if (pending == per) flush();
@@ -727,7 +715,7 @@ class CorpusIndex {
   // read only as deep as the best competing bound (the next group's best, the best pending
   // bucket) requires; its remainder bucket reads on from where it stopped when its turn comes.
   void best_first(const Query& query, const SearchOptions& opt, unsigned part, unsigned parts, detail::TopK& top,
-                  detail::SharedFloor& shared, SearchStats& st) const {
+                  detail::SharedTop* shared, SearchStats& st) const {
     if (opt.n == 0 || query.order.empty()) return;
     const detail::QueryScorer scorer(query.q, query.ql, opt);
     std::vector<uint32_t> buf(max_length_ + 1);
@@ -736,19 +724,15 @@ class CorpusIndex {
     std::vector<Bucket> heap;  // a max-heap by bound
     runs.reserve(count_ / 64 / parts + 2 * groups_.size() + 1);  // no reallocation as groups are taken
     taken.reserve(query.order.size());
-    const double base = detail::user_floor(opt);
+    detail::Bar bar(top, shared, detail::user_floor(opt));
     const bool lanes = opt.metric == Metric::Levenshtein || opt.metric == Metric::LevenshteinSimilarity;
     constexpr double kNone = -std::numeric_limits<double>::infinity();
-    auto floor_now = [&]() {
-      double f = std::max(base, shared.load());
-      if (top.full()) f = std::max(f, top.worst().key);
-      return f;
-    };
     size_t next = 0;  // the next group of query.order to take
     auto next_bound = [&]() { return next < query.order.size() ? query.best[query.order[next]] : kNone; };
     for (;;) {
       if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) return;
-      double floor = floor_now();
+      bar.refresh();
+      const double& floor = bar.floor;
       if (!heap.empty() && heap.front().bound < floor) heap.clear();  // every pending bound is below
       if (!heap.empty() && heap.front().bound >= next_bound()) {
         std::pop_heap(heap.begin(), heap.end(), bucket_less);
@@ -765,16 +749,16 @@ class CorpusIndex {
         const Taken& t = taken[b.taken];
         if (lanes && detail::lane_class(groups_[t.group].length) >= 0) {
           switch (width_) {
-            case 1: score_bucket_lanes<uint8_t>(query, b, t, runs, scorer, top, shared, floor, st); break;
-            case 2: score_bucket_lanes<uint16_t>(query, b, t, runs, scorer, top, shared, floor, st); break;
-            default: score_bucket_lanes<uint32_t>(query, b, t, runs, scorer, top, shared, floor, st);
+            case 1: score_bucket_lanes<uint8_t>(query, b, t, runs, scorer, bar, st); break;
+            case 2: score_bucket_lanes<uint16_t>(query, b, t, runs, scorer, bar, st); break;
+            default: score_bucket_lanes<uint32_t>(query, b, t, runs, scorer, bar, st);
           }
           continue;
         }
         switch (width_) {
-          case 1: score_bucket<uint8_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
-          case 2: score_bucket<uint16_t>(query, b, t, runs, scorer, top, shared, floor, buf, st); break;
-          default: score_bucket<uint32_t>(query, b, t, runs, scorer, top, shared, floor, buf, st);
+          case 1: score_bucket<uint8_t>(query, b, t, runs, scorer, bar, buf, st); break;
+          case 2: score_bucket<uint16_t>(query, b, t, runs, scorer, bar, buf, st); break;
+          default: score_bucket<uint32_t>(query, b, t, runs, scorer, bar, buf, st);
         }
         continue;
       }
