@@ -24,7 +24,8 @@
 // to 64 words is taken: the words of a bucket share the group's length, so they are scored
 // together in SIMD lanes, multi_levenshtein.hpp). Ties resolve as a brute-force scan does: by
 // score, then by lower corpus index (at a bound equal to the n-th best's key, only a lower
-// index can enter).
+// index can enter). On several threads each takes its share of every group's runs, and all
+// prune by the n-th best of their tops together (corpus_topk.hpp: SharedTop, Bar).
 //
 // join.hpp reads this index too (groups_, text_, index_of, sigs_: a row form of the signatures
 // built on its first use, and the bounds); keep those.
