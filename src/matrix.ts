@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { backendState, nativeAddon } from './backend/index.js';
-import { checkQueries, withCancel } from './corpus.js';
 import { withPackedChoices } from './backend/pack.js';
+import { checkQueries, withCancel } from './corpus.js';
 import { METRIC_IDS, type Kernel, type Metric } from './kernel.js';
 import { MAX_CELLS, checkSize, scoreManyArgs, type ScoreManyOptions } from './metrics.js';
 import { checkSignal, option } from './options.js';
@@ -69,7 +69,9 @@ export async function scoreMatrix<D extends MatrixDType = 'float64'>(
     if (longest.length * widest > MAX_CELLS) for (const [, c] of long) checkSize('scoreMatrix', longest, c);
   } else {
     choices = args.choices;
-    for (const c of choices) checkSize('scoreMatrix', longest, c);
+    // checkSize only past the longest choice the longest query allows (as scoreManyArgs does)
+    const widest = longest.length === 0 ? Infinity : MAX_CELLS / longest.length;
+    for (const c of choices) if (c.length > widest) checkSize('scoreMatrix', longest, c);
   }
   const threads = option('scoreMatrix', rest, 'threads', availableParallelism());
   const signal = checkSignal('scoreMatrix', rest.signal);

@@ -57,6 +57,15 @@ describe('scoreMatrix', () => {
       message: 'scoreMatrix: the matrix (queries x choices) must have at most 2^32 - 1 elements, got 4295032832',
     });
   });
+  it('refuses a (query, choice) pair over 2^36 cells, as the pairwise calls do', async () => {
+    const big = 'ab'.repeat(5_000_000);
+    const err = await scoreMatrix('jaro', ['x', big], ['short', 'ba'.repeat(5_000_000)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toMatchObject({
+      code: 'ERR_STRDIST_TOO_LARGE',
+      message: 'scoreMatrix: strings too long: 10000000 x 10000000 UTF-16 units is over the limit of 2^36 cells',
+    });
+  });
   it('rejects bad input clearly', async () => {
     await expect(scoreMatrix('jaro', ['a'], ['b', 1] as never)).rejects.toThrow(/scoreMatrix: choices\[1\] must be a string, got number 1/);
     await expect(scoreMatrix('jaro', 'a' as never, ['b'])).rejects.toThrow(/queries must be an array of strings/);
