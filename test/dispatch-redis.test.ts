@@ -11,6 +11,7 @@ import {
 } from '../src/dispatch/index.js';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { PROTOCOL_VERSION } from '../src/tasks.js';
 import { corpus, dispatcherSuite } from './helpers/dispatch-suite.js';
 import { WORKERS, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
@@ -190,6 +191,32 @@ describe(`BullMQ dispatcher with two ${WORKERS.backend} worker processes`, () =>
     const local = await corpus.closestMany(argsList.map((a) => a.queries[0]), { n: 2, metric: 'levenshtein' });
     expect(results.map((r) => r[0])).toEqual(local);
   }, 90_000);
+
+  it('a job that ends before its add has returned is delivered by its event, not by the late look', async () => {
+    // The add's reply is read late (here: its promise held back 400 ms; in service: a client
+    // process descheduled on a busy machine) while the worker runs the job and its end arrives.
+    // That end must be kept for result(), which then settles at once; dropped, result() would
+    // wait for its one look after LOOK_AFTER_MS (1 s).
+    const ref = await d.putCorpus(corpus);
+    const { Queue: CjsQueue } = createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+    const add = CjsQueue.prototype.add;
+    CjsQueue.prototype.add = async function (this: Queue, ...args: Parameters<Queue['add']>) {
+      const job = await add.apply(this, args);
+      await new Promise((r) => setTimeout(r, 400));
+      return job;
+    } as Queue['add'];
+    try {
+      for (const q of corpus.words.slice(0, 3)) {
+        const id = await d.call('closest', { corpus: ref.id, queries: [q], n: 1 }, { require });
+        const t0 = Date.now();
+        const [matches] = await d.result(id, { timeoutMs: 30_000 });
+        expect(Date.now() - t0).toBeLessThan(500);
+        expect(matches).toEqual(await corpus.closest(q, { n: 1 }));
+      }
+    } finally {
+      CjsQueue.prototype.add = add;
+    }
+  });
 
   it('deletes a corpus', async () => {
     const c = Corpus.from(['to', 'delete']);

@@ -5,7 +5,7 @@
 // new call rejects with RedisUnavailableError. Results are waited for with this client's own
 // listeners on the queue's events plus one state check, never with an unbounded await.
 import { randomUUID } from 'node:crypto';
-import type { ConnectionOptions, FlowJob, FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
+import type { ConnectionOptions, FlowJob, FlowProducer, Queue, QueueEvents } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { bullmq, ioredis } from './deps.js';
 import { z } from 'zod';
@@ -700,27 +700,31 @@ export class QueueDispatcher implements Dispatcher {
         };
       });
     const jobs = plain.map((data) => ({ name: task, data, opts: opts(data.args) }));
-    // one job: a plain add (one script call); more: one bulk round trip
-    const addedPlain =
-      jobs.length === 1
-        ? [await this.#queue(name).add(jobs[0].name, jobs[0].data, jobs[0].opts)]
-        : jobs.length
-          ? await this.#queue(name).addBulk(jobs)
-          : [];
-    let addedFlows: { job: Job }[] = [];
-    if (flows.length) {
-      this.#flows ??= new (bullmq().FlowProducer)({ connection: this.#redis as unknown as ConnectionOptions, prefix: this.prefix });
-      this.#flows.on('error', (err) => (this.#lastError = err));
-      addedFlows = await this.#flows.addBulk(flows);
-    }
-    // ids in the caller's order
+    // The ids are this client's own, in the caller's order, and known as issued before the add:
+    // a job can end (and its event arrive) before the add's reply has been read, and an end of
+    // a job not (yet) known as issued here would be dropped, leaving `result` to the late look.
     let p = 0;
     let f = 0;
-    const ids = parsed.map((a) => `${name}/${manifests.get(a.corpus) ? addedFlows[f++].job.id : addedPlain[p++].id}`);
+    const ids = parsed.map((a) => `${name}/${manifests.get(a.corpus) ? flows[f++].opts!.jobId : jobs[p++].opts.jobId}`);
     for (let i = 0; i < ids.length; i++) {
       const queries = parsed[i].queries?.length ?? 0;
       const shards = manifests.get(parsed[i].corpus)?.shards.length;
       this.#issued.set(ids[i], shards === undefined ? queries : { queries, shards });
+    }
+    try {
+      // one job: a plain add (one script call); more: one bulk round trip
+      if (jobs.length === 1) await this.#queue(name).add(jobs[0].name, jobs[0].data, jobs[0].opts);
+      else if (jobs.length) await this.#queue(name).addBulk(jobs);
+      if (flows.length) {
+        if (!this.#flows) {
+          this.#flows = new (bullmq().FlowProducer)({ connection: this.#redis as unknown as ConnectionOptions, prefix: this.prefix });
+          this.#flows.on('error', (err) => (this.#lastError = err));
+        }
+        await this.#flows.addBulk(flows);
+      }
+    } catch (err) {
+      for (const id of ids) this.#issued.delete(id);
+      throw err;
     }
     if (this.#issued.size > ISSUED_KEPT) {
       for (const id of this.#issued.keys()) {
