@@ -3,7 +3,7 @@
 // worker that returns a valid closest result at once (word 0, score 1: no search), the four
 // pairs timed in blocks of calls alternated in one run, on one redis-server of its own.
 //
-//   node bench/dispatch-cross.mjs [--calls 2000] [--block 50]
+//   node bench/dispatch-cross.mjs [--calls 2000] [--block 10] [--warm 1500]
 //
 // The same tiny job as the dispatch workload's round trip (one query, n=1, jaro, a 1,000-word
 // corpus). The raw worker is listed to strdist's client under the record of a strdist worker
@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { loadWords, sampleWords } from './lib/data.mjs';
 import { spawnRawWorker, spawnStrdistWorker, startRedis, until } from './lib/redis.mjs';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' }, block: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { calls: { type: 'string', default: '2000' }, block: { type: 'string', default: '10' }, warm: { type: 'string', default: '1500' } },
+});
 const CALLS = Number(values.calls);
 const BLOCK = Number(values.block);
 const METRIC = 'jaro';
@@ -80,7 +82,8 @@ for (const kind of ['strdist', 'raw']) {
   });
 }
 
-for (const p of pairs) for (let i = 0; i < 100; i++) await p.one(i);
+// warm-up calls per pair: V8 optimizes both clients' and workers' code only after many calls
+for (const p of pairs) for (let i = 0; i < Number(values.warm); i++) await p.one(i);
 const acc = pairs.map(() => ({ lat: [], cpu: 0 }));
 for (let b = 0; b < CALLS / BLOCK; b++) {
   for (let k = 0; k < pairs.length; k++) {

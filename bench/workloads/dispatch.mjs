@@ -143,9 +143,13 @@ export async function run(ctx) {
     const tiny = Corpus.from(sampleWords(small, 1000, 'dispatch-tiny-corpus'), { dedupe: false });
     const tinyQueries = sampleWords(small, 64, 'dispatch-tiny-queries');
     const callsPerSide = ctx.quick ? 50 : 100 * ctx.rounds;
-    const blocks = ctx.quick ? 1 : ctx.rounds;
+    // Short blocks, so both sides see the same phases of a shared machine (its speed drifts
+    // by 2x over seconds); a warm-up long enough for V8 to have optimized both sides' code
+    // (after 50 calls both still ran partly unoptimized: raw BullMQ's round trip fell from
+    // 1.6 ms to 0.8-1.1 ms past 1,500 calls, strdist's by about as much in absolute terms).
+    const blocks = ctx.quick ? 1 : 4 * ctx.rounds;
     const perBlock = Math.ceil(callsPerSide / blocks);
-    const warmCalls = ctx.quick ? 10 : 50;
+    const warmCalls = ctx.quick ? 10 : 1500;
 
     const dRtt = connect({ redis: redis.url, prefix: prefixes.rtt });
     closers.push(() => dRtt.close());
