@@ -32,7 +32,7 @@ describe('a Redis user with only the README\'s ACL rules', () => {
   const rules = readmeAclRules(prefix);
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis({ own: true }); // never a shared REDIS_URL: this adds a user
     admin = new Redis(redis.url);
     await admin.call('ACL', 'SETUSER', 'strdist-acl', 'reset', 'on', '>acl-s3cret', ...rules);
     const url = `redis://strdist-acl:acl-s3cret@127.0.0.1:${redis.port}`;
