@@ -2,6 +2,7 @@
 // that cannot match other deployments, the CLI's STRDIST_REDIS_URL, and `closest --redis` that
 // reports a Redis fault as one line instead of dying.
 import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, RedisUnavailableError } from '../src/dispatch/index.js';
 import { checkPrefix, redisOptions } from '../src/dispatch/redis.js';
@@ -97,5 +98,50 @@ describe('the CLI with Redis', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^strdist: Redis at 127\.0\.0\.1:\d+ is not reachable/);
     expect(r.stderr).not.toMatch(/s3cret/);
+  });
+});
+
+describe('Redis Cluster is refused', () => {
+  // One cluster node serving every slot: single-key commands work there, but BullMQ's scripts
+  // and strdist's transactions touch keys of many slots, and a worker checks INFO at start.
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'] });
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      await until('the cluster serving its slots', async () => /cluster_state:ok/.test(String(await admin.call('CLUSTER', 'INFO'))));
+    } finally {
+      admin.disconnect();
+    }
+  }, 30_000);
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('a worker will not start on it, and says why in one line', async () => {
+    const r = await run(['worker', '--redis', redis.url, '--prefix', uniquePrefix('cluster')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe('strdist worker: Redis Cluster is not supported; use a standalone Redis (with replicas and Sentinel if needed)');
+  });
+
+  it('every client call that meets it fails with the same clear error, transactions included', async () => {
+    const d = connect({ redis: redis.url, prefix: uniquePrefix('cluster') });
+    const id = 'native-v1/00000000-0000-4000-8000-000000000000';
+    try {
+      const calls: [string, () => Promise<unknown>][] = [
+        ['workers', () => d.workers()],
+        ['call', () => d.call('closest', { corpus: `v2-sha256:${'0'.repeat(64)}`, queries: ['a'] })],
+        ['status', () => d.status(id)],
+        ['result', () => d.result(id, { timeoutMs: 5_000 })],
+      ];
+      for (const [name, call] of calls) {
+        const err = (await call().catch((e: unknown) => e)) as Error;
+        expect(err, name).toBeInstanceOf(Error);
+        expect(err.message, name).toMatch(/^strdist: Redis Cluster is not supported \(Redis answered (CROSSSLOT|MOVED|CLUSTERDOWN)\); use a standalone Redis$/);
+      }
+    } finally {
+      await d.close();
+    }
   });
 });

@@ -129,9 +129,16 @@ function isConnectionError(err: unknown): boolean {
 
 /** Redis Cluster is refused with a clear message (its redirections are not followed). */
 function clusterRefused(err: unknown): Error | undefined {
-  const message = (err as Error)?.message ?? '';
-  if (!/^(MOVED|ASK|CROSSSLOT|CLUSTERDOWN)\b/.test(message)) return undefined;
-  return new Error(`strdist: Redis Cluster is not supported (Redis answered ${message.split(' ')[0]}); use a standalone Redis`, { cause: err });
+  // a refused transaction (EXECABORT) carries its commands' refusals (ioredis: previousErrors)
+  const errors = [err, ...((err as { previousErrors?: unknown[] })?.previousErrors ?? [])];
+  const answer = errors.map((e) => /^(MOVED|ASK|CROSSSLOT|CLUSTERDOWN)\b/.exec((e as Error)?.message ?? '')?.[1]).find(Boolean);
+  if (!answer) return undefined;
+  return new Error(`strdist: Redis Cluster is not supported (Redis answered ${answer}); use a standalone Redis`, { cause: err });
+}
+
+/** A failed Redis call as the caller sees it: unreachable, Redis Cluster, or the error itself. */
+function callError(err: unknown, unavailable: (cause: unknown) => Error): unknown {
+  return isConnectionError(err) ? unavailable(err) : clusterRefused(err) ?? err;
 }
 
 /** A worker's record in the registry: validated, so a stray record cannot break a call. */
@@ -377,7 +384,7 @@ export class QueueDispatcher implements Dispatcher {
             this.#inflight.delete(fail);
             resolve(v);
           },
-          (err) => fail(isConnectionError(err) ? this.#unavailable(err) : clusterRefused(err) ?? err),
+          (err) => fail(callError(err, (e) => this.#unavailable(e)) as Error),
         );
     });
   }
@@ -863,7 +870,7 @@ export class QueueDispatcher implements Dispatcher {
           reject(err);
         },
       };
-      const look = () => this.#check(w).catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
+      const look = () => this.#check(w).catch((err) => this.#settle(w, callError(err, (e) => this.#unavailable(e)), true));
       let set = this.#waiters.get(id);
       if (!set) this.#waiters.set(id, (set = new Set()));
       set.add(w);
@@ -874,7 +881,7 @@ export class QueueDispatcher implements Dispatcher {
       const ready = this.#redis.status === 'ready' && !this.#hung;
       (ready ? this.#queueEvents(w.queue) : this.#ready().then(() => this.#queueEvents(w.queue)))
         .then(() => this.#check(w))
-        .catch((err) => this.#settle(w, isConnectionError(err) ? this.#unavailable(err) : err, true));
+        .catch((err) => this.#settle(w, callError(err, (e) => this.#unavailable(e)), true));
     });
   }
 
