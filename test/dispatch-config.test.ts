@@ -145,3 +145,29 @@ describe('Redis Cluster is refused', () => {
     }
   });
 });
+
+describe('a Redis that may evict', () => {
+  let redis: TestRedis;
+  let worker: WorkerProcess | undefined;
+  beforeAll(async () => {
+    redis = await startRedis({ args: ['--maxmemory', '1gb', '--maxmemory-policy', 'allkeys-lru'] });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await redis?.stop();
+  });
+
+  it('the worker starts, and warns once that evicted jobs and records are lost work', async () => {
+    const prefix = uniquePrefix('evict');
+    worker = spawnWorker(redis.url, prefix, { STRDIST_BACKEND: 'auto' });
+    const d = connect({ redis: redis.url, prefix });
+    try {
+      await until('a worker', async () => (await d.workers()).length === 1);
+    } finally {
+      await d.close();
+    }
+    const warnings = worker.stderr().split('\n').filter((l) => /maxmemory-policy/.test(l));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0])).toMatchObject({ level: 40, maxmemoryPolicy: 'allkeys-lru', msg: expect.stringMatching(/set it to noeviction/) });
+  });
+});
