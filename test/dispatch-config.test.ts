@@ -2,6 +2,8 @@
 // that cannot match other deployments, the CLI's STRDIST_REDIS_URL, and `closest --redis` that
 // reports a Redis fault as one line instead of dying.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, RedisUnavailableError } from '../src/dispatch/index.js';
@@ -169,5 +171,67 @@ describe('a Redis that may evict', () => {
     const warnings = worker.stderr().split('\n').filter((l) => /maxmemory-policy/.test(l));
     expect(warnings).toHaveLength(1);
     expect(JSON.parse(warnings[0])).toMatchObject({ level: 40, maxmemoryPolicy: 'allkeys-lru', msg: expect.stringMatching(/set it to noeviction/) });
+  });
+});
+
+/**
+ * A cgroup of this test whose CPU quota is one CPU (cgroup v1's cpu controller, or v2 with the
+ * cpu controller enabled for children), or undefined where this process may not make one.
+ */
+function oneCpuCgroup(): { procs: string; remove(): void } | undefined {
+  const name = `strdist-test-${process.pid}`;
+  const make = (root: string, quota: (dir: string) => void) => {
+    const dir = `${root}/${name}`;
+    mkdirSync(dir);
+    try {
+      quota(dir);
+    } catch (err) {
+      rmdirSync(dir);
+      throw err;
+    }
+    return { procs: `${dir}/cgroup.procs`, remove: () => rmdirSync(dir) };
+  };
+  try {
+    if (existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') || existsSync('/sys/fs/cgroup/cpu/cgroup.procs')) {
+      return make('/sys/fs/cgroup/cpu', (dir) => writeFileSync(`${dir}/cpu.cfs_quota_us`, readFileSync(`${dir}/cpu.cfs_period_us`, 'utf8').trim()));
+    }
+    if (/\bcpu\b/.test(readFileSync('/sys/fs/cgroup/cgroup.subtree_control', 'utf8'))) {
+      return make('/sys/fs/cgroup', (dir) => writeFileSync(`${dir}/cpu.max`, '100000 100000'));
+    }
+  } catch {
+    // not root, or no cgroup file system here
+  }
+  return undefined;
+}
+
+describe('a worker under a CPU quota', () => {
+  const cgroup = oneCpuCgroup();
+  let redis: TestRedis;
+  afterAll(async () => {
+    await redis?.stop();
+    cgroup?.remove();
+  });
+
+  it.runIf(cgroup && availableParallelism() > 1)("searches on as many threads as its cgroup's quota allows", async () => {
+    redis = await startRedis();
+    const prefix = uniquePrefix('quota');
+    // the worker joins the cgroup before Node starts
+    const child = spawn('sh', ['-c', `echo $$ > "$0" && exec "$1" "$2" worker --redis "$3" --prefix "$4"`, cgroup!.procs, process.execPath, CLI, redis.url, prefix], {
+      env: { ...process.env, STRDIST_BACKEND: 'auto' },
+      stdio: 'ignore',
+    });
+    const d = connect({ redis: redis.url, prefix });
+    try {
+      const [record] = await until('a worker', async () => {
+        const list = await d.workers();
+        return list.length === 1 ? list : undefined;
+      });
+      expect(record.threads).toBe(1);
+    } finally {
+      await d.close();
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -79,14 +79,17 @@ export interface RunningWorker {
 
 const silent: WorkerLogger = { info() {}, warn() {}, error() {} };
 
-/** CPUs this process may use: the core count, capped by a cgroup CPU quota when there is one. */
+/**
+ * CPUs this process may use: the core count, capped by the CPU quota of its cgroup and of every
+ * cgroup above it (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`), found from /proc/self/cgroup:
+ * in a container (its own cgroup namespace) that is the container's quota; on a host, that of
+ * the service's cgroup (a systemd `CPUQuota=`, say).
+ */
 export function availableThreads(): number {
-  const cores = availableParallelism();
-  const quota = (text: string | undefined, period: string | undefined) => {
-    const q = Number(text);
-    const p = Number(period);
-    return Number.isFinite(q) && q > 0 && p > 0 ? Math.max(1, Math.ceil(q / p)) : Infinity;
-  };
+  return Math.max(1, Math.min(availableParallelism(), cgroupCpuLimit()));
+}
+
+function cgroupCpuLimit(): number {
   const read = (path: string) => {
     try {
       return readFileSync(path, 'utf8').trim();
@@ -94,10 +97,36 @@ export function availableThreads(): number {
       return undefined;
     }
   };
-  const v2 = read('/sys/fs/cgroup/cpu.max')?.split(/\s+/); // "max 100000" or "150000 100000"
-  let limit = v2 ? quota(v2[0], v2[1]) : Infinity;
-  if (limit === Infinity) limit = quota(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'), read('/sys/fs/cgroup/cpu/cpu.cfs_period_us'));
-  return Math.max(1, Math.min(cores, limit));
+  /** quota / period, rounded up; Infinity for "max", -1 or a missing file */
+  const cpus = (quota: string | undefined, period: string | undefined) => {
+    const q = Number(quota);
+    const p = Number(period);
+    return Number.isFinite(q) && q > 0 && p > 0 ? Math.max(1, Math.ceil(q / p)) : Infinity;
+  };
+  /** the cgroup's directory under `root` and each one above it */
+  const dirs = (root: string, path: string) => {
+    const parts = path.split('/').filter(Boolean);
+    return parts.map((_, i) => `${root}/${parts.slice(0, parts.length - i).join('/')}`).concat(root);
+  };
+  let limit = Infinity;
+  for (const line of read('/proc/self/cgroup')?.split('\n') ?? []) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (!m) continue;
+    const [, controllers, path] = m;
+    if (controllers === '') {
+      for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
+        for (const dir of dirs(root, path)) {
+          const [quota, period] = read(`${dir}/cpu.max`)?.split(/\s+/) ?? []; // "max 100000" or "150000 100000"
+          limit = Math.min(limit, cpus(quota, period));
+        }
+      }
+    } else if (controllers.split(',').includes('cpu')) {
+      for (const root of new Set([`/sys/fs/cgroup/${controllers}`, '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct'])) {
+        for (const dir of dirs(root, path)) limit = Math.min(limit, cpus(read(`${dir}/cpu.cfs_quota_us`), read(`${dir}/cpu.cfs_period_us`)));
+      }
+    }
+  }
+  return limit;
 }
 
 /** Chooses the worker's backend: native if it loads and passes the self-test, else js. */
