@@ -136,11 +136,6 @@ function clusterRefused(err: unknown): Error | undefined {
   return new Error(`strdist: Redis Cluster is not supported (Redis answered ${answer}); use a standalone Redis`, { cause: err });
 }
 
-/** A failed Redis call as the caller sees it: unreachable, Redis Cluster, or the error itself. */
-function callError(err: unknown, unavailable: (cause: unknown) => Error): unknown {
-  return isConnectionError(err) ? unavailable(err) : clusterRefused(err) ?? err;
-}
-
 /** A worker's record in the registry: validated, so a stray record cannot break a call. */
 const workerRecord = z
   .object({
@@ -286,6 +281,11 @@ export class QueueDispatcher implements Dispatcher {
     return new RedisUnavailableError(this.#where, why);
   }
 
+  /** A failed Redis call as the caller sees it: Redis unreachable, Redis Cluster, or the error. */
+  #callError(err: unknown): Error {
+    return isConnectionError(err) ? this.#unavailable(err) : clusterRefused(err) ?? (err as Error);
+  }
+
   #lostConnection(): void {
     if (this.#closed || this.#downTimer) return;
     this.#downTimer = setTimeout(() => this.#declareDown(), UNAVAILABLE_MS);
@@ -384,7 +384,7 @@ export class QueueDispatcher implements Dispatcher {
             this.#inflight.delete(fail);
             resolve(v);
           },
-          (err) => fail(callError(err, (e) => this.#unavailable(e)) as Error),
+          (err) => fail(this.#callError(err)),
         );
     });
   }
@@ -870,7 +870,7 @@ export class QueueDispatcher implements Dispatcher {
           reject(err);
         },
       };
-      const look = () => this.#check(w).catch((err) => this.#settle(w, callError(err, (e) => this.#unavailable(e)), true));
+      const look = () => this.#check(w).catch((err) => this.#settle(w, this.#callError(err), true));
       let set = this.#waiters.get(id);
       if (!set) this.#waiters.set(id, (set = new Set()));
       set.add(w);
@@ -881,7 +881,7 @@ export class QueueDispatcher implements Dispatcher {
       const ready = this.#redis.status === 'ready' && !this.#hung;
       (ready ? this.#queueEvents(w.queue) : this.#ready().then(() => this.#queueEvents(w.queue)))
         .then(() => this.#check(w))
-        .catch((err) => this.#settle(w, callError(err, (e) => this.#unavailable(e)), true));
+        .catch((err) => this.#settle(w, this.#callError(err), true));
     });
   }
 
