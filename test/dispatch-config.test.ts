@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Corpus } from '../src/corpus.js';
 import { connect, RedisUnavailableError } from '../src/dispatch/index.js';
 import { checkPrefix, redisOptions } from '../src/dispatch/redis.js';
 import { CLI, WORKERS, freePort, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
@@ -234,6 +235,53 @@ describe('a worker under a CPU quota', () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
+    }
+  });
+});
+
+describe('Redis on IPv6', () => {
+  // a redis-server listening on ::1 only, reached by URLs with the address in brackets
+  let server: ReturnType<typeof spawn>;
+  let url: string;
+  let worker: WorkerProcess;
+  const prefix = uniquePrefix('ipv6');
+  beforeAll(async () => {
+    const port = await freePort();
+    server = spawn('redis-server', ['--port', String(port), '--bind', '::1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    url = `redis://[::1]:${port}`;
+    await until('redis-server on ::1', async () => {
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => {});
+      try {
+        await probe.connect();
+        return (await probe.ping()) === 'PONG' ? true : undefined;
+      } catch {
+        return undefined;
+      } finally {
+        probe.disconnect();
+      }
+    });
+    worker = spawnWorker(url, prefix, WORKERS.env);
+  }, 30_000);
+  afterAll(async () => {
+    await worker?.stop();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('a worker and a client on redis://[::1]:port run a search', async () => {
+    const d = connect({ redis: url, prefix });
+    try {
+      await until('a worker', async () => (await d.workers()).length === 1);
+      const words = Corpus.from(['bagel', 'cheese', 'label', 'barge']);
+      const ref = await d.putCorpus(words);
+      const id = await d.call('closest', { corpus: ref.id, queries: ['bagle'], n: 2 }, { require: WORKERS.require });
+      expect(await d.result(id, { timeoutMs: 20_000 })).toEqual([await words.closest('bagle', { n: 2 })]);
+    } finally {
+      await d.close();
     }
   });
 });
