@@ -109,7 +109,7 @@ describe('Redis Cluster is refused', () => {
   // and strdist's transactions touch keys of many slots, and a worker checks INFO at start.
   let redis: TestRedis;
   beforeAll(async () => {
-    redis = await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'] });
+    redis = await startRedis({ serverArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'] });
     const admin = new Redis(redis.url);
     try {
       await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
@@ -155,7 +155,7 @@ describe('a Redis that may evict', () => {
   let redis: TestRedis;
   let worker: WorkerProcess | undefined;
   beforeAll(async () => {
-    redis = await startRedis({ args: ['--maxmemory', '1gb', '--maxmemory-policy', 'allkeys-lru'] });
+    redis = await startRedis({ serverArgs: ['--maxmemory', '1gb', '--maxmemory-policy', 'allkeys-lru'] });
   });
   afterAll(async () => {
     await worker?.stop();

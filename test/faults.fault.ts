@@ -42,7 +42,7 @@ function cluster(name: string, options: { aof?: boolean; workers?: number; args?
     events: undefined as unknown as QueueEvents,
   };
   beforeAll(async () => {
-    c.redis = await startRedis({ ...options, own: true });
+    c.redis = await startRedis({ aof: options.aof, own: true });
     for (let i = 0; i < (options.workers ?? 2); i++) c.workers.push(spawnWorker(c.redis.url, c.prefix, NATIVE, options.args ?? []));
     c.d = connect({ redis: c.redis.url, prefix: c.prefix });
     c.events = new QueueEvents('native-v1', { connection: { host: '127.0.0.1', port: c.redis.port }, prefix: c.prefix });

@@ -50,12 +50,12 @@ export async function waitForRedis(url: string, timeoutMs = 10_000): Promise<voi
 }
 
 /**
- * Starts redis-server (AOF on when `aof`, with extra command-line `args`), or uses REDIS_URL,
+ * Starts redis-server (AOF on when `aof`, with extra command-line `serverArgs`), or uses REDIS_URL,
  * unless the test stops, kills or restarts its server (`own`, or `aof`) or configures it
- * (`args`): those always get one of their own.
+ * (`serverArgs`): those always get one of their own.
  */
-export async function startRedis(options: { aof?: boolean; own?: boolean; args?: string[] } = {}): Promise<TestRedis> {
-  if (process.env.REDIS_URL && !options.aof && !options.own && !options.args) {
+export async function startRedis(options: { aof?: boolean; own?: boolean; serverArgs?: string[] } = {}): Promise<TestRedis> {
+  if (process.env.REDIS_URL && !options.aof && !options.own && !options.serverArgs) {
     const url = process.env.REDIS_URL;
     return { url, port: Number(new URL(url).port || 6379), stop: async () => {} };
   }
@@ -68,7 +68,7 @@ export async function startRedis(options: { aof?: boolean; own?: boolean; args?:
       [
         '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
         '--appendonly', options.aof ? 'yes' : 'no', '--appendfsync', 'always', '--logfile', join(dir, 'redis.log'),
-        ...(options.args ?? []),
+        ...(options.serverArgs ?? []),
       ],
       { stdio: 'ignore' },
     );
