@@ -196,7 +196,10 @@ async function runOne(kind, queries, expected) {
     results = JSON.parse(readFileSync(out, 'utf8'));
   } catch {}
   const report = JSON.parse(clientOut.trim().split('\n').at(-1) || '{}');
-  const handedBack = workers.reduce((n, w) => n + (w.log().match(/handed back to the queue/g)?.length ?? 0), 0);
+  const count = (re) => workers.reduce((n, w) => n + (w.log().match(re)?.length ?? 0), 0);
+  const handedBack = count(/running job handed back to the queue/g);
+  // locked by a worker that never received it (a reply lost as Redis died), handed back after the reconnect
+  const reclaimed = count(/which never received it/g);
   const row = {
     run: kind,
     fault,
@@ -212,6 +215,7 @@ async function runOne(kind, queries, expected) {
     resultRetries: report.retries ?? null,
     jobsStartedTwice: [...starts.values()].filter((n) => n > 1).length,
     handedBack,
+    reclaimed,
     faultMs: faultEnd - faultAt,
     batchMs: report.ms ?? null,
     /** From the end of the fault to the first job completed after it. */
@@ -248,7 +252,7 @@ for (const kind of RUNS) {
   rows.push(row);
   console.log(
     `${row.run}: ${row.fault}; client exit ${row.clientExit}, identical ${row.identical} (${row.wrongQueries} wrong), ` +
-      `lost ${row.jobsLost}, started twice ${row.jobsStartedTwice}, handed back ${row.handedBack}, result() asked again ${row.resultRetries}, ` +
+      `lost ${row.jobsLost}, started twice ${row.jobsStartedTwice}, handed back ${row.handedBack}, never received and handed back ${row.reclaimed}, result() asked again ${row.resultRetries}, ` +
       `batch ${row.batchMs} ms; first completion ${row.recoverMs} ms after the fault ended, batch done ${row.restMs} ms after`,
   );
   if (row.clientStderr) console.log(`  client stderr: ${row.clientStderr}`);

@@ -17,6 +17,7 @@ import {
 } from '../src/dispatch/index.js';
 import type { ClosestResult } from '../src/tasks.js';
 import { NATIVE, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
+import { startProxy, type RedisProxy } from './helpers/proxy.js';
 
 // Each job searches a corpus big enough to take a few milliseconds.
 const words = Array.from({ length: 20_000 }, (_, i) => `${(i * 2654435761) % 1_000_003}`.padStart(7, 'x') + 'abcdefg'[i % 7]);
@@ -251,4 +252,56 @@ describe('cancellation and bad corpus keys', () => {
       raw.disconnect();
     }
   });
+});
+
+describe('a worker whose connection drops after Redis ran its move to completed, before the reply', () => {
+  // BullMQ's move of a job to completed also moves the worker's next job to active, under the
+  // worker's lock. With that reply lost (Redis killed, or the link reset, just after it ran the
+  // command) the worker never gets the job, and it sat there, locked, until the lock (30 s)
+  // expired and the stalled check found it. The worker now hands it back once it reconnects.
+  let redis: TestRedis;
+  let proxy: RedisProxy;
+  let worker: WorkerProcess;
+  let d: Dispatcher;
+  let events: QueueEvents;
+  const prefix = uniquePrefix('lostreply');
+  const starts = new Map<string, number>();
+  const completions = new Map<string, number>();
+  beforeAll(async () => {
+    redis = await startRedis({ own: true });
+    proxy = await startProxy(redis.port);
+    worker = spawnWorker(proxy.url, prefix, NATIVE);
+    d = connect({ redis: redis.url, prefix });
+    events = new QueueEvents('native-v1', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    events.on('error', () => {});
+    events.on('active', ({ jobId }) => starts.set(jobId, (starts.get(jobId) ?? 0) + 1));
+    events.on('completed', ({ jobId }) => completions.set(jobId, (completions.get(jobId) ?? 0) + 1));
+    await events.waitUntilReady();
+    await until('the worker', async () => (await d.workers()).length === 1);
+  }, 30_000);
+  afterAll(async () => {
+    await events?.close();
+    await d?.close();
+    await worker?.stop('SIGKILL');
+    await proxy?.close();
+    await redis?.stop();
+  });
+
+  it('the job it was given is handed back at once: the batch ends in seconds, each job completed once (lock 30 s)', async () => {
+    const count = 200;
+    const ref = await d.putCorpus(corpus);
+    const ids = await d.map('closest', batch(ref.id, count));
+    await until('some jobs done', async () => completions.size >= 20, 60_000);
+    // the worker's next move to completed runs on Redis; its reply is lost with the connection
+    await proxy.cutAfter('returnvalue');
+    const cutAt = Date.now();
+    const results = await d.join<'closest'>(ids, { timeoutMs: 20_000 });
+    const recovery = Date.now() - cutAt;
+    expect(results.map((r) => r[0])).toEqual(await expected(count));
+    await until('all completion events', async () => completions.size === count, 5_000);
+    expect([...completions.values()].every((n) => n === 1)).toBe(true);
+    expect(worker.stderr()).toMatch(/never received/);
+    expect(recovery).toBeLessThan(10_000);
+    console.log(`lost reply: the batch finished ${recovery} ms after the cut; ${ranTwice(starts)} job(s) started twice`);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ConnectionOptions, Job, UnrecoverableError } from 'bullmq';
+import type { ConnectionOptions, Job, UnrecoverableError, Worker as BullWorker } from 'bullmq';
 import { bullmq, ioredis } from './deps.js';
 import { jsKernel, selectBackend, setBackendState, type Backend } from '../backend/index.js';
 import { describeCapability } from '../capability.js';
@@ -190,6 +190,9 @@ export const PROGRESS_MS = 1_000;
 /** Runs at least this long read the cancel mark when they end. */
 const RECHECK_AFTER_MS = 20;
 
+/** After a reconnect, jobs locked by this worker and not in its hands are looked for twice, this far apart. */
+const ORPHAN_LOOK_MS = 1_000;
+
 /**
  * Refreshes this worker's registry entry and drops expired ones, on Redis's clock; keeps each
  * queue's event stream bounded (any other BullMQ Queue on it would reset the bound to 10,000).
@@ -225,7 +228,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const connection = redisOptions(options.redis, { maxRetriesPerRequest: null });
   const where = describeTarget(connection);
   const { Redis } = ioredis();
-  const { UnrecoverableError, WaitingError, Worker } = bullmq();
+  const { Job, UnrecoverableError, WaitingError, Worker } = bullmq();
   const redis = new Redis(connection);
   const subscriber = new Redis(connection);
   let redisDown = false;
@@ -290,10 +293,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const shuttingDown = { value: false };
   let handedBack = 0;
+  /** The jobs in the processor, as `queue/id`. */
+  const inHand = new Set<string>();
 
   const processor = async (job: Job<JobData>, token?: string, signal?: AbortSignal) => {
     const clientId = `${job.queueName}/${job.id}`;
     let running: (typeof current)[number] | undefined;
+    inHand.add(clientId);
     try {
       const data = job.data ?? ({} as Partial<JobData>);
       if (data.v !== PROTOCOL_VERSION) {
@@ -359,8 +365,65 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       if (err instanceof CorruptCorpusError || (e.code && NEVER_RETRIED.has(e.code))) throw unrecoverable(e);
       throw err;
     } finally {
+      inHand.delete(clientId);
       if (running) current.splice(current.indexOf(running), 1);
     }
+  };
+
+  // A job can be this worker's in Redis and not in its hands. BullMQ's move of a job to
+  // completed also moves the next one to active under this worker's lock; when that reply is
+  // lost with the connection (Redis killed just after it ran the command, or the link reset),
+  // the job sat locked, running nowhere, until the lock expired and the stalled check found it
+  // (30 s and more). After each reconnect, the jobs locked with one of this worker's tokens that
+  // it is not running, at two looks ORPHAN_LOOK_MS apart (a job just received reaches the
+  // processor in between), go back to the waiting list, the token checked by BullMQ's script.
+  const notInHand = async () => {
+    const found = new Map<string, { w: BullWorker; jobId: string; token: string }>();
+    for (const w of workers) {
+      const ids = await redis.lrange(w.keys.active, 0, -1);
+      if (!ids.length) continue;
+      const tokens = await redis.mget(ids.map((jobId) => `${w.toKey(jobId)}:lock`));
+      ids.forEach((jobId, i) => {
+        const token = tokens[i];
+        const clientId = `${w.name}/${jobId}`;
+        if (token?.startsWith(`${w.id}:`) && !inHand.has(clientId)) found.set(`${clientId} ${token}`, { w, jobId, token });
+      });
+    }
+    return found;
+  };
+  let sweeping: Promise<void> | undefined;
+  let sweepAgain = false;
+  const sweep = async (): Promise<void> => {
+    const pause = () => new Promise((r) => setTimeout(r, ORPHAN_LOOK_MS).unref());
+    await pause();
+    const first = await notInHand();
+    if (!first.size) return;
+    await pause();
+    for (const [key, { w, jobId, token }] of await notInHand()) {
+      if (!first.has(key) || shuttingDown.value) continue;
+      const job = await Job.fromId(w, jobId);
+      if (!job) continue;
+      await job.moveToWait(token);
+      log.warn({ job: `${w.name}/${jobId}` }, `job ${w.name}/${jobId}: locked by this worker, which never received it (the reply was lost with the connection); handed back to the queue`);
+    }
+  };
+  const sweepSoon = () => {
+    if (shuttingDown.value) return;
+    if (sweeping) {
+      sweepAgain = true;
+      return;
+    }
+    sweeping = sweep()
+      .catch((err: Error) => {
+        if (!shuttingDown.value) log.warn({ err: err.message }, `looking for jobs locked by this worker failed: ${err.message}`);
+      })
+      .finally(() => {
+        sweeping = undefined;
+        if (sweepAgain) {
+          sweepAgain = false;
+          sweepSoon();
+        }
+      });
   };
 
   const consume = (name: string) => {
@@ -374,6 +437,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       maxStalledCount: 2,
     });
     w.on('error', (err) => log.error({ queue: name, err: err.message }, `queue ${name}: ${err.message}`));
+    // every (re)connection of the connection BullMQ takes jobs on
+    void w
+      .getBackend()
+      .client.then((client) => client.on('ready', sweepSoon))
+      .catch(() => {});
     return w;
   };
   const workers = queues.map(consume);
