@@ -1,6 +1,7 @@
 // The client of scripts/faults.mjs: a process without handlers of its own. Reads the queries
 // (JSON) on stdin, stores the corpus, maps the queries in jobs, and joins them, asking again
-// after RedisUnavailableError (the jobs go on meanwhile) and queueing again a job Redis lost.
+// after RedisUnavailableError (the jobs go on meanwhile; a map() it interrupted names the jobs
+// that may have been queued) and queueing again a job Redis lost.
 // Writes the results to a file; prints {ms, retries, lost} as its last line.
 //   node scripts/faults-client.mjs URL PREFIX OUT PER_JOB N METRIC
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,12 +30,27 @@ async function patient(run) {
   }
 }
 
+/** Queues jobs; when Redis went during the add, the jobs it names may be queued: their results tell (lost: queued again). */
+async function queue(list) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await d.map('closest', list);
+    } catch (err) {
+      if (err?.code !== 'ERR_STRDIST_REDIS_UNAVAILABLE' || Date.now() > deadline) throw err;
+      if (err.jobIds) return err.jobIds;
+      retries++;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 const ref = await patient(() => d.putCorpus(corpus));
 const argsList = [];
 for (let i = 0; i < queries.length; i += Number(perJob)) {
   argsList.push({ corpus: ref.id, queries: queries.slice(i, i + Number(perJob)), n: Number(n), metric });
 }
-const ids = await patient(() => d.map('closest', argsList));
+const ids = await queue(argsList);
 const parts = await Promise.all(
   ids.map(async (id, k) => {
     for (;;) {
@@ -43,7 +59,7 @@ const parts = await Promise.all(
       } catch (err) {
         if (err?.code !== 'ERR_STRDIST_JOB_LOST') throw err;
         lost++;
-        id = (await patient(() => d.map('closest', [argsList[k]])))[0];
+        id = (await queue([argsList[k]]))[0];
       }
     }
   }),

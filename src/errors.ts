@@ -171,10 +171,23 @@ export class UnknownCorpusError extends errorClass(RangeError, 'UnknownCorpusErr
   }
 }
 
-/** Redis cannot be reached: calls fail fast with this rather than waiting. */
+/**
+ * Redis cannot be reached: calls fail fast with this rather than waiting. From `call` and `map`,
+ * `jobIds` names the jobs that were being queued when Redis went: each may have been queued
+ * (Redis ran the add and its reply was lost) or not. Ask `result()` for them once Redis is back
+ * (a job that was not queued is `JobLostError`) rather than calling again, which would queue a
+ * second job.
+ */
 export class RedisUnavailableError extends errorClass(Error, 'RedisUnavailableError', ERROR_CODES.REDIS_UNAVAILABLE) {
-  constructor(where: string, cause: unknown) {
-    super(`Redis at ${where} is not reachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  constructor(
+    where: string,
+    cause: unknown,
+    readonly jobIds?: string[],
+  ) {
+    const queued = jobIds
+      ? `; ${jobIds.length} job${jobIds.length === 1 ? '' : 's'} may have been queued before it went: ask result() for the error's jobIds (JobLostError if not queued) rather than calling again`
+      : '';
+    super(`Redis at ${where} is not reachable: ${(cause as Error)?.message ?? String(cause)}${queued}`, { cause });
   }
 }
 

@@ -14,6 +14,8 @@ import {
   UnknownJobError,
   type Dispatcher,
 } from '../src/dispatch/index.js';
+import { startWorker, type RunningWorker } from '../src/dispatch/index.js';
+import { startProxy, type RedisProxy } from './helpers/proxy.js';
 import { freePort, startRedis, uniquePrefix, until, type TestRedis } from './helpers/redis.js';
 
 const CHILD = resolve(__dirname, 'helpers', 'unavailable-child.mjs');
@@ -155,6 +157,64 @@ describe('Redis restarted without persistence while a job waits', () => {
       await other.close();
     }
   }, 60_000);
+});
+
+describe('a job queued just as the connection went (Redis ran the add, its reply was lost)', () => {
+  let redis: TestRedis;
+  let proxy: RedisProxy;
+  let worker: RunningWorker;
+  let d: Dispatcher;
+  const prefix = uniquePrefix('addlost');
+  beforeAll(async () => {
+    redis = await startRedis({ own: true });
+    proxy = await startProxy(redis.port);
+    worker = await startWorker({ redis: redis.url, prefix });
+    d = connect({ redis: proxy.url, prefix });
+  });
+  afterAll(async () => {
+    await d?.close();
+    await worker?.close();
+    await proxy?.close();
+    await redis?.stop();
+  });
+
+  it('call() rejects with RedisUnavailableError naming the job id; result() on it gets the one run, not a second job', async () => {
+    const corpus = Corpus.from(['apple', 'apply', 'ample', 'maple']);
+    const ref = await d.putCorpus(corpus);
+    await d.result(await d.call('closest', { corpus: ref.id, queries: ['appel'] }), { timeoutMs: 10_000 });
+    // the add goes to Redis and runs; its reply is dropped, the connection closed, and no new
+    // connection is let through until after the call has failed
+    const cut = proxy.cutAfter('queued-as-it-went', 100).then(() => (proxy.refusing = true));
+    const err = await d.call('closest', { corpus: ref.id, queries: ['queued-as-it-went'], n: 2 }).catch((e: unknown) => e);
+    await cut;
+    expect(err).toBeInstanceOf(RedisUnavailableError);
+    const jobIds = (err as RedisUnavailableError).jobIds!;
+    expect(jobIds).toHaveLength(1);
+    expect((err as Error).message).toMatch(/1 job may have been queued.*jobIds/);
+    proxy.refusing = false;
+    const result = await d.result(jobIds[0], { timeoutMs: 10_000 });
+    expect(result).toEqual(await corpus.closestMany(['queued-as-it-went'], { n: 2 }));
+    // one job with that query in Redis, and it is the one named
+    const raw = new Redis(redis.url);
+    const queue = jobIds[0].split('/')[0];
+    const ids = await raw.zrange(`${prefix}:${queue}:completed`, 0, -1);
+    const datas = await Promise.all(ids.map((id) => raw.hget(`${prefix}:${queue}:${id}`, 'data')));
+    raw.disconnect();
+    const withQuery = ids.filter((_, i) => datas[i]?.includes('queued-as-it-went'));
+    expect(withQuery).toEqual([jobIds[0].split('/')[1]]);
+  }, 30_000);
+
+  it('a call whose add never went out names no jobs', async () => {
+    proxy.refusing = true;
+    proxy.dropAll();
+    try {
+      const err = await d.call('closest', { corpus: `v2-sha256:${'c'.repeat(64)}`, queries: ['x'] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RedisUnavailableError);
+      expect((err as RedisUnavailableError).jobIds).toBeUndefined();
+    } finally {
+      proxy.refusing = false;
+    }
+  }, 30_000);
 });
 
 describe('job ids name only the queues of this version', () => {

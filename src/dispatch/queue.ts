@@ -268,7 +268,7 @@ export class QueueDispatcher implements Dispatcher {
     this.#redis.on('error', (err) => (this.#lastError = err));
     this.#redis.on('close', () => this.#lostConnection());
     this.#redis.on('ready', () => this.#regained());
-    for (const method of ['putCorpus', 'deleteCorpus', 'map', 'status', 'cancel', 'workers'] as const) {
+    for (const method of ['putCorpus', 'deleteCorpus', 'status', 'cancel', 'workers'] as const) {
       const inner = this[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
       (this as Record<string, unknown>)[method] = (...args: unknown[]) => this.#guard(() => inner(...args));
     }
@@ -367,18 +367,22 @@ export class QueueDispatcher implements Dispatcher {
     ]).finally(() => clearTimeout(timer));
   }
 
-  /** Runs a call: waits for Redis (bounded), turns connection failures into RedisUnavailableError. */
-  #guard<T>(run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a call: waits for Redis (bounded), turns connection failures into RedisUnavailableError.
+   * A call that sets `sent.jobIds` (before it adds jobs) fails with them named on the error.
+   */
+  #guard<T>(run: (sent: { jobIds?: string[] }) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      const sent: { jobIds?: string[] } = {};
       const fail = (err: Error) => {
         this.#inflight.delete(fail);
-        reject(err);
+        reject(sent.jobIds && err instanceof RedisUnavailableError ? new RedisUnavailableError(this.#where, err.cause, sent.jobIds) : err);
       };
       this.#inflight.add(fail);
       this.#watch();
       // connected and answering: straight to the work, no extra turn of the event loop
       const ready = this.#redis.status === 'ready' && !this.#hung && !this.#closed;
-      (ready ? run() : this.#ready().then(run))
+      (ready ? run(sent) : this.#ready().then(() => run(sent)))
         .then(
           (v) => {
             this.#inflight.delete(fail);
@@ -636,7 +640,11 @@ export class QueueDispatcher implements Dispatcher {
     return this.map(task, [args], options).then((ids) => ids[0]);
   }
 
-  async map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
+  map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions = {}): Promise<string[]> {
+    return this.#guard((sent) => this.#map(task, argsList, options, sent));
+  }
+
+  async #map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions, sent: { jobIds?: string[] }): Promise<string[]> {
     if (!Array.isArray(argsList)) throw new TypeError('map: argsList must be an array of task arguments');
     const routing = readRequirement(options.require);
     const require: Requirement = routing.backend;
@@ -718,6 +726,7 @@ export class QueueDispatcher implements Dispatcher {
       const shards = manifests.get(parsed[i].corpus)?.shards.length;
       this.#issued.set(ids[i], shards === undefined ? queries : { queries, shards });
     }
+    sent.jobIds = ids;
     try {
       // one job: a plain add (one script call); more: one bulk round trip
       if (jobs.length === 1) await this.#queue(name).add(jobs[0].name, jobs[0].data, jobs[0].opts);
@@ -730,7 +739,8 @@ export class QueueDispatcher implements Dispatcher {
         await this.#flows.addBulk(flows);
       }
     } catch (err) {
-      for (const id of ids) this.#issued.delete(id);
+      // Redis gone mid-add: the jobs may have been queued, and stay known as issued here
+      if (!isConnectionError(err)) for (const id of ids) this.#issued.delete(id);
       throw err;
     }
     if (this.#issued.size > ISSUED_KEPT) {

@@ -10,13 +10,22 @@ export interface RedisProxy {
    * closed `afterMs` later. Resolves when it has happened.
    */
   cutAfter(marker: string, afterMs?: number): Promise<void>;
+  /** Closes every connection through the proxy. */
+  dropAll(): void;
+  /** While true, new connections are closed as they come (Redis unreachable for new ones). */
+  refusing: boolean;
   close(): Promise<void>;
 }
 
 export async function startProxy(port: number): Promise<RedisProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let armed: { marker: string; afterMs: number; done: () => void } | undefined;
+  const proxy = { refusing: false } as RedisProxy;
   const server: Server = createServer((client) => {
+    if (proxy.refusing) {
+      client.destroy();
+      return;
+    }
     const upstream = tcpConnect(port, '127.0.0.1');
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
@@ -47,17 +56,21 @@ export async function startProxy(port: number): Promise<RedisProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('proxy: no port');
-  return {
+  return Object.assign(proxy, {
     url: `redis://127.0.0.1:${address.port}`,
     cutAfter(marker, afterMs = 200) {
       return new Promise((done) => (armed = { marker, afterMs, done }));
     },
-    async close() {
+    dropAll() {
       for (const [a, b] of pairs) {
         a.destroy();
         b.destroy();
       }
+      pairs.clear();
+    },
+    async close() {
+      proxy.dropAll();
       await new Promise((resolve) => server.close(resolve));
     },
-  };
+  });
 }
