@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Corpus } from '../src/corpus.js';
 import { connect, RedisUnavailableError } from '../src/dispatch/index.js';
 import { checkPrefix, redisOptions } from '../src/dispatch/redis.js';
-import { CLI, WORKERS, freePort, spawnWorker, startRedis, uniquePrefix, until, type TestRedis, type WorkerProcess } from './helpers/redis.js';
+import { CLI, WORKERS, freePort, spawnWorker, startRedis, uniquePrefix, until, waitForRedis, type TestRedis, type WorkerProcess } from './helpers/redis.js';
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -249,18 +249,7 @@ describe('Redis on IPv6', () => {
     const port = await freePort();
     server = spawn('redis-server', ['--port', String(port), '--bind', '::1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     url = `redis://[::1]:${port}`;
-    await until('redis-server on ::1', async () => {
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => {});
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG' ? true : undefined;
-      } catch {
-        return undefined;
-      } finally {
-        probe.disconnect();
-      }
-    });
+    await waitForRedis(url);
     worker = spawnWorker(url, prefix, WORKERS.env);
   }, 30_000);
   afterAll(async () => {

@@ -6,11 +6,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, RedisUnavailableError, type Dispatcher } from '../src/dispatch/index.js';
 import { corpus } from './helpers/dispatch-suite.js';
-import { WORKERS, freePort, spawnWorker, uniquePrefix, until, type WorkerProcess } from './helpers/redis.js';
+import { WORKERS, freePort, spawnWorker, uniquePrefix, until, waitForRedis, type WorkerProcess } from './helpers/redis.js';
 
 /** A CA and a server certificate for 127.0.0.1 signed by it (P-256 keys: made in milliseconds). */
 function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
@@ -42,18 +41,7 @@ describe('Redis over TLS', () => {
       '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no',
     ], { stdio: 'ignore' });
     const tls = { ca: readFileSync(certs.ca) };
-    await until('redis-server on TLS', async () => {
-      const probe = new Redis({ host: '127.0.0.1', port, tls, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => {});
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG' ? true : undefined;
-      } catch {
-        return undefined;
-      } finally {
-        probe.disconnect();
-      }
-    });
+    await waitForRedis({ host: '127.0.0.1', port, tls });
     worker = spawnWorker(`rediss://127.0.0.1:${port}`, prefix, { ...WORKERS.env, NODE_EXTRA_CA_CERTS: certs.ca });
     d = connect({ redis: { host: '127.0.0.1', port, tls }, prefix });
     await until('a live worker', async () => ((await d.workers()).length >= 1 ? true : undefined));

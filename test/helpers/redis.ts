@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { addon } from './backends.js';
 
 export interface TestRedis {
@@ -31,10 +31,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitForRedis(url: string, timeoutMs = 10_000): Promise<void> {
+/** Resolves once a redis-server answers PING at `target` (a URL, or ioredis options such as TLS ones). */
+export async function waitForRedis(target: string | RedisOptions, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const probe = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
+  const url = typeof target === 'string' ? target : `${target.host}:${target.port}`;
   for (;;) {
-    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = typeof target === 'string' ? new Redis(target, probe) : new Redis({ ...target, ...probe });
     r.on('error', () => {});
     try {
       await r.connect();
