@@ -304,4 +304,21 @@ describe('a worker whose connection drops after Redis ran its move to completed,
     expect(recovery).toBeLessThan(10_000);
     console.log(`lost reply: the batch finished ${recovery} ms after the cut; ${ranTwice(starts)} job(s) started twice`);
   }, 60_000);
+
+  it('a job the worker is running when its connections drop and come back stays with it: not handed back, run once', async () => {
+    const ref = await d.putCorpus(slow);
+    const queries = slowQueries(10_000); // seconds of search
+    const id = await d.call('closest', { corpus: ref.id, queries, n: 1, metric: 'levenshtein' }, { attempts: 1 });
+    const jobId = id.split('/')[1];
+    await until('the job running', async () => (await d.status(id)) === 'active');
+    const before = worker.stderr().match(/never received/g)?.length ?? 0;
+    const droppedAt = Date.now();
+    proxy.dropAll(); // every connection of the worker reset; it reconnects at once and looks twice, 1 s apart
+    expect(await d.result(id, { timeoutMs: 60_000 })).toEqual(await slow.closestMany(queries, { n: 1, metric: 'levenshtein' }));
+    // the job ran past both looks (else this test would not test them)
+    expect(Date.now() - droppedAt).toBeGreaterThan(2_500);
+    await until('its completion event', async () => completions.get(jobId) === 1, 5_000);
+    expect(starts.get(jobId)).toBe(1);
+    expect(worker.stderr().match(/never received/g)?.length ?? 0).toBe(before);
+  }, 90_000);
 });
