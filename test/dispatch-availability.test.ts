@@ -204,6 +204,19 @@ describe('a job queued just as the connection went (Redis ran the add, its reply
     expect(withQuery).toEqual([jobIds[0].split('/')[1]]);
   }, 30_000);
 
+  it('a link reset mid-batch (every connection of the client dropped at once, then let back) costs nothing: every result, no error', async () => {
+    const words = Array.from({ length: 2000 }, (_, i) => `w${(i * 7919) % 10007}`);
+    const corpus = Corpus.from(words);
+    const ref = await d.putCorpus(corpus);
+    const queries = Array.from({ length: 500 }, (_, i) => `w${i * 31}`);
+    const ids = await d.map('closest', queries.map((q) => ({ corpus: ref.id, queries: [q], n: 3, metric: 'levenshtein' as const })));
+    const pending = d.join<'closest'>(ids, { timeoutMs: 20_000 });
+    expect(await d.status(ids.at(-1)!)).not.toBe('completed'); // mid-batch
+    proxy.dropAll();
+    const results = await pending;
+    expect(results.map((r) => r[0])).toEqual(await corpus.closestMany(queries, { n: 3, metric: 'levenshtein' }));
+  }, 30_000);
+
   it('a call whose add never went out names no jobs', async () => {
     proxy.refusing = true;
     proxy.dropAll();
