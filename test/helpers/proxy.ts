@@ -58,8 +58,8 @@ export async function startProxy(port: number): Promise<RedisProxy> {
   if (!address || typeof address === 'string') throw new Error('proxy: no port');
   return Object.assign(proxy, {
     url: `redis://127.0.0.1:${address.port}`,
-    cutAfter(marker, afterMs = 200) {
-      return new Promise((done) => (armed = { marker, afterMs, done }));
+    cutAfter(marker: string, afterMs = 200): Promise<void> {
+      return new Promise<void>((done) => (armed = { marker, afterMs, done }));
     },
     dropAll() {
       for (const [a, b] of pairs) {
