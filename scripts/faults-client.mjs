@@ -30,20 +30,8 @@ async function patient(run) {
   }
 }
 
-/** Queues jobs; when Redis went during the add, the jobs it names may be queued: their results tell (lost: queued again). */
-async function queue(list) {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      return await d.map('closest', list);
-    } catch (err) {
-      if (err?.code !== 'ERR_STRDIST_REDIS_UNAVAILABLE' || Date.now() > deadline) throw err;
-      if (err.jobIds) return err.jobIds;
-      retries++;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
+/** Queues jobs; a map() that Redis interrupted names the jobs that may be queued: their results tell (lost: queued again). */
+const queue = (list) => patient(() => d.map('closest', list).catch((err) => (err?.jobIds ? err.jobIds : Promise.reject(err))));
 
 const ref = await patient(() => d.putCorpus(corpus));
 const argsList = [];

@@ -11,10 +11,11 @@ import {
   connect,
   JobLostError,
   RedisUnavailableError,
+  startWorker,
   UnknownJobError,
   type Dispatcher,
+  type RunningWorker,
 } from '../src/dispatch/index.js';
-import { startWorker, type RunningWorker } from '../src/dispatch/index.js';
 import { startProxy, type RedisProxy } from './helpers/proxy.js';
 import { freePort, startRedis, uniquePrefix, until, type TestRedis } from './helpers/redis.js';
 
