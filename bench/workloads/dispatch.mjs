@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { count, measureGroupAsync, times } from '../lib/bench.mjs';
-import { WORD_LISTS, loadWords, makeQueries, sampleWords } from '../lib/data.mjs';
+import { WORD_LISTS, loadWords, makeQueries, rng, sampleWords } from '../lib/data.mjs';
 import {
   deletePrefix,
   spawnRawWorker,
@@ -61,6 +61,29 @@ function compareResults(queries, xs, ys) {
     }
   }
   return { differing, first };
+}
+
+/**
+ * A 95% interval for percentile(xs) / percentile(ys), by a bootstrap over paired blocks: blocks
+ * drawn with replacement, each draw taking both sides' calls of a block (run back to back, so
+ * under the same conditions of the machine). Seeded: the same latencies give the same interval.
+ */
+function bootstrapRatio(xBlocks, yBlocks, p, seed, draws = 1000) {
+  const rand = rng(seed);
+  const n = xBlocks.length;
+  const ratios = new Float64Array(draws);
+  for (let d = 0; d < draws; d++) {
+    const xs = [];
+    const ys = [];
+    for (let k = 0; k < n; k++) {
+      const b = Math.floor(rand() * n);
+      for (const v of xBlocks[b]) xs.push(v);
+      for (const v of yBlocks[b]) ys.push(v);
+    }
+    ratios[d] = percentile(xs, p) / percentile(ys, p);
+  }
+  ratios.sort();
+  return [ratios[Math.floor(0.025 * draws)], ratios[Math.ceil(0.975 * draws) - 1]];
 }
 
 /** Nearest-rank percentile of unsorted values. */
@@ -142,13 +165,17 @@ export async function run(ctx) {
     const small = loadWords('wamerican');
     const tiny = Corpus.from(sampleWords(small, 1000, 'dispatch-tiny-corpus'), { dedupe: false });
     const tinyQueries = sampleWords(small, 64, 'dispatch-tiny-queries');
-    const callsPerSide = ctx.quick ? 50 : 100 * ctx.rounds;
     // Short blocks, so both sides see the same phases of a shared machine (its speed drifts
     // by 2x over seconds); a warm-up long enough for V8 to have optimized both sides' code
     // (after 50 calls both still ran partly unoptimized: raw BullMQ's round trip fell from
     // 1.6 ms to 0.8-1.1 ms past 1,500 calls, strdist's by about as much in absolute terms).
-    const blocks = ctx.quick ? 1 : 4 * ctx.rounds;
-    const perBlock = Math.ceil(callsPerSide / blocks);
+    // And many blocks: with 12 blocks of 25 calls (300 a side), run-to-run swings of the p50
+    // ratio (1.10x-1.32x on one day) were larger than the distance to the target; with 48 and
+    // more the ratio comes with a confidence interval (a bootstrap over the blocks) that shows
+    // how far from the target it is.
+    const blocks = ctx.quick ? 2 : 16 * ctx.rounds;
+    const perBlock = 25;
+    const callsPerSide = blocks * perBlock;
     const warmCalls = ctx.quick ? 10 : 1500;
 
     const dRtt = connect({ redis: redis.url, prefix: prefixes.rtt });
@@ -191,6 +218,7 @@ export async function run(ctx) {
     ];
     const latencies = sides.map(() => []);
     const blockStats = sides.map(() => []);
+    const blockCalls = sides.map(() => []); // each block's latencies, for the bootstrap
     for (const s of sides) for (let i = 0; i < warmCalls; i++) await s.one(i);
     for (let b = 0; b < blocks; b++) {
       for (let k = 0; k < sides.length; k++) {
@@ -203,6 +231,7 @@ export async function run(ctx) {
           lat.push(Number(process.hrtime.bigint() - t0));
         }
         latencies[si].push(...lat);
+        blockCalls[si].push(lat);
         blockStats[si].push({ p50: percentile(lat, 0.5), p99: percentile(lat, 0.99) });
       }
     }
@@ -226,11 +255,19 @@ export async function run(ctx) {
       const [a, b] = latencies.map((l) => percentile(l, p));
       const perRound = blockStats[0].map((s, r) => s[label] / blockStats[1][r][label]);
       const r = a / b;
-      rtt[label] = { strdistNs: a, rawNs: b, ratio: r, perBlockRatios: perRound };
-      const verdict = r <= RTT_TARGET ? 'met' : 'NOT MET';
-      ctx.log(`  ${label}: strdist ${ms(a)} ms, raw BullMQ ${ms(b)} ms: strdist/raw ${times(r)} (target ≤ ${RTT_TARGET}x: ${verdict}; per block ${perRound.map((x) => times(x)).join(' ')})`);
+      const ci = blocks > 1 ? bootstrapRatio(blockCalls[0], blockCalls[1], p, `dispatch-rtt-${label}`) : null;
+      rtt[label] = { strdistNs: a, rawNs: b, ratio: r, ci95: ci, perBlockRatios: perRound };
+      // Met when the whole interval is within the target, not met when the ratio is over it;
+      // unclear when the interval spans it (this run cannot tell).
+      const verdict = r > RTT_TARGET ? 'NOT MET' : !ci || ci[1] <= RTT_TARGET ? 'met' : 'unclear';
+      const interval = ci ? ` (95% CI ${ci.map((x) => x.toFixed(2)).join('–')}x)` : '';
+      const sorted = [...perRound].sort((x, y) => x - y);
+      ctx.log(
+        `  ${label}: strdist ${ms(a)} ms, raw BullMQ ${ms(b)} ms: strdist/raw ${times(r)}${interval} (target ≤ ${RTT_TARGET}x: ${verdict}; ` +
+          `per block ${times(sorted[0])}–${times(sorted.at(-1))}, median ${times(percentile(sorted, 0.5))})`,
+      );
       rows.push(['round trip', `${label}, ms: strdist / raw BullMQ`, `${ms(a)} / ${ms(b)}`, '—', 'info']);
-      rows.push(['round trip', `${label} ratio strdist/raw`, times(r), `≤ ${RTT_TARGET}x`, verdict]);
+      rows.push(['round trip', `${label} ratio strdist/raw (95% CI)`, `${times(r)}${ci ? ` (${ci.map((x) => x.toFixed(2)).join('–')})` : ''}`, `≤ ${RTT_TARGET}x`, verdict]);
       // Summary table: ratio as elsewhere, peer time / strdist time (> 1: strdist faster).
       const summary = (v) => ({ median: v, min: v, max: v });
       const entries = [
@@ -418,9 +455,11 @@ export async function run(ctx) {
       title: `Dispatch: loopback Redis, metric ${METRIC}`,
       note:
         `Round trip: ${callsPerSide} sequential calls per side (1 query, n=1, 1,000-word corpus), 1 worker process per side, ` +
-        `alternating blocks after ${warmCalls} warm-up calls; p50/p99 over all calls of a side; strdist = call() + result() ` +
-        `(schema check, cached corpus and live-worker look-ups, Queue.add, one state look and the client's own completed listener; ` +
-        `the worker reads the cancel mark alongside the work), raw = Queue.add() + ` +
+        `${blocks} alternating blocks of ${perBlock} after ${warmCalls} warm-up calls; p50/p99 over all calls of a side, with a 95% ` +
+        `interval from a bootstrap over the blocks (met: the whole interval within the target; unclear: the ratio within it, the ` +
+        `interval not); strdist = call() + result() ` +
+        `(schema check, cached corpus and live-worker look-ups, Queue.add, and the end from the client's own completed listener, ` +
+        `no state look for a job it issued), raw = Queue.add() + ` +
         `job.waitUntilFinished() with a processor that returns at once. Batch: closest-${K} over ${count(corpus.size)} words, ` +
         `${count(queries.length)} queries in jobs of ${jobSize} (map + join), ${BATCH_WORKERS} worker processes (each job on ` +
         `${os.availableParallelism()} threads), against Corpus.closestMany on ${LOCAL_THREADS} threads in the bench process; ` +
