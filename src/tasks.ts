@@ -116,9 +116,12 @@ export interface ClosestWire {
 /** Raw matches of each query: scores and corpus positions. */
 export type RawResult = { score: number; index: number }[][];
 
+/** The wire is little-endian: the typed arrays' bytes go out as they are (read once, not per job). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function encodeResult(corpus: string, result: RawResult | RawMatchLists): ClosestWire {
   const lists = Array.isArray(result) ? flatten(result) : result;
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('encodeResult: a big-endian machine');
+  if (!LITTLE_ENDIAN) throw new Error('encodeResult: a big-endian machine');
   const base64 = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   return { v: PROTOCOL_VERSION, corpus, counts: base64(lists.counts), indices: base64(lists.indices), scores: base64(lists.scores) };
 }
@@ -360,7 +363,7 @@ export interface SelfJoinResult {
 export function encodePairs(corpus: string, left: Uint32Array, right: Uint32Array, scores: Float64Array): PairsWire {
   const b64 = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   // typed arrays are in the machine's byte order: little-endian on every platform strdist builds for
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('encodePairs: a big-endian machine');
+  if (!LITTLE_ENDIAN) throw new Error('encodePairs: a big-endian machine');
   return { v: PROTOCOL_VERSION, corpus, kind: 'pairs', left: b64(left), right: b64(right), scores: b64(scores) };
 }
 
