@@ -9,10 +9,11 @@ function sizeOf(corpus: Corpus): number {
 
 /**
  * Corpora by id, least recently used dropped first once the bytes exceed `maxBytes`. Loads
- * of the same id share one promise, so a corpus is fetched once however many jobs ask.
+ * of the same id share one promise, so a corpus is fetched once however many jobs ask; a load
+ * still under way is never dropped (it frees nothing, and a second ask would fetch it again).
  */
 export class CorpusCache {
-  readonly #entries = new Map<string, { corpus: Promise<Corpus>; bytes: number }>();
+  readonly #entries = new Map<string, { corpus: Promise<Corpus>; bytes: number; loaded: boolean }>();
   #bytes = 0;
 
   constructor(readonly maxBytes: number) {}
@@ -24,12 +25,13 @@ export class CorpusCache {
       this.#entries.set(id, hit);
       return hit.corpus;
     }
-    const entry = { corpus: load(), bytes: 0 };
+    const entry = { corpus: load(), bytes: 0, loaded: false };
     this.#entries.set(id, entry);
     entry.corpus.then(
       (c) => {
         if (this.#entries.get(id) !== entry) return;
         entry.bytes = sizeOf(c);
+        entry.loaded = true;
         this.#bytes += entry.bytes;
         this.#evict(id);
       },
@@ -54,7 +56,7 @@ export class CorpusCache {
   #evict(keep: string): void {
     for (const [id, e] of this.#entries) {
       if (this.#bytes <= this.maxBytes) return;
-      if (id === keep) continue;
+      if (id === keep || !e.loaded) continue;
       this.#bytes -= e.bytes;
       this.#entries.delete(id);
     }

@@ -73,7 +73,10 @@ export interface WorkerOptions extends RedisConnectOptions {
 export interface RunningWorker {
   readonly id: string;
   readonly info: WorkerInfo;
-  /** Stops taking jobs, hands the running ones back to the queue, leaves the registry. */
+  /**
+   * Stops taking jobs, hands the running ones back to the queue (and any received while it
+   * stops), leaves the registry. Settles within about CLOSE_WAIT_MS even when Redis is away.
+   */
   close(): Promise<void>;
 }
 
@@ -193,6 +196,30 @@ const RECHECK_AFTER_MS = 20;
 /** After a reconnect, jobs locked by this worker and not in its hands are looked for twice, this far apart. */
 const ORPHAN_LOOK_MS = 1_000;
 
+/** The abort reason of the jobs close() stops (a cancelled job's is 'cancelled'). */
+const SHUTDOWN = 'shutting down';
+
+/**
+ * close() waits this long for the running jobs to be handed back and the queues to close, then
+ * drops its connections (Redis away: the jobs go back after their lock time); under the CLI's
+ * 10 s.
+ */
+const CLOSE_WAIT_MS = 5_000;
+
+/** Whether `p` settles within `ms`. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Refreshes this worker's registry entry and drops expired ones, on Redis's clock; keeps each
  * queue's event stream bounded (any other BullMQ Queue on it would reset the bound to 10,000).
@@ -296,8 +323,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   /** The jobs in the processor, as `queue/id`. */
   const inHand = new Set<string>();
 
+  /** Back to the waiting list, without using up an attempt; another worker runs it. */
+  const handBack = async (job: Job<JobData>, token: string, why: string) => {
+    await job.moveToWait(token);
+    handedBack++;
+    log.info({ job: `${job.queueName}/${job.id}` }, why);
+    return new WaitingError();
+  };
+
   const processor = async (job: Job<JobData>, token?: string, signal?: AbortSignal) => {
     const clientId = `${job.queueName}/${job.id}`;
+    // Received while closing: its fetch was under way when close() stopped the running jobs
+    // (the move of the job before to completed fetches the next one). Back, not run.
+    if (shuttingDown.value && token) throw await handBack(job, token, 'job received while shutting down handed back to the queue');
     let running: (typeof current)[number] | undefined;
     inHand.add(clientId);
     try {
@@ -347,12 +385,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       // who ran it: the client puts it on the result (result.worker)
       return result && typeof result === 'object' ? { ...result, worker: ranBy } : result;
     } catch (err) {
-      if (shuttingDown.value && signal?.aborted && token) {
-        // Handed back: to the waiting list, without using up an attempt; another worker runs it.
-        await job.moveToWait(token);
-        handedBack++;
-        log.info({ job: clientId }, 'running job handed back to the queue (shutting down)');
-        throw new WaitingError();
+      // Stopped by close() (not cancelled: a cancelled job fails as cancelled, even when the
+      // worker closes while it unwinds).
+      if (shuttingDown.value && signal?.aborted && signal.reason === SHUTDOWN && token) {
+        throw await handBack(job, token, 'running job handed back to the queue (shutting down)');
       }
       counts.failed++;
       // The caller's RemoteJobError names the worker: it travels in the job's progress.
@@ -426,6 +462,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       });
   };
 
+  /** The queues take jobs once the worker is registered and hears cancel messages. */
+  let taking = false;
+  const take = (w: BullWorker) => {
+    w.run().catch((err: Error) => log.error({ queue: w.name, err: err.message }, `queue ${w.name}: ${err.message}`));
+  };
   const consume = (name: string) => {
     const w = new Worker<JobData>(name, processor, {
       connection: connection as ConnectionOptions,
@@ -435,6 +476,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       lockDuration,
       stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)),
       maxStalledCount: 2,
+      autorun: false,
     });
     w.on('error', (err) => log.error({ queue: name, err: err.message }, `queue ${name}: ${err.message}`));
     // every (re)connection of the connection BullMQ takes jobs on
@@ -442,10 +484,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       .getBackend()
       .client.then((client) => client.on('ready', sweepSoon))
       .catch(() => {});
+    if (taking) take(w);
     return w;
   };
-  const workers = queues.map(consume);
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const workers: BullWorker[] = [];
 
   // Capability-named queues (require: { arch, platform, cpuFeatures }): clients register them
   // in a set and announce them on a channel; this worker joins each one its record satisfies.
@@ -477,7 +519,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   // Cancel messages: BullMQ aborts the job's processor through its signal.
-  await subscriber.subscribe(keys.killChannel(prefix), routingKeys.channel(prefix));
   subscriber.on('message', (channel: string, clientId: string) => {
     if (channel === routingKeys.channel(prefix)) {
       void joinRouting(clientId);
@@ -502,15 +543,51 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       beatFailing = true;
     }
   };
-  await scanRouting();
-  await beat();
+
   // The lock is renewed on the event loop: say so when the loop stalls for a fair share of it.
   // Sampled once a second: a stall worth a warning lasts seconds, and a finer sampling timer
   // would wake an idle worker 50 times a second.
   const delay = monitorEventLoopDelay({ resolution: 1_000 });
+  let timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Stops taking jobs and hands the running ones back (each aborted, then moved to waiting by
+   * its processor), within CLOSE_WAIT_MS; then drops this worker's connections.
+   */
+  const stop = async () => {
+    shuttingDown.value = true;
+    clearInterval(timer);
+    delay.disable();
+    const closed = Promise.allSettled(workers.map((w) => w.close()));
+    for (const w of workers) w.cancelAllJobs(SHUTDOWN);
+    if (!(await within(closed, CLOSE_WAIT_MS))) {
+      log.warn(
+        { worker: id, lockDurationMs: lockDuration },
+        `worker ${id}: Redis did not answer while stopping; jobs not handed back go back to the queue after their lock (${lockDuration} ms)`,
+      );
+      await within(Promise.allSettled(workers.map((w) => w.disconnect())), 1_000);
+    }
+    await within(redis.multi().zrem(keys.workerSet(prefix), id).hdel(keys.workerRecords(prefix), id).exec(), 1_000);
+    subscriber.disconnect();
+    redis.disconnect();
+  };
+
+  try {
+    workers.push(...queues.map(consume));
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    await subscriber.subscribe(keys.killChannel(prefix), routingKeys.channel(prefix));
+    await scanRouting();
+    await beat();
+  } catch (err) {
+    // No job has been taken yet: nothing is left running, not even a connection.
+    await stop();
+    throw err;
+  }
+  for (const w of workers) take(w);
+  taking = true;
   delay.enable();
   let beats = 0;
-  const timer = setInterval(() => {
+  timer = setInterval(() => {
     void scanRouting().then(beat);
     if (++beats % 5 !== 0) return;
     const stallMs = Math.round(delay.max / 1e6);
@@ -531,20 +608,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     info: info0,
     close() {
       return (closing ??= (async () => {
-        clearInterval(timer);
-        delay.disable();
-        shuttingDown.value = true;
-        const closed = workers.map((w) => w.close());
-        for (const w of workers) w.cancelAllJobs('shutting down');
-        await Promise.allSettled(closed);
-        await redis
-          .multi()
-          .zrem(keys.workerSet(prefix), id)
-          .hdel(keys.workerRecords(prefix), id)
-          .exec()
-          .catch(() => {});
-        subscriber.disconnect();
-        redis.disconnect();
+        await stop();
         log.info({ worker: id, handedBack }, `worker ${id}: stopped (${handedBack} running job${handedBack === 1 ? '' : 's'} handed back)`);
       })());
     },

@@ -1,0 +1,151 @@
+// A worker's start and stop under faults: a job received while it stops goes back to the queue,
+// a start that fails half-way leaves nothing running, stopping with Redis away ends, and the
+// corpus cache never drops a load still under way.
+import { spawn } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Corpus } from '../src/corpus.js';
+import { CorpusCache } from '../src/dispatch/cache.js';
+import { connect, startWorker, type Dispatcher, type RunningWorker, type WorkerLogger } from '../src/dispatch/index.js';
+import { CLI, WORKERS, startRedis, uniquePrefix, until, type TestRedis } from './helpers/redis.js';
+
+function recordingLogger(): WorkerLogger & { lines: string[] } {
+  const lines: string[] = [];
+  const add = (_: object, message: string) => void lines.push(message);
+  return { lines, info: add, warn: add, error: add };
+}
+
+describe('the corpus cache', () => {
+  it('never drops a load still under way: a second ask for it shares the first load', async () => {
+    // stand-ins with what the cache reads of a corpus: 60 bytes each (3 units x 4 + 48)
+    const fake = () => ({ size: 1, *[Symbol.iterator]() { yield 'abc'; } }) as unknown as Corpus;
+    const cache = new CorpusCache(100);
+    let loadsOfA = 0;
+    let finishA!: () => void;
+    const loadA = () => {
+      loadsOfA++;
+      return new Promise<Corpus>((resolve) => (finishA = () => resolve(fake())));
+    };
+    const first = cache.get('A', loadA); // A under way
+    await cache.get('B', async () => fake());
+    await cache.get('C', async () => fake()); // 120 bytes > 100: B goes, not A
+    const second = cache.get('A', loadA);
+    expect(loadsOfA).toBe(1);
+    finishA();
+    expect(await second).toBe(await first);
+    await new Promise((r) => setImmediate(r));
+    expect(cache.bytes).toBeLessThanOrEqual(120); // A and C (B evicted), one copy of A counted
+  });
+});
+
+describe('a worker stopping while its next job is on the way', () => {
+  let redis: TestRedis;
+  let d: Dispatcher;
+  let admin: Redis;
+  beforeAll(async () => {
+    redis = await startRedis({ own: true }); // CLIENT PAUSE stops the whole server
+    admin = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    await d?.close();
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  it('a job that reaches the processor after close() began is handed back, not run', async () => {
+    const prefix = uniquePrefix('closing');
+    const logger = recordingLogger();
+    const worker = await startWorker({ redis: redis.url, prefix, threads: 1, logger });
+    d = connect({ redis: redis.url, prefix });
+    const words = Array.from({ length: 200_000 }, (_, i) => `w${((i * 2654435761) >>> 0).toString(36)}`);
+    const ref = await d.putCorpus(Corpus.from(words));
+    const require = WORKERS.require;
+    await d.result(await d.call('closest', { corpus: ref.id, queries: ['x'], n: 1 }, { require }), { timeoutMs: 60_000 });
+    const queries = (n: number) => Array.from({ length: n }, (_, i) => `q${i}xyzab`);
+    const a = await d.call('closest', { corpus: ref.id, queries: queries(300), n: 1, metric: 'levenshtein' }, { require });
+    const b = await d.call('closest', { corpus: ref.id, queries: queries(8000), n: 1, metric: 'levenshtein' }, { require });
+    await until('A running', async () => worker.info.current!.length === 1 || undefined, 30_000);
+    // A's move to completed (which also fetches B) waits on the paused server; close() begins
+    // while it does, so B arrives at the processor after the running jobs were stopped
+    await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    await until('A done searching', async () => worker.info.current!.length === 0 || undefined, 30_000);
+    const t0 = Date.now();
+    await worker.close();
+    const closeMs = Date.now() - t0;
+    expect(await d.status(a)).toBe('completed');
+    expect(await d.status(b)).toBe('waiting');
+    expect(logger.lines.some((l) => /received while shutting down handed back/.test(l))).toBe(true);
+    expect(closeMs).toBeLessThan(5_000); // not B's whole search
+  }, 120_000);
+});
+
+describe('a worker whose start fails half-way (a Redis user without the routing channel)', () => {
+  const prefix = uniquePrefix('halfstart');
+  let redis: TestRedis;
+  let admin: Redis;
+  let url: string;
+  beforeAll(async () => {
+    redis = await startRedis({ own: true }); // never a shared REDIS_URL: this adds a user
+    admin = new Redis(redis.url);
+    // everything but the channel capability-named queues are announced on
+    await admin.call('ACL', 'SETUSER', 'halfstart', 'reset', 'on', '>s3cret', `~${prefix}:*`, `&${prefix}:kill`, '+@all');
+    url = `redis://halfstart:s3cret@127.0.0.1:${redis.port}`;
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  const connectionsOf = async (user: string) =>
+    (await admin.call('CLIENT', 'LIST') as string).split('\n').filter((l) => l.includes(` user=${user} `)).length;
+
+  it('startWorker rejects and leaves no connection open and no queue taking jobs', async () => {
+    await expect(startWorker({ redis: url, prefix })).rejects.toThrow(/NOPERM/);
+    await until('its connections closed', async () => (await connectionsOf('halfstart')) === 0 || undefined, 5_000);
+    // a job on its queue stays waiting: nothing of the failed worker takes it
+    const queue = new Queue(WORKERS.queue, { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    try {
+      const job = await queue.add('closest', { v: 0 });
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(await job.getState()).toBe('waiting');
+    } finally {
+      await queue.close();
+    }
+  }, 30_000);
+
+  it('`strdist worker` prints the refusal and exits non-zero (it used to live on, serving jobs)', async () => {
+    const child = spawn(process.execPath, [CLI, 'worker', '--redis', url, '--prefix', prefix], {
+      env: { ...process.env, ...WORKERS.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    clearTimeout(timer);
+    expect(stderr).toMatch(/NOPERM/);
+    expect(code).toBe(1);
+  }, 30_000);
+});
+
+describe('a worker stopping with Redis away', () => {
+  let redis: TestRedis;
+  let worker: RunningWorker | undefined;
+  beforeAll(async () => {
+    redis = await startRedis({ own: true });
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('close() settles within its bound, having said why, instead of waiting for Redis forever', async () => {
+    const logger = recordingLogger();
+    worker = await startWorker({ redis: redis.url, prefix: uniquePrefix('closedown'), logger });
+    await redis.pause!(); // killed
+    const t0 = Date.now();
+    await worker.close();
+    expect(Date.now() - t0).toBeLessThan(9_000);
+    expect(logger.lines.some((l) => /Redis did not answer while stopping/.test(l))).toBe(true);
+  }, 30_000);
+});
