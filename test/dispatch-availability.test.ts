@@ -20,7 +20,7 @@ import { startProxy, type RedisProxy } from './helpers/proxy.js';
 import { freePort, startRedis, uniquePrefix, until, type TestRedis } from './helpers/redis.js';
 
 const CHILD = resolve(__dirname, 'helpers', 'unavailable-child.mjs');
-const CALLS = ['result', 'join', 'status', 'call', 'map', 'putCorpus', 'workers', 'cancel', 'kill', 'deleteCorpus'];
+const CALLS = ['result', 'join', 'status', 'call', 'map', 'putCorpus', 'workers', 'cancel', 'kill', 'deleteCorpus', 'fetchCorpus'];
 
 /** Runs the handler-less client child through a Redis fault; returns what it printed and its exit code. */
 async function childThrough(redis: TestRedis, stop: () => Promise<void> | void, start: () => Promise<void> | void) {

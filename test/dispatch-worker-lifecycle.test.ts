@@ -39,6 +39,23 @@ describe('the corpus cache', () => {
   });
 });
 
+describe('the corpus cache, given corpora in hand (a client\'s putCorpus)', () => {
+  it('counts them and drops the least recently used past its budget, never the one just put', async () => {
+    const fake = () => ({ size: 1, *[Symbol.iterator]() { yield 'abc'; } }) as unknown as Corpus; // 60 bytes
+    const cache = new CorpusCache(130);
+    const [a, b, c] = [fake(), fake(), fake()];
+    cache.put('A', a);
+    cache.put('B', b);
+    expect(await cache.get('A', async () => fake())).toBe(a); // A used: B is now the oldest
+    cache.put('C', c); // 180 bytes > 130: B goes
+    expect(cache.bytes).toBe(120);
+    let reloaded = 0;
+    await cache.get('B', async () => (reloaded++, fake()));
+    expect(reloaded).toBe(1);
+    expect(await cache.get('C', async () => fake())).toBe(c);
+  });
+});
+
 describe('a worker stopping while its next job is on the way', () => {
   let redis: TestRedis;
   let d: Dispatcher;

@@ -42,6 +42,15 @@ export class CorpusCache {
     return entry.corpus;
   }
 
+  /** A corpus already in hand, kept as if loaded: counted, the least recently used dropped past the budget. */
+  put(id: string, corpus: Corpus): void {
+    this.delete(id);
+    const entry = { corpus: Promise.resolve(corpus), bytes: sizeOf(corpus), loaded: true };
+    this.#entries.set(id, entry);
+    this.#bytes += entry.bytes;
+    this.#evict(id);
+  }
+
   delete(id: string): void {
     const e = this.#entries.get(id);
     if (!e) return;

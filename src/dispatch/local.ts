@@ -8,7 +8,7 @@ import { checkPlainCorpus, type Corpus } from '../corpus.js';
 import { decodeResult, mergeClosest, parseTask, TASKS, withWorker, type ClosestArgs, type ClosestResult, type RawResult } from '../tasks.js';
 import { decodePairs, TaskArgumentError } from '../tasks.js';
 import { checkShardCount, splitShards, withWords, type ShardManifest } from './corpus-store.js';
-import { inCompletionOrder, settleAll } from './progress.js';
+import { inCompletionOrder, readTimeoutMs, settleAll } from './progress.js';
 import { queueFor } from './redis.js';
 import { dispatchJoin, dispatchDedupe, dispatchSelfJoin, type DispatchDedupeOptions, type DispatchJoinOptions, type DispatchSelfJoinOptions } from './join.js';
 import type { JoinPair, JoinRow } from '../join.js';
@@ -135,10 +135,12 @@ export class LocalDispatcher implements Dispatcher {
   }
 
   async result<T extends ClientTask = MatchTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
+    const timeoutMs = readTimeoutMs('result', options.timeoutMs);
     const job = this.#job(id);
-    const timeoutMs = options.timeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const timeout = new Promise<'timeout'>((r) => {
+      if (timeoutMs !== Infinity) timer = setTimeout(() => r('timeout'), timeoutMs);
+    });
     const onProgress = options.onProgress;
     if (onProgress) job.listeners.add(onProgress);
     const outcome = await Promise.race([job.done.then(() => 'done' as const), timeout]);

@@ -4,6 +4,18 @@ import type { BatchProgress, Finished, JoinOptions, Progress, ResultOptions } fr
 
 type ResultFn = (id: string, options: ResultOptions) => Promise<unknown>;
 
+/** The longest delay a Node.js timer takes (a longer one fires at once). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** `result`'s timeoutMs, checked: a positive number of milliseconds up to MAX_TIMEOUT_MS, or Infinity (no limit). */
+export function readTimeoutMs(fn: string, value: unknown): number {
+  const ms = value ?? 60_000;
+  if (typeof ms !== 'number' || !(ms > 0) || (ms > MAX_TIMEOUT_MS && ms !== Infinity)) {
+    throw new RangeError(`${fn}: timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS} (24.8 days), or Infinity for no limit, got ${String(ms)}`);
+  }
+  return ms;
+}
+
 /** Queries in a finished closest result: one list of matches per query. */
 function queriesIn(value: unknown): number | undefined {
   return Array.isArray(value) ? value.length : undefined;

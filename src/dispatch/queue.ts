@@ -18,7 +18,7 @@ import { dispatchJoin, dispatchDedupe, dispatchSelfJoin, type DispatchDedupeOpti
 import type { JoinPair, JoinRow } from '../join.js';
 import { decodePairs, isPairsWire, SELF_JOIN_PAIRS_PER_JOB } from '../tasks.js';
 import { describeRouting, isPinned, missing, parseRoutingQueue, readRequirement, routingKeys, routingQueue, type Routing } from './routing.js';
-import { inCompletionOrder, settleAll } from './progress.js';
+import { inCompletionOrder, readTimeoutMs, settleAll } from './progress.js';
 import { checkShardCount, decodeCorpus, encodeCorpus, parseManifest, splitShards, withWords, type ShardManifest } from './corpus-store.js';
 import {
   checkPrefix,
@@ -206,6 +206,21 @@ return {
   done == 1 and redis.call('HGET', KEYS[1], 'returnvalue') or false,
   redis.call('EXISTS', KEYS[4]),
 }`;
+/**
+ * `f` after `ms`, once the I/O that arrived meanwhile has been read: a deadline that passed
+ * while this process's event loop was blocked (the caller's own work) is not taken for Redis
+ * not answering when its answer is waiting on the socket (timers run before I/O is read).
+ */
+function afterIo(ms: number, f: () => void): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(f), ms);
+}
+
+/** What a guarded call tells its guard: the jobs it is adding; and from the guard, that it failed. */
+interface Sent {
+  jobIds?: string[];
+  failed?: boolean;
+}
+
 type JobStateCommand = (jobKey: string, completed: string, failed: string, cancelled: string, jobId: string) => Promise<unknown>;
 
 export class QueueDispatcher implements Dispatcher {
@@ -220,9 +235,12 @@ export class QueueDispatcher implements Dispatcher {
   #flows: FlowProducer | undefined;
   /** Corpus ids known to be stored, with their shard manifest (null: stored whole). */
   readonly #corpora = new Map<string, { manifest: ShardManifest | null; until: number }>();
-  /** Corpora this client put (results are mapped to words with them) or fetched back. */
-  readonly #known = new Map<string, Corpus>();
-  readonly #fetched = new CorpusCache(256 * 2 ** 20);
+  /**
+   * Corpora this client put (results are mapped to words with them) or fetched back, up to
+   * 256 MiB (a long-lived client that puts many does not hold them all: one dropped is
+   * fetched back when a result needs it).
+   */
+  readonly #held = new CorpusCache(256 * 2 ** 20);
   /** Queues a live worker consumed at the last look, for a moment (heartbeats are seconds apart). */
   #liveQueues: { queues: Set<string>; until: number } | undefined;
   readonly #waiters = new Map<string, Set<Waiter>>();
@@ -268,7 +286,7 @@ export class QueueDispatcher implements Dispatcher {
     this.#redis.on('error', (err) => (this.#lastError = err));
     this.#redis.on('close', () => this.#lostConnection());
     this.#redis.on('ready', () => this.#regained());
-    for (const method of ['putCorpus', 'deleteCorpus', 'status', 'cancel', 'workers'] as const) {
+    for (const method of ['putCorpus', 'deleteCorpus', 'fetchCorpus', 'status', 'cancel', 'workers'] as const) {
       const inner = this[method].bind(this) as (...args: unknown[]) => Promise<unknown>;
       (this as Record<string, unknown>)[method] = (...args: unknown[]) => this.#guard(() => inner(...args));
     }
@@ -288,7 +306,9 @@ export class QueueDispatcher implements Dispatcher {
 
   #lostConnection(): void {
     if (this.#closed || this.#downTimer) return;
-    this.#downTimer = setTimeout(() => this.#declareDown(), UNAVAILABLE_MS);
+    this.#downTimer = afterIo(UNAVAILABLE_MS, () => {
+      if (this.#redis.status !== 'ready') this.#declareDown();
+    });
     this.#downTimer.unref();
   }
 
@@ -334,7 +354,7 @@ export class QueueDispatcher implements Dispatcher {
     return Promise.race([
       this.#redis.ping().finally(() => clearTimeout(timer)),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer to PING within ${UNAVAILABLE_MS} ms`)), UNAVAILABLE_MS);
+        timer = afterIo(UNAVAILABLE_MS, () => reject(new Error(`no answer to PING within ${UNAVAILABLE_MS} ms`)));
       }),
     ]);
   }
@@ -362,7 +382,7 @@ export class QueueDispatcher implements Dispatcher {
     await Promise.race([
       this.#readyWait,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(this.#unavailable()), UNAVAILABLE_MS);
+        timer = afterIo(UNAVAILABLE_MS, () => reject(this.#unavailable()));
       }),
     ]).finally(() => clearTimeout(timer));
   }
@@ -371,10 +391,11 @@ export class QueueDispatcher implements Dispatcher {
    * Runs a call: waits for Redis (bounded), turns connection failures into RedisUnavailableError.
    * A call that sets `sent.jobIds` (before it adds jobs) fails with them named on the error.
    */
-  #guard<T>(run: (sent: { jobIds?: string[] }) => Promise<T>): Promise<T> {
+  #guard<T>(run: (sent: Sent) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const sent: { jobIds?: string[] } = {};
+      const sent: Sent = {};
       const fail = (err: Error) => {
+        sent.failed = true;
         this.#inflight.delete(fail);
         reject(sent.jobIds && err instanceof RedisUnavailableError ? new RedisUnavailableError(this.#where, err.cause, sent.jobIds) : err);
       };
@@ -421,6 +442,8 @@ export class QueueDispatcher implements Dispatcher {
     if (!made) {
       made = (async () => {
         const last = await this.#redis.xrevrange(this.#queue(name).toKey('events'), '+', '-', 'COUNT', 1);
+        // closed while that was read: a listener made now would outlive close() (and the process)
+        if (this.#closed) throw new Error('this dispatcher is closed');
         const events = new (bullmq().QueueEvents)(name, {
           connection: { ...this.#connection, commandTimeout: undefined, maxRetriesPerRequest: null } as ConnectionOptions,
           prefix: this.prefix,
@@ -453,7 +476,7 @@ export class QueueDispatcher implements Dispatcher {
   /** Settles a waiter with a finished job's result. */
   #deliver(w: Waiter, value: unknown): void {
     this.#toMatches(value).then(
-      (v) => this.#settle(w, v, false),
+      (v) => this.#settle(w, v, false, true),
       (err) => this.#settle(w, err, true),
     );
   }
@@ -519,7 +542,13 @@ export class QueueDispatcher implements Dispatcher {
     if (had) this.#earlyBytes -= had.bytes;
   }
 
-  #settle(w: Waiter, value: unknown, failed: boolean): void {
+  /**
+   * Settles a waiter. `ended`: with the job's own end (its result, its failure, its cancel); from
+   * then on the job is no longer one this client waits for, and once Redis drops it (its
+   * retention) it is unknown like any other, not lost.
+   */
+  #settle(w: Waiter, value: unknown, failed: boolean, ended = false): void {
+    if (ended) this.#issued.delete(w.id);
     const set = this.#waiters.get(w.id);
     if (!set?.delete(w)) return; // settled already
     if (set.size === 0) {
@@ -548,7 +577,7 @@ export class QueueDispatcher implements Dispatcher {
   async putCorpus(corpus: Corpus, options: PutCorpusOptions = {}): Promise<CorpusRef> {
     checkPlainCorpus('putCorpus', corpus);
     const count = checkShardCount(options.shards);
-    this.#known.set(corpus.id, corpus);
+    this.#held.put(corpus.id, corpus);
     if (count === 1) {
       await this.#store(keys.corpus(this.prefix, corpus.id), corpus);
       return { id: corpus.id, size: corpus.size, shards: 1 };
@@ -566,7 +595,7 @@ export class QueueDispatcher implements Dispatcher {
     const shardKeys = raw ? parseManifest(raw, id).shards.map((s) => keys.shard(this.prefix, id, s.id)) : [];
     await this.#redis.del(keys.corpus(this.prefix, id), keys.shards(this.prefix, id), ...shardKeys);
     this.#corpora.delete(id);
-    this.#known.delete(id);
+    this.#held.delete(id);
   }
 
   /**
@@ -591,14 +620,13 @@ export class QueueDispatcher implements Dispatcher {
       await m.exec();
     }
     this.#corpora.set(id, { manifest, until: now + 5_000 });
+    if (this.#corpora.size > 1_000) for (const [k, v] of this.#corpora) if (v.until <= now) this.#corpora.delete(k);
     return manifest;
   }
 
   /** The words of a corpus a result refers to: the one this client put, or fetched and checked. */
   async #corpus(id: string): Promise<Corpus> {
-    const known = this.#known.get(id);
-    if (known) return known;
-    return this.#fetched.get(id, async () => {
+    return this.#held.get(id, async () => {
       const manifest = await this.#lookup(id);
       if (!manifest) {
         const data = await this.#redis.getBuffer(keys.corpus(this.prefix, id));
@@ -644,7 +672,7 @@ export class QueueDispatcher implements Dispatcher {
     return this.#guard((sent) => this.#map(task, argsList, options, sent));
   }
 
-  async #map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions, sent: { jobIds?: string[] }): Promise<string[]> {
+  async #map<T extends ClientTask>(task: T, argsList: TaskArgs[T][], options: CallOptions, sent: Sent): Promise<string[]> {
     if (!Array.isArray(argsList)) throw new TypeError('map: argsList must be an array of task arguments');
     const routing = readRequirement(options.require);
     const require: Requirement = routing.backend;
@@ -721,6 +749,9 @@ export class QueueDispatcher implements Dispatcher {
     let p = 0;
     let f = 0;
     const ids = parsed.map((a) => `${name}/${manifests.get(a.corpus) ? flows[f++].opts!.jobId : jobs[p++].opts.jobId}`);
+    // The call failed already (Redis was declared away while the steps above waited on it, or
+    // the dispatcher closed), and its error named no jobs: none may be queued after it.
+    if (sent.failed) throw new Error('the call failed before its jobs were queued');
     for (let i = 0; i < ids.length; i++) {
       const queries = parsed[i].queries?.length ?? 0;
       const shards = manifests.get(parsed[i].corpus)?.shards.length;
@@ -804,7 +835,7 @@ export class QueueDispatcher implements Dispatcher {
       w.jobId,
     )) as [number, number, number, string | null, number];
     if (!exists) {
-      if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true);
+      if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true, true);
       return this.#settle(w, this.#issued.has(w.id) ? new JobLostError(w.id) : new UnknownJobError(w.id), true);
     }
     if (done) {
@@ -814,11 +845,11 @@ export class QueueDispatcher implements Dispatcher {
       } catch {
         parsed = undefined;
       }
-      return this.#settle(w, await this.#toMatches(parsed), false);
+      return this.#settle(w, await this.#toMatches(parsed), false, true);
     }
     if (failed) {
-      if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true);
-      return this.#settle(w, await this.#remoteError(w), true);
+      if (cancelled) return this.#settle(w, new JobCancelledError(w.id), true, true);
+      return this.#settle(w, await this.#remoteError(w), true, true);
     }
   }
 
@@ -840,12 +871,10 @@ export class QueueDispatcher implements Dispatcher {
   }
 
   result<T extends ClientTask = MatchTask>(id: string, options: ResultOptions = {}): Promise<TaskResults[T]> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-      return Promise.reject(new RangeError(`result: timeoutMs must be a positive number, got ${String(timeoutMs)}`));
-    }
+    let timeoutMs: number;
     let where: { queue: string; jobId: string };
     try {
+      timeoutMs = readTimeoutMs('result', options.timeoutMs);
       where = splitId(id);
     } catch (err) {
       return Promise.reject(err);
@@ -861,12 +890,16 @@ export class QueueDispatcher implements Dispatcher {
       const lookAt = byEvent ? Math.min(LOOK_AFTER_MS, timeoutMs / 2) : timeoutMs;
       const expire = () => this.#settle(w, new JobTimeoutError(id, timeoutMs), true);
       // Armed first: nothing below can make the caller wait longer than timeoutMs. One timer
-      // serves both: it fires for the look, then again at the deadline.
-      let timer = setTimeout(() => {
+      // serves both: it fires for the look, then again at the deadline (none for Infinity).
+      let timer: NodeJS.Timeout | undefined;
+      const arm = (ms: number, f: () => void) => {
+        if (ms !== Infinity) timer = setTimeout(f, ms);
+      };
+      arm(lookAt, () => {
         if (lookAt >= timeoutMs) return expire();
-        timer = setTimeout(expire, timeoutMs - lookAt);
+        arm(timeoutMs - lookAt, expire);
         void look();
-      }, lookAt);
+      });
       const w: Waiter = {
         id,
         ...where,

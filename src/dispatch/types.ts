@@ -74,7 +74,8 @@ export type Finished<T> = ({ status: 'fulfilled'; value: T } | { status: 'reject
 export interface ResultOptions {
   /**
    * Give up waiting after this long (the job goes on): JobTimeoutError. Armed before anything
-   * else, so no call waits longer. @defaultValue 60000
+   * else, so no call waits longer. At most 2^31 - 1 (a timer's longest), or Infinity for no
+   * limit. @defaultValue 60000
    */
   timeoutMs?: number;
   /** Called with the job's progress as its worker reports it (not for jobs that finish quickly). */

@@ -54,6 +54,7 @@ const until = async (want) => {
     ['cancel', () => d.cancel(id)],
     ['kill', () => d.kill(id)],
     ['deleteCorpus', () => d.deleteCorpus(ref.id)],
+    ['fetchCorpus', () => d.fetchCorpus(`v2-sha256:${'d'.repeat(64)}`)], // not looked up yet: asks Redis
   ];
   const out = Object.fromEntries(await Promise.all(calls.map(([n, run]) => timed(n, run))));
   out.waiting = await waiting;
