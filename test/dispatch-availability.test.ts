@@ -17,7 +17,7 @@ import {
   type RunningWorker,
 } from '../src/dispatch/index.js';
 import { startProxy, type RedisProxy } from './helpers/proxy.js';
-import { freePort, startRedis, uniquePrefix, until, type TestRedis } from './helpers/redis.js';
+import { fakeWorker, freePort, startRedis, uniquePrefix, until, type TestRedis } from './helpers/redis.js';
 
 const CHILD = resolve(__dirname, 'helpers', 'unavailable-child.mjs');
 const CALLS = ['result', 'join', 'status', 'call', 'map', 'putCorpus', 'workers', 'cancel', 'kill', 'deleteCorpus', 'fetchCorpus'];
@@ -130,15 +130,7 @@ describe('Redis restarted without persistence while a job waits', () => {
     d = connect({ redis: redis.url, prefix });
     const ref = await d.putCorpus(Corpus.from(['a', 'b']));
     // a fake live worker record, so the job can be queued (and then waits: nobody serves it)
-    const raw = new Redis(redis.url);
-    const far = Date.now() + 3_600_000;
-    await raw.zadd(`${prefix}:workers`, far, 'w1');
-    await raw.hset(
-      `${prefix}:workers:records`,
-      'w1',
-      JSON.stringify({ id: 'w1', hostname: 'h', pid: 1, queues: ['native-v1'], concurrency: 1, startedAt: 1, heartbeatAt: 1, selfTest: 'passed', backend: 'native', kernelVersion: 1 }),
-    );
-    raw.disconnect();
+    await fakeWorker(redis.url, prefix, 'native-v1', 'native');
     const id = await d.call('closest', { corpus: ref.id, queries: ['a'] });
     expect(await d.status(id)).toBe('waiting');
     const waiting = d.result(id, { timeoutMs: 30_000 }).catch((e: unknown) => e);

@@ -15,22 +15,7 @@ import {
   type Dispatcher,
   type RunningWorker,
 } from '../src/dispatch/index.js';
-import { WORKERS, startRedis, uniquePrefix, type TestRedis } from './helpers/redis.js';
-
-/** A live worker record no process serves: jobs are queued and wait. */
-async function fakeWorker(url: string, prefix: string): Promise<void> {
-  const raw = new Redis(url);
-  await raw.zadd(`${prefix}:workers`, Date.now() + 3_600_000, 'w1');
-  await raw.hset(
-    `${prefix}:workers:records`,
-    'w1',
-    JSON.stringify({
-      id: 'w1', hostname: 'h', pid: 1, queues: [WORKERS.queue], concurrency: 1, startedAt: 1, heartbeatAt: 1,
-      selfTest: 'passed', backend: WORKERS.backend, kernelVersion: 1,
-    }),
-  );
-  raw.disconnect();
-}
+import { WORKERS, fakeWorker, startRedis, uniquePrefix, type TestRedis } from './helpers/redis.js';
 
 /** The ids of the jobs under `prefix` whose data holds `text`. */
 async function jobsWith(url: string, prefix: string, text: string): Promise<string[]> {

@@ -157,3 +157,20 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
   }
 }
 
+/**
+ * A live worker record under `prefix` that no process serves: jobs on `queue` are queued and
+ * wait (for a job that should stay waiting, or be lost with Redis).
+ */
+export async function fakeWorker(url: string, prefix: string, queue = WORKERS.queue, backend = WORKERS.backend): Promise<void> {
+  const raw = new Redis(url);
+  try {
+    await raw.zadd(`${prefix}:workers`, Date.now() + 3_600_000, 'w1');
+    await raw.hset(
+      `${prefix}:workers:records`,
+      'w1',
+      JSON.stringify({ id: 'w1', hostname: 'h', pid: 1, queues: [queue], concurrency: 1, startedAt: 1, heartbeatAt: 1, selfTest: 'passed', backend, kernelVersion: 1 }),
+    );
+  } finally {
+    raw.disconnect();
+  }
+}
