@@ -166,3 +166,42 @@ describe('a worker stopping with Redis away', () => {
     expect(logger.lines.some((l) => /Redis did not answer while stopping/.test(l))).toBe(true);
   }, 30_000);
 });
+
+describe('a corpus larger than one worker\'s cache (--cache-bytes)', () => {
+  let redis: TestRedis;
+  let d: Dispatcher;
+  const prefix = uniquePrefix('smallcache');
+  beforeAll(async () => {
+    redis = await startRedis();
+    d = connect({ redis: redis.url, prefix });
+  });
+  afterAll(async () => {
+    await d?.close();
+    await redis?.stop();
+  });
+
+  it('fails the job on that worker only: retried, and run by a worker with a larger cache', async () => {
+    const small = await startWorker({ redis: redis.url, prefix, cacheBytes: 4_096 });
+    const words = Array.from({ length: 5_000 }, (_, i) => `w${((i * 2654435761) >>> 0).toString(36)}`);
+    const corpus = Corpus.from(words);
+    const ref = await d.putCorpus(corpus); // gzip of 5,000 such words: well over 4 KiB
+    const id = await d.call('closest', { corpus: ref.id, queries: ['w1'], n: 2 }, { require: WORKERS.require, attempts: 3 });
+    const [queue, jobId] = id.split('/');
+    const raw = new Redis(redis.url);
+    try {
+      // the small worker tried it once, and the job waits for another try (not failed for good)
+      await until('a first try', async () => Number(await raw.hget(`${prefix}:${queue}:${jobId}`, 'atm')) >= 1 || undefined, 15_000);
+      expect(await d.status(id)).not.toBe('failed');
+      expect(await raw.hget(`${prefix}:${queue}:${jobId}`, 'failedReason')).toMatch(/does not fit this worker's corpus cache \(4096 bytes/);
+    } finally {
+      raw.disconnect();
+      await small.close();
+    }
+    const large = await startWorker({ redis: redis.url, prefix });
+    try {
+      expect(await d.result(id, { timeoutMs: 20_000 })).toEqual([await corpus.closest('w1', { n: 2 })]);
+    } finally {
+      await large.close();
+    }
+  }, 60_000);
+});

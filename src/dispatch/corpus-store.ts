@@ -26,14 +26,17 @@ export async function encodeCorpus(corpus: Corpus): Promise<Buffer> {
  * Inflates (on the thread pool, at most `maxInflated` bytes), parses and hash-checks a stored
  * corpus: the words must have the id they were stored under.
  */
-export async function decodeCorpus(id: string, data: Buffer, maxInflated: number): Promise<Corpus> {
+export async function decodeCorpus(id: string, data: Buffer, maxInflated: number, tooLarge?: (why: string) => Error): Promise<Corpus> {
   let text: string;
   try {
     text = (await gunzipAsync(data, { maxOutputLength: maxInflated })).toString('utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ERR_BUFFER_TOO_LARGE' ? `it inflates to more than ${maxInflated} bytes` : e.message;
-    throw new CorruptCorpusError(`corpus ${id} in Redis is not readable: ${why}`);
+    if (e.code === 'ERR_BUFFER_TOO_LARGE') {
+      const why = `it inflates to more than ${maxInflated} bytes`;
+      throw tooLarge ? tooLarge(why) : new CorruptCorpusError(`corpus ${id} in Redis is not readable: ${why}`);
+    }
+    throw new CorruptCorpusError(`corpus ${id} in Redis is not readable: ${e.message}`);
   }
   await yieldToLoop();
   let stored: { words?: unknown; positions?: unknown };

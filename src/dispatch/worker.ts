@@ -306,16 +306,22 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const ranBy = { id, arch: info0.arch, platform: info0.platform, backend };
   const cache = new CorpusCache(cacheBytes);
-  // a corpus that cannot fit the cache is refused before it is read
-  const maxStored = Math.min(CORPUS_MAX_STORED_BYTES, cacheBytes);
+  // Over the stored or inflated limits a corpus is refused for good (no worker reads it); over
+  // this worker's cache only, the job may be retried, by a worker with a larger cache.
+  const overCache = (expectId: string, why: string) =>
+    new Error(`corpus ${expectId} does not fit this worker's corpus cache (${cacheBytes} bytes, --cache-bytes): ${why}; a worker with a larger cache can run the job`);
+  const maxInflated = Math.min(CORPUS_MAX_INFLATED_BYTES, cacheBytes);
   /** Reads a stored corpus: length checked before the read, inflated with a cap, hash-checked. */
   const fetchCorpus = async (key: string, expectId: string): Promise<Corpus> => {
     const [[, length]] = (await redis.multi().strlen(key).expire(key, CORPUS_TTL_SECONDS).exec()) as [[unknown, number]];
     if (!length) throw new UnknownCorpusError(expectId);
-    if (length > maxStored) throw new CorruptCorpusError(`corpus ${expectId} in Redis is ${length} bytes, over the limit of ${maxStored}`);
+    if (length > CORPUS_MAX_STORED_BYTES) {
+      throw new CorruptCorpusError(`corpus ${expectId} in Redis is ${length} bytes, over the limit of ${CORPUS_MAX_STORED_BYTES}`);
+    }
+    if (length > cacheBytes) throw overCache(expectId, `it is ${length} bytes stored`);
     const data = await redis.getBuffer(key);
     if (!data) throw new UnknownCorpusError(expectId);
-    return decodeCorpus(expectId, data, Math.min(CORPUS_MAX_INFLATED_BYTES, cacheBytes));
+    return decodeCorpus(expectId, data, maxInflated, maxInflated < CORPUS_MAX_INFLATED_BYTES ? (why) => overCache(expectId, why) : undefined);
   };
 
   const shuttingDown = { value: false };
