@@ -5,7 +5,7 @@ import type { BatchProgress, Finished, JoinOptions, Progress, ResultOptions } fr
 type ResultFn = (id: string, options: ResultOptions) => Promise<unknown>;
 
 /** The longest delay a Node.js timer takes (a longer one fires at once). */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** `result`'s timeoutMs, checked: a positive number of milliseconds up to MAX_TIMEOUT_MS, or Infinity (no limit). */
 export function readTimeoutMs(fn: string, value: unknown): number {

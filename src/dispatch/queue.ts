@@ -31,6 +31,7 @@ import {
   redisOptions,
   RESULT_BYTES_BUDGET,
   RETENTION,
+  within,
   type RedisConnectOptions,
 } from './redis.js';
 import {
@@ -1064,8 +1065,7 @@ export class QueueDispatcher implements Dispatcher {
     const closed = new Error('this dispatcher is closed');
     for (const fail of [...this.#inflight]) fail(closed);
     for (const set of [...this.#waiters.values()]) for (const w of [...set]) this.#settle(w, closed, true);
-    const bounded = (p: Promise<unknown> | undefined) =>
-      Promise.race([p?.catch(() => {}), new Promise((r) => setTimeout(r, UNAVAILABLE_MS).unref())]);
+    const bounded = (p: Promise<unknown> | undefined) => within(p ?? Promise.resolve(), UNAVAILABLE_MS);
     await Promise.all([
       ...this.#eventsMade.map((e) => bounded(e.close())),
       ...[...this.#queues.values()].map((q) => bounded(q.close())),

@@ -53,6 +53,23 @@ export function redisOptions(redis: string | RedisOptions, extra: RedisOptions =
   return { host, port, username: username || undefined, password: password ?? undefined, db, tls, family, ...extra };
 }
 
+/**
+ * Whether `p` settles (either way) within `ms`: a step of closing that waits on Redis, given up
+ * when Redis does not answer.
+ */
+export function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** host:port for messages (never the password). */
 export function describeTarget(options: RedisOptions): string {
   const host = options.host ?? '127.0.0.1';

@@ -30,6 +30,7 @@ import {
   queueFor,
   redisOptions,
   WORKER_TTL_MS,
+  within,
   type RedisConnectOptions,
 } from './redis.js';
 import { UnknownCorpusError, type WorkerInfo } from './types.js';
@@ -205,20 +206,6 @@ const SHUTDOWN = 'shutting down';
  * 10 s.
  */
 const CLOSE_WAIT_MS = 5_000;
-
-/** Whether `p` settles within `ms`. */
-function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Refreshes this worker's registry entry and drops expired ones, on Redis's clock; keeps each
