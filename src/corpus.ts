@@ -126,6 +126,37 @@ export function resolveClosestOptions(fn: string, options: unknown, allowed = CL
   return { params, threads, signal, backend, processor };
 }
 
+/**
+ * A synchronous native search whose matches surely fit these arrays writes into them, reused
+ * from call to call (per thread: each worker thread has its own module), instead of the addon
+ * building a result object of three typed arrays. Measured on a 1-word corpus: 6.7 to 3.5 µs a
+ * call warm, 45 to 22-32 µs with the caches swept before each call (a worker's job comes
+ * between two round trips to Redis); the dispatch round trip's p50 ratio to raw BullMQ fell by
+ * about 0.05.
+ */
+const SCRATCH = 1024;
+const scratchOut = new Uint32Array(SCRATCH);
+const scratchScores = new Float64Array(SCRATCH);
+const scratchLengths = new Uint32Array(SCRATCH);
+
+/** The native search on this thread, into the scratch arrays when its matches surely fit. */
+function searchSync(
+  addon: NativeCorpusAddon, handle: unknown, size: number, queries: readonly string[], metric: number, p: Resolved['params'],
+  threads: number,
+): NativeResult {
+  const q = queries.length;
+  const joined = q === 1 ? queries[0] : queries.join('');
+  if (q <= SCRATCH && q * Math.min(p.n, size) <= SCRATCH - q) {
+    for (let i = 0; i < q; i++) scratchLengths[i] = queries[i].length;
+    const total = addon.corpusSearchInto(
+      handle, joined, scratchLengths.subarray(0, q), metric, p.n, p.prefixWeight, p.minScore, p.maxDistance, threads,
+      scratchOut, scratchScores,
+    );
+    return { counts: scratchOut.slice(0, q), indices: scratchOut.slice(q, q + total), scores: scratchScores.slice(0, total) };
+  }
+  return addon.corpusSearchSync(handle, joined, utf16Lengths(queries), metric, p.n, p.prefixWeight, p.minScore, p.maxDistance, threads);
+}
+
 function utf16Lengths(strings: readonly string[]): Uint32Array {
   const lengths = new Uint32Array(strings.length);
   for (let i = 0; i < strings.length; i++) lengths[i] = strings[i].length;
@@ -173,6 +204,11 @@ interface NativeCorpusAddon {
     handle: unknown, queries: string, lengths: Uint32Array, metric: number, n: number, prefixWeight: number,
     minScore: number, maxDistance: number, threads: number,
   ): NativeResult;
+  /** corpusSearchSync into `out` (the counts, then the indices) and `scores`; returns how many matches. */
+  corpusSearchInto(
+    handle: unknown, queries: string, lengths: Uint32Array, metric: number, n: number, prefixWeight: number,
+    minScore: number, maxDistance: number, threads: number, out: Uint32Array, scores: Float64Array,
+  ): number;
   // issue 11, item 4: the words read back from the index (native/corpus_words.hpp)
   corpusFromUtf8Async(bytes: Uint8Array, dedupe: boolean): Promise<{ handle: unknown; positions: Uint32Array | undefined } | undefined>;
   /** corpusCreate, then the build's scratch memory handed back to the system. */
@@ -651,11 +687,7 @@ export class Corpus implements Iterable<string> {
     if (r.backend === 'js') return this.#fromJs(this.#jsIndex().search(query, r.params as SearchParams));
     const addon = nativeAddon() as unknown as NativeCorpusAddon;
     const p = r.params;
-    const raw = addon.corpusSearchSync(
-      this.#nativeHandle(), query, Uint32Array.of(query.length), METRIC_IDS[p.metric as Metric], p.n, p.prefixWeight,
-      p.minScore, p.maxDistance, r.threads,
-    );
-    return this.#fromNative(raw)[0];
+    return this.#fromNative(searchSync(addon, this.#nativeHandle(), this.size, [query], METRIC_IDS[p.metric as Metric], p, r.threads))[0];
   }
 
   /**
@@ -740,8 +772,7 @@ export class Corpus implements Iterable<string> {
     if (this.size * queries.length <= SYNC_BELOW && !r.signal?.aborted) {
       // A search this small takes well under a millisecond: the hop to the thread pool and
       // back would cost more than the search itself.
-      const ids = [METRIC_IDS[p.metric as Metric], p.n, p.prefixWeight, p.minScore, p.maxDistance, r.threads] as const;
-      return addon.corpusSearchSync(handle, queries.join(''), utf16Lengths(queries), ...ids);
+      return searchSync(addon, handle, this.size, queries, METRIC_IDS[p.metric as Metric], p, r.threads);
     }
     return withCancel(r.signal, (token) =>
       addon.corpusSearch(

@@ -115,6 +115,45 @@ describeNative('hostile arguments to every addon export (each call in a child pr
     expect(outcomeOf('scoreMany', 3, 'an Int32Array')).toMatchObject({ outcome: 'throw', ctor: 'TypeError' });
   });
 
+  it('corpusSearchInto: arrays too short for the matches are a RangeError, nothing written; the wrong kind a TypeError', () => {
+    expect(outcomeOf('corpusSearchInto', 9, 'an empty Uint32Array')).toMatchObject({ outcome: 'throw', ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });
+    expect(outcomeOf('corpusSearchInto', 10, 'an empty Float64Array')).toMatchObject({ outcome: 'throw', ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });
+    expect(outcomeOf('corpusSearchInto', 9, 'a Uint8Array')).toMatchObject({ outcome: 'throw', ctor: 'TypeError', code: 'ERR_STRDIST_ARGUMENT' });
+    expect(outcomeOf('corpusSearchInto', 10, 'a Float32Array')).toMatchObject({ outcome: 'throw', ctor: 'TypeError', code: 'ERR_STRDIST_ARGUMENT' });
+    const a = loaded.addon as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const h = a.corpusCreate('bagelsbargebag', Uint32Array.of(6, 5, 3));
+    // room for the count and two matches, not three: refused before anything is written
+    const out = new Uint32Array(3).fill(7);
+    const scores = new Float64Array(2).fill(7);
+    expect(() => a.corpusSearchInto(h, 'bagel', Uint32Array.of(5), 2, 10, 0.1, 0, -1, 1, out, scores)).toThrow(
+      expect.objectContaining({ name: 'RangeError', message: expect.stringMatching(/out must be arrays with room for/) }),
+    );
+    expect([...out, ...scores]).toEqual([7, 7, 7, 7, 7]);
+  });
+
+  it('corpusSearchInto writes what corpusSearchSync returns: counts, then indices; scores', () => {
+    const a = loaded.addon as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const words = ['helo', 'hello', 'help', 'halo', 'hero', 'held', 'helot', 'hotel', 'yellow', 'below', '𝒽𝑒𝓁𝓁𝑜', 'h', ''];
+    const h = a.corpusCreate(words.join(''), Uint32Array.from(words, (w) => w.length));
+    const queries = ['helo', '𝒽𝑒𝓁𝑜', '', 'xyz'];
+    const joined = queries.join('');
+    const lengths = Uint32Array.from(queries, (q) => q.length);
+    for (const metric of [0, 1, 2, 3]) {
+      for (const n of [1, 3, 100]) {
+        const want = a.corpusSearchSync(h, joined, lengths, metric, n, 0.1, 0, -1, 2) as { counts: Uint32Array; indices: Uint32Array; scores: Float64Array };
+        const out = new Uint32Array(4 + 4 * words.length + 5).fill(0xdead);
+        const scores = new Float64Array(4 * words.length + 5).fill(-7);
+        const total = a.corpusSearchInto(h, joined, lengths, metric, n, 0.1, 0, -1, 2, out, scores);
+        expect(total).toBe(want.indices.length);
+        expect([...out.subarray(0, 4)]).toEqual([...want.counts]);
+        expect([...out.subarray(4, 4 + total)]).toEqual([...want.indices]);
+        expect([...scores.subarray(0, total)]).toEqual([...want.scores]);
+        expect(out[4 + total]).toBe(0xdead); // nothing past the matches
+        expect(scores[total]).toBe(-7);
+      }
+    }
+  });
+
   it("scoreMatrix's dtype is 0, 1 or (Levenshtein) 2; anything else is a RangeError naming it", () => {
     for (const v of ['0.5', '-1', '1e20', 'NaN']) {
       expect(outcomeOf('scoreMatrix', 9, v)).toMatchObject({ outcome: 'throw', ctor: 'RangeError', code: 'ERR_STRDIST_OPTION' });

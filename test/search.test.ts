@@ -106,6 +106,32 @@ describe(`closest: exact on a real word list (${big.size} words)`, () => {
   });
 });
 
+// The native search on the calling thread writes its matches into arrays reused from call to
+// call when they surely fit (1,024 entries: the counts and the indices), else the addon builds
+// them: both sides of that line, and the reuse (a call after a larger one), give the js answer.
+describe('closest: a search on the calling thread, its matches in the reused arrays or not', () => {
+  const words = bundled.filter((_, i) => i % 40 === 0).slice(0, 1_500);
+  const corpus = Corpus.from(words);
+  const qs = ['bagel', 'cheese'];
+  it.each([
+    ['in the reused arrays', 5],
+    ['just in them (2 counts + 2 x 511 matches)', 511],
+    ['just not (2 x 512)', 512],
+    ['not (every word)', Infinity],
+  ])('%s', async (_, n) => {
+    for (const metric of METRICS) {
+      const want = await corpus.closestMany(qs, { n, metric, backend: 'js' });
+      expect(want[0].length).toBe(Math.min(n, corpus.size));
+      for (const v of variants) {
+        expect(await corpus.closestMany(qs, { n, metric, ...v.options }), `${v.label} ${metric}`).toEqual(want);
+        expect(strip(corpus.closestSync(qs[1], { n, metric, ...v.options })), `${v.label} ${metric}`).toEqual(want[1]);
+        // a small search right after: nothing of the larger one's matches left in it
+        expect(await corpus.closest(qs[0], { n: 2, metric, ...v.options }), `${v.label} ${metric}`).toEqual(want[0].slice(0, 2));
+      }
+    }
+  });
+});
+
 // Where the native search's bounds are tight (issue 11: best-first by bound, the
 // first-character-aware Jaro-Winkler bound): ties across the n-th place, first code points that
 // are equal, different, or different but alike under the index's 8-bit first-character hash

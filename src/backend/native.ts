@@ -55,6 +55,14 @@ export interface Addon {
     handle: NativeHandle<'corpus'>, queries: string, lengths: Uint32Array, metric: number, n: number,
     prefixWeight: number, minScore: number, maxDistance: number, threads: number,
   ): NativeSearchResult;
+  /**
+   * corpusSearchSync's matches written into `out` (the counts, then the corpus indices) and
+   * `scores`; returns how many. Arrays too short are a RangeError, nothing written.
+   */
+  corpusSearchInto(
+    handle: NativeHandle<'corpus'>, queries: string, lengths: Uint32Array, metric: number, n: number,
+    prefixWeight: number, minScore: number, maxDistance: number, threads: number, out: Uint32Array, scores: Float64Array,
+  ): number;
   /** Rejects with an Error "aborted" once `token` is cancelled. */
   corpusSearch(
     handle: NativeHandle<'corpus'>, queries: string, lengths: Uint32Array, metric: number, n: number,

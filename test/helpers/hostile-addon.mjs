@@ -20,6 +20,9 @@ export const calls = {
   corpusCreate: () => ['bagelsbarge', Uint32Array.of(6, 5)],
   corpusInfo: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5))],
   corpusSearchSync: (a) => [a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 'bagel', Uint32Array.of(5), 2, 10, 0.1, 0, -1, 2],
+  corpusSearchInto: (a) => [
+    a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 'bagel', Uint32Array.of(5), 2, 10, 0.1, 0, -1, 2, new Uint32Array(8), new Float64Array(8),
+  ],
   corpusSearch: (a) => [
     a.corpusCreate('bagelsbarge', Uint32Array.of(6, 5)), 'bagel', Uint32Array.of(5), 2, 10, 0.1, 0, -1, 2, a.cancelToken(),
   ],
