@@ -53,25 +53,42 @@ for t in $tests; do
   esac
 done
 want() { [[ "$tests" == *" $1 "* ]]; }
-if want native; then
-  "$cxx" "${flags[@]}" "${extra[@]}" "$here/native_test.cc" -o "$out/native_test"
-  "$out/native_test" "$vectors" "${args[@]}"
-fi
 # The ISA translation units of the addon: the multi-string lane kernels, which the corpus
 # search scores Levenshtein with too.
 isa=("$here/../multi_levenshtein_avx2.cc" "$here/../multi_levenshtein_avx512.cc" "$here/../multi_jaro_avx2.cc"
      "$here/../multi_jaro_avx512.cc")
-if want corpus; then
-  "$cxx" "${flags[@]}" "${extra[@]}" "$here/corpus_test.cc" "${isa[@]}" -o "$out/corpus_test"
-  "$out/corpus_test"
-fi
-# The multi-string lane kernels: every ISA path this CPU has (STRDIST_SIMD does not apply here;
-# the test runs each path itself).
-if want simd; then
-  "$cxx" "${flags[@]}" "${extra[@]}" "$here/simd_test.cc" "${isa[@]}" -o "$out/simd_test"
-  "$out/simd_test"
-fi
-if want join; then
-  "$cxx" "${flags[@]}" "${extra[@]}" "$here/join_test.cc" "${isa[@]}" -o "$out/join_test"
-  "$out/join_test"
-fi
+# Built as many at a time as there are cores (each build is one compiler process), then run one
+# by one in this order: native (the kernels against the oracle vectors and the references),
+# corpus (the search), simd (every ISA path this CPU has of the lane kernels; STRDIST_SIMD does
+# not apply here: the test runs each path itself), join.
+order=()
+for t in native corpus simd join; do want "$t" && order+=("$t"); done
+max_jobs="$(nproc 2>/dev/null || echo 2)"
+pids=()
+names=()
+failed=0
+reap() {  # waits for the oldest build
+  if ! wait "${pids[0]}"; then
+    echo "native test: building ${names[0]}_test failed" >&2
+    failed=1
+  fi
+  pids=("${pids[@]:1}")
+  names=("${names[@]:1}")
+}
+for t in "${order[@]}"; do
+  src=("$here/${t}_test.cc")
+  [ "$t" = native ] || src+=("${isa[@]}")
+  "$cxx" "${flags[@]}" "${extra[@]}" "${src[@]}" -o "$out/${t}_test" &
+  pids+=($!)
+  names+=("$t")
+  if ((${#pids[@]} >= max_jobs)); then reap; fi
+done
+while ((${#pids[@]})); do reap; done
+if [ "$failed" = 1 ]; then exit 1; fi
+for t in "${order[@]}"; do
+  if [ "$t" = native ]; then
+    "$out/native_test" "$vectors" "${args[@]}"
+  else
+    "$out/${t}_test"
+  fi
+done
