@@ -1,7 +1,7 @@
 import type { Corpus } from '../corpus.js';
 
-/** Approximate bytes a corpus holds (JS strings plus the native index). */
-function sizeOf(corpus: Corpus): number {
+/** Approximate bytes a corpus holds (JS strings plus the native index): what the cache counts. */
+export function sizeOf(corpus: Corpus): number {
   let units = 0;
   for (const w of corpus) units += w.length;
   return units * 4 + corpus.size * 48;

@@ -14,7 +14,7 @@ import { ERROR_CODES } from '../errors.js';
 import { KERNEL_VERSION } from '../kernel.js';
 import { selfTest } from '../selftest.js';
 import { parseTask, PROGRESS_CHUNK, PROTOCOL_VERSION } from '../tasks.js';
-import { CorpusCache } from './cache.js';
+import { CorpusCache, sizeOf } from './cache.js';
 import { MAX_ROUTING_QUEUES, missing, parseRoutingQueue, routingKeys } from './routing.js';
 import { CorruptCorpusError, decodeCorpus } from './corpus-store.js';
 import type { JobData, JobProgress } from './queue.js';
@@ -308,7 +308,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (length > cacheBytes) throw overCache(expectId, `it is ${length} bytes stored`);
     const data = await redis.getBuffer(key);
     if (!data) throw new UnknownCorpusError(expectId);
-    return decodeCorpus(expectId, data, maxInflated, maxInflated < CORPUS_MAX_INFLATED_BYTES ? (why) => overCache(expectId, why) : undefined);
+    const corpus = await decodeCorpus(expectId, data, maxInflated, maxInflated < CORPUS_MAX_INFLATED_BYTES ? (why) => overCache(expectId, why) : undefined);
+    // The cache counts a corpus by what it holds in memory (several times its JSON for short
+    // words): one that fit as JSON may still not fit the cache, which would then hold it anyway.
+    // Checked before its first search builds the native index.
+    const bytes = sizeOf(corpus);
+    if (bytes > cacheBytes) throw overCache(expectId, `it holds about ${bytes} bytes in memory`);
+    return corpus;
   };
 
   const shuttingDown = { value: false };
