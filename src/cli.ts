@@ -10,6 +10,7 @@ import type { Corpus, Match } from './corpus.js';
 import { PROCESSORS, type ProcessorName } from './processors.js';
 import type { EditOp } from './editops.js';
 import { addJoinCommands } from './cli-join.js';
+import { cliMessage } from './cli-message.js';
 
 // Loaded lazily so that a backend that cannot load (STRDIST_BACKEND=native without a binary)
 // is reported as one clear line rather than a stack trace.
@@ -473,7 +474,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  console.error(message.startsWith('strdist') ? message : `strdist: ${message}`);
+  console.error(cliMessage(err));
   process.exitCode = 1;
 });

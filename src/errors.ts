@@ -180,7 +180,8 @@ export class UnknownCorpusError extends errorClass(RangeError, 'UnknownCorpusErr
  */
 export class RedisUnavailableError extends errorClass(Error, 'RedisUnavailableError', ERROR_CODES.REDIS_UNAVAILABLE) {
   constructor(
-    where: string,
+    /** The Redis it tried: host and port, never a password. */
+    readonly where: string,
     cause: unknown,
     readonly jobIds?: string[],
   ) {

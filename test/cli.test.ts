@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addon } from './helpers/backends.js';
+import { cliMessage } from '../src/cli-message.js';
+import { RedisUnavailableError } from '../src/errors.js';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '..');
@@ -164,5 +166,26 @@ describe('strdist CLI (built dist/)', () => {
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/STRDIST_BACKEND=native but the native binary cannot load: No native build was found/);
     });
+  });
+});
+
+describe('the line the CLI prints for the error that ended a command', () => {
+  const cause = new Error('connect ECONNREFUSED 127.0.0.1:6390');
+  it('RedisUnavailableError with jobs that may have been queued: what became of them, not the API\'s result() advice', () => {
+    const one = cliMessage(new RedisUnavailableError('127.0.0.1:6390', cause, ['native-v1/a1']));
+    expect(one).toBe(
+      'strdist: Redis at 127.0.0.1:6390 is not reachable: connect ECONNREFUSED 127.0.0.1:6390; 1 job of this command (native-v1/a1) ' +
+        'may have been queued before it went and may still run: running the command again queues it again',
+    );
+    const many = cliMessage(new RedisUnavailableError('127.0.0.1:6390', cause, ['q/1', 'q/2', 'q/3', 'q/4', 'q/5']));
+    expect(many).toMatch(/; 5 jobs of this command \(q\/1, q\/2, q\/3 and 2 more\) may have been queued .* queues them again$/);
+    expect(many).not.toMatch(/result\(\)/);
+    // the library's message still speaks to a program
+    expect(new RedisUnavailableError('127.0.0.1:6390', cause, ['q/1']).message).toMatch(/ask result\(\) for the error's jobIds/);
+  });
+  it('any other error: its message, prefixed once', () => {
+    expect(cliMessage(new RedisUnavailableError('127.0.0.1:6390', cause))).toBe('strdist: Redis at 127.0.0.1:6390 is not reachable: connect ECONNREFUSED 127.0.0.1:6390');
+    expect(cliMessage(new Error('strdist worker: no Redis'))).toBe('strdist worker: no Redis');
+    expect(cliMessage('plain')).toBe('strdist: plain');
   });
 });
