@@ -317,7 +317,7 @@ export class QueueDispatcher implements Dispatcher {
     clearTimeout(this.#downTimer);
     this.#downTimer = undefined;
     // Events may have been missed and jobs lost while away: look at every awaited job again.
-    for (const set of this.#waiters.values()) for (const w of set) void this.#check(w).catch((err) => this.#settle(w, err, true));
+    for (const set of this.#waiters.values()) for (const w of set) void this.#check(w).catch((err) => this.#settle(w, this.#callError(err), true));
   }
 
   #declareDown(cause?: unknown): void {
@@ -514,7 +514,7 @@ export class QueueDispatcher implements Dispatcher {
     const id = `${queue}/${jobId}`;
     const set = this.#waiters.get(id);
     if (!set) return this.#keepEarly(id, null);
-    for (const w of [...set]) void this.#check(w).catch((err) => this.#settle(w, err, true));
+    for (const w of [...set]) void this.#check(w).catch((err) => this.#settle(w, this.#callError(err), true));
   }
 
   #keepEarly(id: string, value: unknown): void {
