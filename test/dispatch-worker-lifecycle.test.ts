@@ -180,58 +180,44 @@ describe('a corpus larger than one worker\'s cache (--cache-bytes)', () => {
     await redis?.stop();
   });
 
-  it('fails the job on that worker only: retried, and run by a worker with a larger cache', async () => {
-    const small = await startWorker({ redis: redis.url, prefix, cacheBytes: 4_096 });
-    const words = Array.from({ length: 5_000 }, (_, i) => `w${((i * 2654435761) >>> 0).toString(36)}`);
+  /**
+   * A job on `words` tried first by a worker with `cacheBytes` alone: its try fails with `reason`
+   * and the job waits for another (not failed for good); a worker with the default cache runs it.
+   */
+  const retriedElsewhere = async (cacheBytes: number, words: string[], query: string, reason: RegExp) => {
+    const small = await startWorker({ redis: redis.url, prefix, cacheBytes });
     const corpus = Corpus.from(words);
-    const ref = await d.putCorpus(corpus); // gzip of 5,000 such words: well over 4 KiB
-    const id = await d.call('closest', { corpus: ref.id, queries: ['w1'], n: 2 }, { require: WORKERS.require, attempts: 3 });
+    const ref = await d.putCorpus(corpus);
+    const id = await d.call('closest', { corpus: ref.id, queries: [query], n: 2 }, { require: WORKERS.require, attempts: 3 });
     const [queue, jobId] = id.split('/');
     const raw = new Redis(redis.url);
     try {
-      // the small worker tried it once, and the job waits for another try (not failed for good)
       await until('a first try', async () => Number(await raw.hget(`${prefix}:${queue}:${jobId}`, 'atm')) >= 1 || undefined, 15_000);
       expect(await d.status(id)).not.toBe('failed');
-      expect(await raw.hget(`${prefix}:${queue}:${jobId}`, 'failedReason')).toMatch(/does not fit this worker's corpus cache \(4096 bytes/);
+      expect(await raw.hget(`${prefix}:${queue}:${jobId}`, 'failedReason')).toMatch(reason);
     } finally {
       raw.disconnect();
       await small.close();
     }
     const large = await startWorker({ redis: redis.url, prefix });
     try {
-      expect(await d.result(id, { timeoutMs: 20_000 })).toEqual([await corpus.closest('w1', { n: 2 })]);
+      expect(await d.result(id, { timeoutMs: 20_000 })).toEqual([await corpus.closest(query, { n: 2 })]);
     } finally {
       await large.close();
     }
+  };
+
+  it('fails the job on that worker only: retried, and run by a worker with a larger cache', async () => {
+    // gzip of 5,000 such words: well over 4 KiB
+    const words = Array.from({ length: 5_000 }, (_, i) => `w${((i * 2654435761) >>> 0).toString(36)}`);
+    await retriedElsewhere(4_096, words, 'w1', /does not fit this worker's corpus cache \(4096 bytes/);
   }, 60_000);
 
   it('counts a corpus by what it holds in memory, not by its JSON (which fit: it ran there, held at twice the budget)', async () => {
-    const cacheBytes = 16_384;
-    const small = await startWorker({ redis: redis.url, prefix, cacheBytes });
     // 400 words of 7-8 characters: about 4 KB of JSON, about 30 KB in memory (4 bytes a unit and
     // 48 a word, the cache's count)
     const words = Array.from({ length: 400 }, (_, i) => `v${((i * 2246822519) >>> 0).toString(36)}`);
-    const corpus = Corpus.from(words);
-    const ref = await d.putCorpus(corpus);
-    const id = await d.call('closest', { corpus: ref.id, queries: ['v1'], n: 2 }, { require: WORKERS.require, attempts: 3 });
-    const [queue, jobId] = id.split('/');
-    const raw = new Redis(redis.url);
-    try {
-      expect(Buffer.byteLength(JSON.stringify({ words }))).toBeLessThan(cacheBytes / 2);
-      await until('a first try', async () => Number(await raw.hget(`${prefix}:${queue}:${jobId}`, 'atm')) >= 1 || undefined, 15_000);
-      expect(await d.status(id)).not.toBe('failed');
-      expect(await raw.hget(`${prefix}:${queue}:${jobId}`, 'failedReason')).toMatch(
-        /does not fit this worker's corpus cache \(16384 bytes, --cache-bytes\): it holds about \d+ bytes in memory/,
-      );
-    } finally {
-      raw.disconnect();
-      await small.close();
-    }
-    const large = await startWorker({ redis: redis.url, prefix });
-    try {
-      expect(await d.result(id, { timeoutMs: 20_000 })).toEqual([await corpus.closest('v1', { n: 2 })]);
-    } finally {
-      await large.close();
-    }
+    expect(Buffer.byteLength(JSON.stringify({ words }))).toBeLessThan(16_384 / 2);
+    await retriedElsewhere(16_384, words, 'v1', /does not fit this worker's corpus cache \(16384 bytes, --cache-bytes\): it holds about \d+ bytes in memory/);
   }, 60_000);
 });
