@@ -143,7 +143,7 @@ describeNative('hostile arguments to every addon export (each call in a child pr
         const want = a.corpusSearchSync(h, joined, lengths, metric, n, 0.1, 0, -1, 2) as { counts: Uint32Array; indices: Uint32Array; scores: Float64Array };
         const out = new Uint32Array(4 + 4 * words.length + 5).fill(0xdead);
         const scores = new Float64Array(4 * words.length + 5).fill(-7);
-        const total = a.corpusSearchInto(h, joined, lengths, metric, n, 0.1, 0, -1, 2, out, scores);
+        const total = a.corpusSearchInto(h, joined, lengths, metric, n, 0.1, 0, -1, 2, out, scores) as number;
         expect(total).toBe(want.indices.length);
         expect([...out.subarray(0, 4)]).toEqual([...want.counts]);
         expect([...out.subarray(4, 4 + total)]).toEqual([...want.indices]);
