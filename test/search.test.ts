@@ -175,7 +175,7 @@ describe('closest: exact where the bounds are tight', () => {
     for (const metric of METRICS) {
       for (const n of [1, 3, 10, words.length + 5]) {
         const o: ClosestOptions = { n, metric, ...(metric === 'jaroWinkler' ? { prefixWeight: 0.25 } : {}) };
-        const expected = qs.map((q) => bruteClosest(words, q, o));
+        const expected = qs.map((q) => bruteClosest(words, q, { ...o, n, metric }));
         for (const v of variants) {
           expect(await corpus.closestMany(qs, { ...o, ...v.options }), `${v.label} ${metric} n=${n}`).toEqual(expected);
         }
