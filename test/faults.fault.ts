@@ -200,7 +200,9 @@ describe('a worker stopped (SIGSTOP) for longer than its lock', () => {
 });
 
 describe('cancellation and bad corpus keys', () => {
-  const c = cluster('cancel', { workers: 1, args: ['--cache-bytes', '1000000'] });
+  // a cache that holds the corpora searched here (the cache counts 4 bytes a UTF-16 unit and 48
+  // a word: `slow` about 1.2 MB, `corpus` 1.6 MB), not the oversized and bomb keys below
+  const c = cluster('cancel', { workers: 1, args: ['--cache-bytes', '4000000'] });
 
   it('a cancel whose message is lost still cancels: the mark is read after the run', async () => {
     const { d } = c;
@@ -233,11 +235,11 @@ describe('cancellation and bad corpus keys', () => {
     const { d } = c;
     const raw = new Redis(c.redis.url);
     // over the worker's cache only: retried (a worker with a larger cache could run it), then failed
-    const overCache = (why: string) => new RegExp(`does not fit this worker's corpus cache \\(1000000 bytes, --cache-bytes\\): ${why}`);
+    const overCache = (why: string) => new RegExp(`does not fit this worker's corpus cache \\(4000000 bytes, --cache-bytes\\): ${why}`);
     const cases: [string, Buffer, RegExp, number][] = [
       ['corrupt', Buffer.from('not gzip at all'), /is not readable/, 1],
-      ['oversized', randomBytes(1_200_000), overCache('it is 1200000 bytes stored'), 3],
-      ['bomb', gzipSync(JSON.stringify(['x'.repeat(5_000_000)])), overCache('it inflates to more than 1000000 bytes'), 3],
+      ['oversized', randomBytes(4_200_000), overCache('it is 4200000 bytes stored'), 3],
+      ['bomb', gzipSync(JSON.stringify(['x'.repeat(5_000_000)])), overCache('it inflates to more than 4000000 bytes'), 3],
     ];
     try {
       for (const [name, bytes, message, attempts] of cases) {
