@@ -1,10 +1,20 @@
 import type { Corpus } from '../corpus.js';
 
-/** Approximate bytes a corpus holds (JS strings plus the native index): what the cache counts. */
+const sizes = new WeakMap<Corpus, number>();
+
+/**
+ * Approximate bytes a corpus holds (JS strings plus the native index): what the cache counts.
+ * A walk of every word, done once per corpus (the worker checks a fetched corpus with it before
+ * the cache counts it).
+ */
 export function sizeOf(corpus: Corpus): number {
-  let units = 0;
-  for (const w of corpus) units += w.length;
-  return units * 4 + corpus.size * 48;
+  let bytes = sizes.get(corpus);
+  if (bytes === undefined) {
+    let units = 0;
+    for (const w of corpus) units += w.length;
+    sizes.set(corpus, (bytes = units * 4 + corpus.size * 48));
+  }
+  return bytes;
 }
 
 /**
